@@ -10,7 +10,7 @@ const config: Config = {
   transform: {
     '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@noble)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@noble|canonicalize)/)'],
   moduleNameMapper: {
     '^@custos/(gs1|ledger|custody|core)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
