@@ -10,8 +10,10 @@ const config: Config = {
   transform: {
     '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@noble|canonicalize)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@noble|canonicalize|@prisma/schema-engine-wasm)/)'],
   moduleNameMapper: {
+    // Generated Prisma client and ESM sources import './x.js'; jest resolves the .ts file.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@custos/(gs1|ledger|custody|core)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   maxWorkers: 2,

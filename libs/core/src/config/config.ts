@@ -1,0 +1,163 @@
+// The environment of SPEC section 8, read once at boot into one typed object. Every
+// variable is checked here; a bad one stops the process with its name and what is
+// expected, before anything is opened.
+import { resolve } from 'node:path';
+
+export type Role = 'api' | 'worker' | 'all';
+
+export type DatabaseConfig =
+  | { readonly kind: 'postgresql'; readonly url: string }
+  | { readonly kind: 'pglite'; readonly dataDir: string };
+
+/** Redis when REDIS_URL is set; otherwise BullMQ's PostgreSQL backend on the same database. */
+export type QueueConfig =
+  | { readonly kind: 'redis'; readonly url: string; readonly prefix: string }
+  | { readonly kind: 'postgresql'; readonly schema: string };
+
+export interface Config {
+  readonly role: Role;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly queue: QueueConfig;
+  /** Unset means: generate one and keep it in the data folder (embedded) or the database. */
+  readonly adminToken: string | undefined;
+  readonly logOrigin: string;
+  readonly sealingKeyHex: string | undefined;
+  readonly sealMaxEvents: number;
+  readonly sealMaxWaitMs: number;
+  readonly graphqlIntrospection: boolean;
+  readonly shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates the whole environment; throws one ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
+  const dataDir = resolve(cwd, read.string('CUSTOS_DATA_DIR') ?? '.custos');
+
+  const config: Config = {
+    role: read.oneOf('CUSTOS_ROLE', ['api', 'worker', 'all'] as const) ?? 'all',
+    port: read.integer('PORT', 0, 65535) ?? 3000,
+    dataDir,
+    database: databaseUrl
+      ? { kind: 'postgresql', url: databaseUrl }
+      : { kind: 'pglite', dataDir: resolve(dataDir, 'pgdata') },
+    queue: redisUrl
+      ? { kind: 'redis', url: redisUrl, prefix: read.name('CUSTOS_QUEUE_PREFIX') ?? 'custos' }
+      : { kind: 'postgresql', schema: read.name('CUSTOS_QUEUE_PREFIX') ?? 'bullmq' },
+    adminToken: read.secret('CUSTOS_ADMIN_TOKEN', 32),
+    logOrigin: read.origin('CUSTOS_LOG_ORIGIN') ?? 'custos.local/log',
+    sealingKeyHex: read.hex('CUSTOS_SEALING_KEY', 32),
+    sealMaxEvents: read.integer('SEAL_MAX_EVENTS', 1, 100_000) ?? 1000,
+    sealMaxWaitMs: read.integer('SEAL_MAX_WAIT_MS', 1, 3_600_000) ?? 500,
+    graphqlIntrospection: read.boolean('CUSTOS_GRAPHQL_INTROSPECTION') ?? true,
+    shutdownTimeoutMs: read.integer('CUSTOS_SHUTDOWN_TIMEOUT_MS', 0, 600_000) ?? 30_000,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  string(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  private fail(name: string, expected: string, got: string): undefined {
+    this.problems.push(`${name}: expected ${expected}, got ${JSON.stringify(got)}`);
+    return undefined;
+  }
+
+  integer(name: string, min: number, max: number): number | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    const value = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      return this.fail(name, `an integer from ${min} to ${max}`, raw);
+    }
+    return value;
+  }
+
+  boolean(name: string): boolean | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    return this.fail(name, 'true or false', raw);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    return (allowed as readonly string[]).includes(raw)
+      ? (raw as T)
+      : this.fail(name, `one of ${allowed.join(', ')}`, raw);
+  }
+
+  url(name: string, protocols: readonly string[]): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    try {
+      const url = new URL(raw);
+      if (protocols.includes(url.protocol)) return raw;
+    } catch {
+      // reported below
+    }
+    return this.fail(
+      name,
+      `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      raw,
+    );
+  }
+
+  name(name: string): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    return /^[a-z][a-z0-9_]{0,39}$/.test(raw)
+      ? raw
+      : this.fail(name, 'a lowercase name of letters, digits and _ (at most 40)', raw);
+  }
+
+  secret(name: string, minLength: number): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    return raw.length >= minLength && /^[\x21-\x7e]+$/.test(raw)
+      ? raw
+      : this.fail(name, `at least ${minLength} printable characters without spaces`, '<hidden>');
+  }
+
+  hex(name: string, bytes: number): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    return new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(raw)
+      ? raw.toLowerCase()
+      : this.fail(name, `${bytes * 2} hexadecimal characters (a ${bytes}-byte seed)`, '<hidden>');
+  }
+
+  /** C2SP tlog-checkpoint origin: a schema-less URL, no spaces or plus signs. */
+  origin(name: string): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    return /^[\x21-\x7e]{1,255}$/.test(raw) && !raw.includes('+') && !raw.includes('://')
+      ? raw
+      : this.fail(name, 'a schema-less URL such as custos.example/log (no spaces, no +)', raw);
+  }
+}

@@ -1,0 +1,152 @@
+// Opens the database and the queue connection the configuration asks for. The choice
+// is configuration only: one Prisma schema and one generated client, with the `pg`
+// driver adapter on PostgreSQL or the PGlite adapter on the embedded database; BullMQ
+// on Redis, or on its PostgreSQL backend in the same database (docs/adr/0001).
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { runMigrations, type PostgresConnectionOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { Config } from '../config/config';
+import { PrismaClient } from '../generated/prisma/client';
+import { lockDataDir } from './data-dir-lock';
+import { PGlitePool } from './pglite-pool';
+import { applyMigrations } from './schema-engine';
+
+export type QueueConnection =
+  | { readonly kind: 'redis'; readonly options: RedisOptions; readonly prefix: string }
+  | { readonly kind: 'postgresql'; readonly connection: PostgresConnectionOptions };
+
+export interface Storage {
+  readonly prisma: PrismaClient;
+  readonly databaseKind: Config['database']['kind'];
+  readonly queue: QueueConnection;
+  /** Names of the migrations this open applied. */
+  readonly appliedMigrations: readonly string[];
+  /** Resolves when the database answers; rejects with the reason otherwise. */
+  pingDatabase(): Promise<void>;
+  /** Resolves when the queue's store answers; rejects with the reason otherwise. */
+  pingQueue(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenStorageOptions {
+  /** Apply pending Prisma migrations first (npm start does; tests of a fresh database do). */
+  readonly migrate: boolean;
+}
+
+export async function openStorage(config: Config, options: OpenStorageOptions): Promise<Storage> {
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    let adapter: SqlMigrationAwareDriverAdapterFactory;
+    let pglite: PGlite | undefined;
+    if (config.database.kind === 'pglite') {
+      closers.push(lockDataDir(config.dataDir));
+      pglite = new PGlite(config.database.dataDir);
+      await pglite.waitReady;
+      const db = pglite;
+      closers.push(() => db.close());
+      adapter = new PrismaPGlite(db);
+    } else {
+      adapter = new PrismaPg({ connectionString: config.database.url, max: 10 });
+    }
+
+    // Prisma's tables first, while the session's search_path is still the default.
+    const appliedMigrations = options.migrate ? await applyMigrations(adapter) : [];
+    const prisma = new PrismaClient({ adapter });
+    closers.push(() => prisma.$disconnect());
+
+    const { queue, pingQueue } = await openQueueConnection(config, pglite, closers);
+    return {
+      prisma,
+      databaseKind: config.database.kind,
+      queue,
+      appliedMigrations,
+      pingDatabase: async () => {
+        await prisma.$queryRaw`SELECT 1`;
+      },
+      pingQueue,
+      close,
+    };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function openQueueConnection(
+  config: Config,
+  pglite: PGlite | undefined,
+  closers: (() => Promise<void> | void)[],
+): Promise<{ queue: QueueConnection; pingQueue: () => Promise<void> }> {
+  if (config.queue.kind === 'redis') {
+    const options: RedisOptions = {
+      ...redisOptionsFromUrl(config.queue.url),
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+    };
+    const probe = new Redis({
+      ...options,
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+    });
+    closers.push(() => probe.disconnect());
+    return {
+      queue: { kind: 'redis', options, prefix: config.queue.prefix },
+      pingQueue: async () => {
+        if (probe.status === 'wait' || probe.status === 'end') await probe.connect();
+        await probe.ping();
+      },
+    };
+  }
+  if (pglite) {
+    // BullMQ's tables live in their own schema of the embedded database.
+    const pool = new PGlitePool(pglite);
+    const client = await pool.connect();
+    try {
+      await runMigrations(client, config.queue.schema);
+    } finally {
+      client.release();
+    }
+    await pglite.exec(`SET search_path TO "${config.queue.schema}", public`);
+    closers.push(() => pool.end());
+    return {
+      queue: { kind: 'postgresql', connection: pool },
+      pingQueue: async () => {
+        await pool.query('SELECT 1 FROM job LIMIT 1');
+      },
+    };
+  }
+  if (config.database.kind !== 'postgresql')
+    throw new Error('unreachable: no database for the queue');
+  const url = config.database.url;
+  const schema = config.queue.schema;
+  const connection = { connectionString: url, schema, migrate: true, max: 5 };
+  const { Pool } = await import('pg');
+  const probe = new Pool({ connectionString: url, max: 1 });
+  closers.push(() => probe.end());
+  return {
+    queue: { kind: 'postgresql', connection },
+    pingQueue: async () => {
+      await probe.query(`SELECT 1 FROM "${schema}".job LIMIT 1`);
+    },
+  };
+}
+
+function redisOptionsFromUrl(url: string): RedisOptions {
+  const parsed = new URL(url);
+  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 6379,
+    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    db: Number.isInteger(db) ? db : 0,
+    tls: parsed.protocol === 'rediss:' ? {} : undefined,
+  };
+}

@@ -1,0 +1,75 @@
+// Storage for tests: every test file gets its own PostgreSQL database and its own queue
+// prefix on the real servers (.ci/run points CUSTOS_TEST_DATABASE_URL and
+// CUSTOS_TEST_REDIS_URL at them). Nothing is mocked.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { loadConfig, type Config } from '../libs/core/src/config/config';
+
+export const testDatabaseServerUrl =
+  process.env.CUSTOS_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const testRedisUrl = process.env.CUSTOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function uniqueName(label: string): string {
+  const safe = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30);
+  return `custos_t_${safe}_${randomBytes(4).toString('hex')}`;
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: testDatabaseServerUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  readonly url: string;
+  readonly name: string;
+  drop(): Promise<void>;
+}
+
+/** A new, empty database on the test server. */
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
+  const name = uniqueName(label);
+  await adminQuery(`CREATE DATABASE "${name}"`);
+  const url = new URL(testDatabaseServerUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
+
+/** A unique BullMQ prefix (Redis) or schema (PostgreSQL backend) for one test file. */
+export function testQueuePrefix(label: string): string {
+  return uniqueName(label).slice(0, 40);
+}
+
+export function tempDir(label: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), `custos-${label}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Config on the real test servers, in this file's own database and queue prefix. */
+export function serverConfig(
+  db: TestDatabase,
+  prefix: string,
+  env: Record<string, string> = {},
+): Config {
+  return loadConfig({
+    DATABASE_URL: db.url,
+    REDIS_URL: testRedisUrl,
+    CUSTOS_QUEUE_PREFIX: prefix,
+    PORT: '0',
+    ...env,
+  });
+}
