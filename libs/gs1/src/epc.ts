@@ -192,8 +192,10 @@ export function parseEpcUrn(urn: string): ParsedEpcUrn {
     throw bad(`unsupported EPC ${type} scheme "${scheme}"`);
   const converter = CONVERTERS[scheme];
   if (!converter) throw bad(`unsupported EPC scheme "${scheme}"`);
-  const parts = m[3]!.split('.');
-  if (parts.length !== converter.arity)
+  // The last field (serial, lot, ...) may itself hold dots.
+  const all = m[3]!.split('.');
+  const parts = [...all.slice(0, converter.arity - 1), all.slice(converter.arity - 1).join('.')];
+  if (all.length < converter.arity)
     throw bad(`a ${scheme} URN has ${converter.arity} dot-separated fields`);
   const pattern = type === 'idpat';
   if (pattern && parts[parts.length - 1] !== '*')
@@ -229,7 +231,7 @@ export function assertCompanyPrefixLength(cpl: number | undefined, keyLength: nu
       },
     );
   }
-  if (!Number.isInteger(cpl) || cpl < 6 || cpl > 12 || cpl >= keyLength) {
+  if (!Number.isInteger(cpl) || cpl < 6 || cpl > 12 || cpl > keyLength) {
     throw new Gs1Error('SYNTAX', `must be an integer from 6 to 12, got ${String(cpl)}`, {
       field: 'companyPrefixLength',
     });
