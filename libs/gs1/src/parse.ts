@@ -53,11 +53,22 @@ function scanElements(input: string): AiElement[] {
   return parseElementString(input.startsWith(GS) ? input.slice(1) : input);
 }
 
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+
+/** Strips spaces, tabs, CR and LF at both ends (not GS, which is data). Linear time. */
+function trimSpace(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && isSpace(s.charCodeAt(start))) start++;
+  while (end > start && isSpace(s.charCodeAt(end - 1))) end--;
+  return s.slice(start, end);
+}
+
 /** Parses any supported form into the structured value. Throws only Gs1Error. */
 export function parseIdentifier(input: string): Gs1Identifier {
   assertString(input, 'identifier');
   // Scanners often end with CR/LF; people paste with spaces around.
-  const text = input.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+  const text = trimSpace(input);
   if (text.length === 0) throw new Gs1Error('EMPTY', 'is empty', { field: 'identifier' });
   const form = detectForm(text);
   switch (form) {

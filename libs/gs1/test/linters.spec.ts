@@ -70,6 +70,12 @@ describe(`syntax-dictionary-linter-vectors.json (${total} vectors)`, () => {
     ran += run.length;
     skipped += vectors.length - run.length;
     const title = `${name}: ${run.length} of ${vectors.length} vectors${skip ? ` (skipped: ${skip.reason})` : ''}`;
+    if (vectors.length === 0) {
+      // gcppos1/gcppos2: upstream builds their vectors in loops; the file omits them.
+      it.skip(`${name}: no vectors in the file (upstream builds them at run time)`, () =>
+        undefined);
+      continue;
+    }
     if (run.length === 0) {
       it.skip(title, () => undefined);
       continue;
