@@ -1,16 +1,28 @@
 import type { Config } from 'jest';
 
-// ts-jest transpiles the ESM-only noble packages too: jest 30 on Node 20
-// cannot require() ES modules through its own loader (see docs/adr/0001).
+// jest 30 on Node 20 cannot require() ES modules, and its native ESM mode refuses to
+// require() them too; so ESM-only packages are transpiled to CommonJS like our own code
+// (test/jest/*.cjs say how). See docs/adr/0001.
+const tsJestOptions = { tsconfig: '<rootDir>/tsconfig.jest.json' };
+const esmPackages = [
+  '@noble',
+  'canonicalize',
+  '@prisma/schema-engine-wasm',
+  '@nestjs',
+  '@electric-sql',
+];
+
 const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testRegex: '\\.(spec|test)\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
-    '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
+    '@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/jest/require-dynamic-imports.cjs',
+    '/node_modules/.+\\.js$': ['<rootDir>/test/jest/esm-package-transformer.cjs', tsJestOptions],
+    '^.+\\.ts$': ['ts-jest', tsJestOptions],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@noble|canonicalize|@prisma/schema-engine-wasm)/)'],
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleNameMapper: {
     // Generated Prisma client and ESM sources import './x.js'; jest resolves the .ts file.
     '^(\\.{1,2}/.*)\\.js$': '$1',

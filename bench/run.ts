@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import type { Bench, BenchContext } from './harness';
 
 function loadBenches(): Bench[] {
-  return readdirSync(__dirname)
-    .filter((file) => file.endsWith('.bench.ts'))
-    .sort()
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- discovery by file name
-    .map((file) => (require(join(__dirname, file)) as { bench: Bench }).bench);
+  return (
+    readdirSync(__dirname)
+      .filter((file) => file.endsWith('.bench.ts'))
+      .sort()
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- discovery by file name
+      .map((file) => (require(join(__dirname, file)) as { bench: Bench }).bench)
+  );
 }
 
 async function main(): Promise<void> {

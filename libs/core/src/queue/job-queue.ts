@@ -62,6 +62,15 @@ export class JobQueue<M extends object> {
     await this.queue.add(name, data, { removeOnComplete: 1000, removeOnFail: 5000, ...options });
   }
 
+  /** Adds (or updates) a schedule that enqueues `name` every `everyMs` milliseconds. */
+  async every<K extends keyof M & string>(name: K, data: M[K], everyMs: number): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      `every:${name}`,
+      { every: everyMs },
+      { name, data, opts: { removeOnComplete: 10, removeOnFail: 100 } },
+    );
+  }
+
   async counts(): Promise<Record<string, number>> {
     return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
   }

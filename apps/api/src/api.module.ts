@@ -1,0 +1,31 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Config } from '@custos/core/config/config';
+import { formatGraphqlError } from './graphql/format-error';
+import { ServerInfoResolver } from './system/server-info.resolver';
+
+/** The API role: code-first GraphQL at /graphql; resolvers stay thin. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: Config): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          // Built in memory at start; apps/api/src/schema.gql is the committed copy that
+          // a test keeps in step (npm run schema rewrites it).
+          autoSchemaFile: true,
+          sortSchema: true,
+          introspection: config.graphqlIntrospection,
+          playground: false,
+          includeStacktraceInErrorResponses: false,
+          formatError: formatGraphqlError,
+        }),
+      ],
+      providers: [ServerInfoResolver],
+    };
+  }
+}

@@ -1,0 +1,41 @@
+// `npm start`: read the environment, apply pending migrations, run the roles, and on
+// SIGTERM or SIGINT stop taking requests, let running work finish, close, exit 0.
+import { ConfigError, loadConfig } from '@custos/core/config/config';
+import { logStart, startApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`custos: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const running = await startApp(config);
+  logStart(config, running);
+
+  const shutdown = (signal: string) => {
+    const timer = setTimeout(() => {
+      console.error(`custos: ${signal}: shutdown took longer than ${config.shutdownTimeoutMs} ms`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('custos: shutdown failed', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error('custos: failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { JOB_QUEUE, STORAGE, type CustosQueue } from '@custos/core/tokens';
+import type { Storage } from '@custos/core/database/storage';
+import { JobWorker, type JobHandlers } from '@custos/core/queue/job-queue';
+import { type CustosJobs, jobNames, QUEUE_NAME } from '@custos/core/queue/jobs';
+import { HeartbeatService } from '@custos/core/system/heartbeat.service';
+
+export const HEARTBEAT_EVERY_MS = 10_000;
+
+/** Runs the BullMQ worker: one handler per job of the map, each delegating to a service. */
+@Injectable()
+export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Worker');
+  private worker: JobWorker<CustosJobs> | undefined;
+
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(JOB_QUEUE) private readonly queue: CustosQueue,
+    private readonly heartbeat: HeartbeatService,
+  ) {}
+
+  private handlers(): JobHandlers<CustosJobs> {
+    return {
+      heartbeat: () => this.heartbeat.beat(),
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.worker = new JobWorker<CustosJobs>(this.storage.queue, QUEUE_NAME, this.handlers(), {
+      jobNames,
+      concurrency: 4,
+    });
+    await this.worker.ready();
+    await this.queue.every(
+      'heartbeat',
+      { scheduledEveryMs: HEARTBEAT_EVERY_MS },
+      HEARTBEAT_EVERY_MS,
+    );
+    await this.heartbeat.beat();
+    this.logger.log(`taking jobs from queue ${QUEUE_NAME}`);
+  }
+
+  /** Stops taking jobs and lets the running ones finish (SIGTERM). */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker?.close();
+  }
+}
