@@ -10,6 +10,7 @@ const esmPackages = [
   '@prisma/schema-engine-wasm',
   '@nestjs',
   '@electric-sql',
+  'jose',
 ];
 
 const config: Config = {

@@ -1,7 +1,9 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Config } from '@custos/core/config/config';
+import { AccessGuard } from './auth/access.guard';
 import { formatGraphqlError } from './graphql/format-error';
 import { ServerInfoResolver } from './system/server-info.resolver';
 
@@ -23,9 +25,10 @@ export class ApiModule {
           playground: false,
           includeStacktraceInErrorResponses: false,
           formatError: formatGraphqlError,
+          context: ({ req }: { req: unknown }) => ({ req }),
         }),
       ],
-      providers: [ServerInfoResolver],
+      providers: [{ provide: APP_GUARD, useClass: AccessGuard }, ServerInfoResolver],
     };
   }
 }

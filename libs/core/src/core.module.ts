@@ -12,6 +12,7 @@ import { openStorage, type Storage } from './database/storage';
 import { JobQueue } from './queue/job-queue';
 import { QUEUE_NAME } from './queue/jobs';
 import { CONFIG, type CustosQueue, JOB_QUEUE, STORAGE } from './tokens';
+import { SessionService } from './auth/session.service';
 import { AdminTokenService } from './system/admin-token.service';
 import { HeartbeatService } from './system/heartbeat.service';
 import { SecretsService } from './system/secrets.service';
@@ -62,6 +63,7 @@ export class CoreModule {
         HeartbeatService,
         SecretsService,
         AdminTokenService,
+        SessionService,
       ],
       exports: [
         CONFIG,
@@ -71,6 +73,7 @@ export class CoreModule {
         HeartbeatService,
         SecretsService,
         AdminTokenService,
+        SessionService,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { STORAGE } from '@custos/core/tokens';
 import type { Storage } from '@custos/core/database/storage';
 import { HeartbeatService } from '@custos/core/system/heartbeat.service';
 import { version } from '../../../../package.json';
+import { Access } from '../auth/access.decorator';
 import { DatabaseKind, QueueKind, ServerInfo } from './server-info.model';
 
 @Resolver(() => ServerInfo)
@@ -13,6 +14,7 @@ export class ServerInfoResolver {
     private readonly heartbeat: HeartbeatService,
   ) {}
 
+  @Access.anyone()
   @Query(() => ServerInfo, { description: 'The service version and what it runs on.' })
   async serverInfo(): Promise<ServerInfo> {
     const beat = await this.heartbeat.last();

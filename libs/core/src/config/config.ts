@@ -22,6 +22,9 @@ export interface Config {
   readonly queue: QueueConfig;
   /** Unset means: generate one and keep it in the data folder (embedded) or the database. */
   readonly adminToken: string | undefined;
+  /** Key of the session tokens (HS256); unset means generated and kept with the data. */
+  readonly sessionSecret: string | undefined;
+  readonly sessionTtlSeconds: number;
   readonly logOrigin: string;
   readonly sealingKeyHex: string | undefined;
   readonly sealMaxEvents: number;
@@ -59,6 +62,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ? { kind: 'redis', url: redisUrl, prefix: read.name('CUSTOS_QUEUE_PREFIX') ?? 'custos' }
       : { kind: 'postgresql', schema: read.name('CUSTOS_QUEUE_PREFIX') ?? 'bullmq' },
     adminToken: read.secret('CUSTOS_ADMIN_TOKEN', 32),
+    sessionSecret: read.secret('CUSTOS_SESSION_SECRET', 32),
+    sessionTtlSeconds: read.integer('CUSTOS_SESSION_TTL_SECONDS', 60, 86_400) ?? 900,
     logOrigin: read.origin('CUSTOS_LOG_ORIGIN') ?? 'custos.local/log',
     sealingKeyHex: read.hex('CUSTOS_SEALING_KEY', 32),
     sealMaxEvents: read.integer('SEAL_MAX_EVENTS', 1, 100_000) ?? 1000,

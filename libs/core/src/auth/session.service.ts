@@ -1,0 +1,82 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import type { Config } from '../config/config';
+import { DomainError } from '../errors/domain-error';
+import { SecretsService } from '../system/secrets.service';
+import { CONFIG } from '../tokens';
+import { type ParticipantRole, participantRoles, type Principal } from './principal';
+
+const ISSUER = 'custos';
+const AUDIENCE = 'custos-api';
+
+export interface Session {
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+/**
+ * Short-lived bearer tokens for signed-in participants: HS256 JWTs (jose) signed with
+ * CUSTOS_SESSION_SECRET, or a secret generated once and kept with the data.
+ */
+@Injectable()
+export class SessionService implements OnApplicationBootstrap {
+  private key: Uint8Array | undefined;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly secrets: SecretsService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.signingKey();
+  }
+
+  private async signingKey(): Promise<Uint8Array> {
+    if (!this.key) {
+      const secret =
+        this.config.sessionSecret ??
+        (await this.secrets.getOrCreate('session-key', () => SecretsService.random(32))).value;
+      this.key = new TextEncoder().encode(secret);
+    }
+    return this.key;
+  }
+
+  async issue(
+    participantId: string,
+    roles: readonly ParticipantRole[],
+    now = new Date(),
+  ): Promise<Session> {
+    const expiresAt = new Date(now.getTime() + this.config.sessionTtlSeconds * 1000);
+    const token = await new SignJWT({ roles: [...roles] })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(participantId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(await this.signingKey());
+    return { token, expiresAt };
+  }
+
+  /** The participant a session token names; UNAUTHENTICATED when it is not a valid, live token. */
+  async verify(token: string): Promise<Principal> {
+    try {
+      const { payload } = await jwtVerify(token, await this.signingKey(), {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+      });
+      const roles = Array.isArray(payload.roles) ? payload.roles : [];
+      if (!payload.sub || !roles.every((r) => participantRoles.includes(r as ParticipantRole))) {
+        throw new DomainError('UNAUTHENTICATED', 'the bearer token is not a Custos session');
+      }
+      return { kind: 'participant', id: payload.sub, roles: roles as ParticipantRole[] };
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      if (err instanceof errors.JWTExpired) {
+        throw new DomainError('UNAUTHENTICATED', 'the session has expired: sign in again');
+      }
+      throw new DomainError('UNAUTHENTICATED', 'the bearer token is not a valid Custos session');
+    }
+  }
+}
