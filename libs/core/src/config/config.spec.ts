@@ -56,6 +56,24 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the sign-in and request limits, with defaults', () => {
+    expect(loadConfig({}, '/srv/app')).toMatchObject({
+      signIn: { challengeTtlSeconds: 120, rateWindowSeconds: 60, ratePerParticipant: 20 },
+      requestLimits: { maxBodyBytes: 16 * 1024 * 1024, maxDepth: 12, maxListLength: 1000 },
+      trustProxyHops: 0,
+    });
+    const config = loadConfig({
+      CUSTOS_SIGNIN_RATE_PER_ADDRESS: '5',
+      CUSTOS_MAX_BODY_BYTES: '2048',
+      CUSTOS_GRAPHQL_MAX_PAGE: '50',
+    });
+    expect(config.signIn.ratePerAddress).toBe(5);
+    expect(config.requestLimits).toMatchObject({ maxBodyBytes: 2048, maxPageSize: 50 });
+    expect(() => loadConfig({ CUSTOS_GRAPHQL_MAX_DEPTH: '1' })).toThrow(
+      'CUSTOS_GRAPHQL_MAX_DEPTH: expected an integer from 2 to 100, got "1"',
+    );
+  });
+
   it('never echoes a secret back', () => {
     expect(() => loadConfig({ CUSTOS_ADMIN_TOKEN: 'short-secret' })).toThrow(
       'CUSTOS_ADMIN_TOKEN: expected at least 32 printable characters without spaces, got "<hidden>"',

@@ -31,6 +31,31 @@ export interface Config {
   readonly sealMaxWaitMs: number;
   readonly graphqlIntrospection: boolean;
   readonly shutdownTimeoutMs: number;
+  readonly signIn: SignInConfig;
+  readonly requestLimits: RequestLimits;
+  /** Proxies in front of the API whose X-Forwarded-For is trusted (0: use the peer address). */
+  readonly trustProxyHops: number;
+}
+
+export interface SignInConfig {
+  readonly challengeTtlSeconds: number;
+  /** Sign-in attempts (requestChallenge and signIn) allowed per window… */
+  readonly rateWindowSeconds: number;
+  /** … for one participant id, whoever asks … */
+  readonly ratePerParticipant: number;
+  /** … and from one client address, whatever the participant. */
+  readonly ratePerAddress: number;
+}
+
+/** What one GraphQL request may ask for; each breach is refused with its own error code. */
+export interface RequestLimits {
+  readonly maxBodyBytes: number;
+  readonly maxDepth: number;
+  readonly maxComplexity: number;
+  /** Longest list in any argument, unless the field declares its own cap. */
+  readonly maxListLength: number;
+  /** Largest `first` of a paged field. */
+  readonly maxPageSize: number;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +95,20 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     sealMaxWaitMs: read.integer('SEAL_MAX_WAIT_MS', 1, 3_600_000) ?? 500,
     graphqlIntrospection: read.boolean('CUSTOS_GRAPHQL_INTROSPECTION') ?? true,
     shutdownTimeoutMs: read.integer('CUSTOS_SHUTDOWN_TIMEOUT_MS', 0, 600_000) ?? 30_000,
+    signIn: {
+      challengeTtlSeconds: read.integer('CUSTOS_CHALLENGE_TTL_SECONDS', 5, 600) ?? 120,
+      rateWindowSeconds: read.integer('CUSTOS_SIGNIN_RATE_WINDOW_SECONDS', 1, 86_400) ?? 60,
+      ratePerParticipant: read.integer('CUSTOS_SIGNIN_RATE_PER_PARTICIPANT', 1, 100_000) ?? 20,
+      ratePerAddress: read.integer('CUSTOS_SIGNIN_RATE_PER_ADDRESS', 1, 1_000_000) ?? 60,
+    },
+    requestLimits: {
+      maxBodyBytes: read.integer('CUSTOS_MAX_BODY_BYTES', 1024, 268_435_456) ?? 16 * 1024 * 1024,
+      maxDepth: read.integer('CUSTOS_GRAPHQL_MAX_DEPTH', 2, 100) ?? 12,
+      maxComplexity: read.integer('CUSTOS_GRAPHQL_MAX_COMPLEXITY', 10, 1_000_000) ?? 5000,
+      maxListLength: read.integer('CUSTOS_GRAPHQL_MAX_LIST', 1, 1_000_000) ?? 1000,
+      maxPageSize: read.integer('CUSTOS_GRAPHQL_MAX_PAGE', 1, 100_000) ?? 500,
+    },
+    trustProxyHops: read.integer('CUSTOS_TRUST_PROXY_HOPS', 0, 10) ?? 0,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -9,6 +9,24 @@ export const errorCodes = [
   'CONFLICT',
   'RATE_LIMITED',
   'UNAVAILABLE',
+  // Participants and keys (SPEC section 3)
+  'PARTICIPANT_EXISTS',
+  'UNKNOWN_PARTICIPANT',
+  'KEY_EXISTS',
+  'INVALID_PUBLIC_KEY',
+  'UNKNOWN_KEY',
+  'KEY_REVOKED',
+  'KEY_NOT_YET_VALID',
+  // Sign-in (SPEC section 3)
+  'NONCE_UNKNOWN',
+  'NONCE_EXPIRED',
+  'NONCE_ALREADY_USED',
+  'BAD_SIGNATURE',
+  // GraphQL request limits
+  'QUERY_TOO_DEEP',
+  'QUERY_TOO_COMPLEX',
+  'LIST_TOO_LONG',
+  'REQUEST_TOO_LARGE',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
@@ -34,6 +52,21 @@ export function isClientError(code: ErrorCode): boolean {
     case 'FORBIDDEN':
     case 'CONFLICT':
     case 'RATE_LIMITED':
+    case 'PARTICIPANT_EXISTS':
+    case 'UNKNOWN_PARTICIPANT':
+    case 'KEY_EXISTS':
+    case 'INVALID_PUBLIC_KEY':
+    case 'UNKNOWN_KEY':
+    case 'KEY_REVOKED':
+    case 'KEY_NOT_YET_VALID':
+    case 'NONCE_UNKNOWN':
+    case 'NONCE_EXPIRED':
+    case 'NONCE_ALREADY_USED':
+    case 'BAD_SIGNATURE':
+    case 'QUERY_TOO_DEEP':
+    case 'QUERY_TOO_COMPLEX':
+    case 'LIST_TOO_LONG':
+    case 'REQUEST_TOO_LARGE':
       return true;
     case 'UNAVAILABLE':
       return false;
