@@ -1,0 +1,73 @@
+// The finding codes of SPEC section 6, their severity and the verdict they ask for.
+
+export const findingCodes = [
+  'UNKNOWN_IDENTIFIER',
+  'PRODUCT_MISMATCH',
+  'ALREADY_DISPENSED',
+  'DECOMMISSIONED',
+  'INTEGRITY_FAILURE',
+  'CUSTODY_BREAK',
+  'CONFLICTING_CUSTODY',
+  'NOT_IN_YOUR_CUSTODY',
+  'RECALLED',
+  'EXPIRED',
+  'IN_TRANSIT',
+  'UNSEALED_EVENTS',
+] as const;
+export type FindingCode = (typeof findingCodes)[number];
+
+export type Verdict = 'AUTHENTIC' | 'SUSPECT' | 'COUNTERFEIT';
+export type Severity = 'INFO' | 'WARNING' | 'CRITICAL';
+
+export interface Finding {
+  readonly code: FindingCode;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly eventId?: string;
+}
+
+/** The least verdict a finding asks for (SPEC section 6 table). */
+export function verdictOf(code: FindingCode): Verdict {
+  switch (code) {
+    case 'UNKNOWN_IDENTIFIER':
+    case 'PRODUCT_MISMATCH':
+    case 'ALREADY_DISPENSED':
+    case 'DECOMMISSIONED':
+    case 'INTEGRITY_FAILURE':
+      return 'COUNTERFEIT';
+    case 'CUSTODY_BREAK':
+    case 'CONFLICTING_CUSTODY':
+    case 'NOT_IN_YOUR_CUSTODY':
+    case 'RECALLED':
+    case 'EXPIRED':
+      return 'SUSPECT';
+    case 'IN_TRANSIT':
+    case 'UNSEALED_EVENTS':
+      return 'AUTHENTIC';
+  }
+}
+
+export function severityOf(code: FindingCode): Severity {
+  switch (verdictOf(code)) {
+    case 'COUNTERFEIT':
+      return 'CRITICAL';
+    case 'SUSPECT':
+      return 'WARNING';
+    case 'AUTHENTIC':
+      return 'INFO';
+  }
+}
+
+export function finding(code: FindingCode, message: string, eventId?: string): Finding {
+  return eventId === undefined
+    ? { code, severity: severityOf(code), message }
+    : { code, severity: severityOf(code), message, eventId };
+}
+
+/** COUNTERFEIT if any finding asks for it, else SUSPECT if any does, else AUTHENTIC. */
+export function verdictFor(findings: readonly Finding[]): Verdict {
+  const verdicts = findings.map((f) => verdictOf(f.code));
+  if (verdicts.includes('COUNTERFEIT')) return 'COUNTERFEIT';
+  if (verdicts.includes('SUSPECT')) return 'SUSPECT';
+  return 'AUTHENTIC';
+}
