@@ -10,6 +10,7 @@ import type { Storage } from '@custos/core/database/storage';
 import { JobWorker, type JobHandlers } from '@custos/core/queue/job-queue';
 import { type CustosJobs, jobNames, QUEUE_NAME } from '@custos/core/queue/jobs';
 import { HeartbeatService } from '@custos/core/system/heartbeat.service';
+import { SealingScheduler } from '@custos/sealing/sealing-scheduler.service';
 
 export const HEARTBEAT_EVERY_MS = 10_000;
 
@@ -23,11 +24,15 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(JOB_QUEUE) private readonly queue: CustosQueue,
     private readonly heartbeat: HeartbeatService,
+    private readonly sealing: SealingScheduler,
   ) {}
 
   private handlers(): JobHandlers<CustosJobs> {
     return {
       heartbeat: () => this.heartbeat.beat(),
+      seal: async () => {
+        await this.sealing.trigger();
+      },
     };
   }
 
@@ -43,6 +48,8 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
       HEARTBEAT_EVERY_MS,
     );
     await this.heartbeat.beat();
+    // Seals on its own timer too: the seal jobs are hints, never needed for correctness.
+    this.sealing.start();
     this.logger.log(`taking jobs from queue ${QUEUE_NAME}`);
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { SealingModule } from '@custos/sealing/sealing.module';
 import { WorkerHost } from './worker-host.service';
 
 /** The worker role: BullMQ processors, each thin and delegating to a service. */
-@Module({ providers: [WorkerHost] })
+@Module({ imports: [SealingModule], providers: [WorkerHost] })
 export class WorkerModule {}

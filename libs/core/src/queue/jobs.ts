@@ -6,6 +6,11 @@ export const QUEUE_NAME = 'custos';
 export interface CustosJobs {
   /** A worker records that it is alive and taking jobs (see /health). */
   heartbeat: { readonly scheduledEveryMs: number };
+  /**
+   * Seal what is due (libs/sealing). A hint only, enqueued after accepted submissions:
+   * the worker also seals on its own timer, so a lost job delays nothing for long.
+   */
+  seal: { readonly trigger: 'accepted' | 'sweep' };
 }
 
-export const jobNames = ['heartbeat'] as const satisfies readonly (keyof CustosJobs)[];
+export const jobNames = ['heartbeat', 'seal'] as const satisfies readonly (keyof CustosJobs)[];

@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { Config } from '@custos/core/config/config';
+import { CONFIG } from '@custos/core/tokens';
+import { type DrainOutcome, SealingService } from './sealing.service';
+
+/**
+ * When the worker seals. A `seal` job (enqueued by ingest after each commit) is only a
+ * hint: the worker also sweeps on its own every SEAL_MAX_WAIT_MS, and arms a timer for
+ * the moment the oldest pending event comes due, so events committed while Redis was
+ * down are sealed all the same.
+ */
+@Injectable()
+export class SealingScheduler implements OnModuleDestroy {
+  private readonly logger = new Logger('SealingScheduler');
+  private sweep: NodeJS.Timeout | undefined;
+  private dueTimer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private lastError = '';
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly sealing: SealingService,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.sweep = setInterval(
+      () => void this.trigger().catch(() => undefined),
+      this.config.sealMaxWaitMs,
+    );
+    void this.trigger().catch(() => undefined);
+  }
+
+  /** Seals what is due now; rejects when the database fails (the sweep tries again). */
+  async trigger(): Promise<DrainOutcome | undefined> {
+    if (this.stopped) return undefined;
+    try {
+      const outcome = await this.sealing.sealDue();
+      this.lastError = '';
+      this.armDueTimer(outcome.nextDueMs);
+      return outcome;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (message !== this.lastError) this.logger.error(`sealing failed: ${message}`);
+      this.lastError = message;
+      throw err;
+    }
+  }
+
+  private armDueTimer(nextDueMs: number | undefined): void {
+    if (nextDueMs === undefined || this.stopped) return;
+    clearTimeout(this.dueTimer);
+    this.dueTimer = setTimeout(() => void this.trigger().catch(() => undefined), nextDueMs);
+  }
+
+  /** Stops the timers and lets a running seal finish (its transaction commits or not). */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.sweep);
+    clearTimeout(this.dueTimer);
+    await this.sealing.idle();
+  }
+}

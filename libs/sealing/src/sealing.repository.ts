@@ -1,0 +1,300 @@
+// Storage of the sealer: pending events, blocks, tree nodes. The only sealing code that
+// touches Prisma. Bulk writes are single statements over arrays passed as text, so a
+// block of a thousand events costs a handful of round trips.
+import { Inject, Injectable } from '@nestjs/common';
+import { STORAGE } from '@custos/core/tokens';
+import type { Storage } from '@custos/core/database/storage';
+import type { Prisma } from '@custos/core/generated/prisma/client';
+
+/**
+ * The one advisory-lock key of the sequencer (any constant; "custos-seal" in ASCII). Every
+ * seal transaction takes it first, so exactly one sealer at a time reads the head and
+ * appends, whatever number of workers run.
+ */
+export const SEAL_LOCK_KEY = 0x637573746f73n;
+
+export interface PendingEvent {
+  readonly seq: bigint;
+  readonly eventId: string;
+  readonly eventJson: string;
+  readonly keyId: string;
+  readonly signature: string;
+  readonly contentHash: Uint8Array;
+  readonly acceptedAt: Date;
+}
+
+export interface BlockRow {
+  readonly height: number;
+  readonly prevHash: string;
+  readonly firstLeafIndex: number;
+  readonly eventCount: number;
+  readonly treeSize: number;
+  readonly rootHash: string;
+  readonly sealedAt: string;
+  readonly hash: string;
+  readonly checkpoint: string;
+}
+
+export interface NodeRow {
+  readonly level: number;
+  readonly index: number;
+  readonly hash: Uint8Array;
+}
+
+export interface PendingStatus {
+  /** Pending events, counted up to the limit asked. */
+  readonly count: number;
+  /** How long the oldest pending event has waited, by the database's clock (0 when none). */
+  readonly oldestWaitMs: number;
+}
+
+export interface EntryRow {
+  readonly leafIndex: number;
+  readonly blockHeight: number;
+  readonly eventId: string;
+  readonly eventJson: string;
+  readonly keyId: string;
+  readonly signature: string;
+  readonly contentHash: Uint8Array;
+}
+
+/** The statements of one seal transaction, run while it holds the sequencer lock. */
+export interface SealTransaction {
+  head(): Promise<BlockRow | undefined>;
+  pending(limit: number): Promise<PendingEvent[]>;
+  nodes(ids: readonly { level: number; index: number }[]): Promise<NodeRow[]>;
+  /** Inserts the block, its nodes, and gives each event (seq order) its leaf index. */
+  writeBlock(block: BlockRow, seqs: readonly bigint[], nodes: readonly NodeRow[]): Promise<void>;
+  /** The database clock, as the block's sealedAt. */
+  now(): Promise<Date>;
+}
+
+type Tx = Prisma.TransactionClient;
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+interface RawBlock {
+  height: number;
+  prev_hash: string;
+  first_leaf_index: bigint;
+  event_count: number;
+  tree_size: bigint;
+  root_hash: string;
+  sealed_at: string;
+  hash: string;
+  checkpoint: string;
+}
+
+function toBlockRow(r: RawBlock): BlockRow {
+  return {
+    height: r.height,
+    prevHash: r.prev_hash,
+    firstLeafIndex: Number(r.first_leaf_index),
+    eventCount: r.event_count,
+    treeSize: Number(r.tree_size),
+    rootHash: r.root_hash,
+    sealedAt: r.sealed_at,
+    hash: r.hash,
+    checkpoint: r.checkpoint,
+  };
+}
+
+async function readNodes(
+  db: Tx | Storage['prisma'],
+  ids: readonly { level: number; index: number }[],
+): Promise<NodeRow[]> {
+  if (ids.length === 0) return [];
+  const levels = ids.map((id) => id.level).join(',');
+  const indexes = ids.map((id) => id.index).join(',');
+  const rows = await db.$queryRaw<{ level: number; index: bigint; hash: Uint8Array }[]>`
+    SELECT n.level, n.index, n.hash
+    FROM tree_node n
+    JOIN unnest(string_to_array(${levels}, ',')::int[], string_to_array(${indexes}, ',')::bigint[])
+      AS want(level, index) ON n.level = want.level AND n.index = want.index`;
+  return rows.map((r) => ({ level: r.level, index: Number(r.index), hash: r.hash }));
+}
+
+class PrismaSealTransaction implements SealTransaction {
+  constructor(private readonly tx: Tx) {}
+
+  async head(): Promise<BlockRow | undefined> {
+    const rows = await this.tx.$queryRaw<RawBlock[]>`
+      SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,
+             sealed_at, hash, checkpoint
+      FROM block ORDER BY height DESC LIMIT 1`;
+    return rows[0] && toBlockRow(rows[0]);
+  }
+
+  async pending(limit: number): Promise<PendingEvent[]> {
+    const rows = await this.tx.$queryRaw<
+      {
+        seq: bigint;
+        event_id: string;
+        event_json: string;
+        key_id: string;
+        signature: string;
+        content_hash: Uint8Array;
+        accepted_at: Date;
+      }[]
+    >`
+      SELECT seq, event_id, event_json, key_id, signature, content_hash, accepted_at
+      FROM ledger_event WHERE leaf_index IS NULL ORDER BY seq LIMIT ${limit}`;
+    return rows.map((r) => ({
+      seq: r.seq,
+      eventId: r.event_id,
+      eventJson: r.event_json,
+      keyId: r.key_id,
+      signature: r.signature,
+      contentHash: r.content_hash,
+      acceptedAt: r.accepted_at,
+    }));
+  }
+
+  nodes(ids: readonly { level: number; index: number }[]): Promise<NodeRow[]> {
+    return readNodes(this.tx, ids);
+  }
+
+  async now(): Promise<Date> {
+    const rows = await this.tx.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
+    return rows[0]!.now;
+  }
+
+  async writeBlock(
+    block: BlockRow,
+    seqs: readonly bigint[],
+    nodes: readonly NodeRow[],
+  ): Promise<void> {
+    await this.tx.$executeRaw`
+      INSERT INTO block (height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,
+                         sealed_at, hash, checkpoint)
+      VALUES (${block.height}, ${block.prevHash}, ${block.firstLeafIndex}, ${block.eventCount},
+              ${block.treeSize}, ${block.rootHash}, ${block.sealedAt}, ${block.hash},
+              ${block.checkpoint})`;
+    // Leaf indexes follow seq order: the k-th seq of the list gets firstLeafIndex + k - 1.
+    // `leaf_index IS NULL` makes a second sealer of the same rows update nothing; the
+    // count check below turns that into a rollback, never a silent half block.
+    const updated = await this.tx.$executeRaw`
+      UPDATE ledger_event e
+      SET leaf_index = ${block.firstLeafIndex}::bigint + s.ord - 1, block_height = ${block.height}
+      FROM unnest(string_to_array(${seqs.join(',')}, ',')::bigint[]) WITH ORDINALITY AS s(seq, ord)
+      WHERE e.seq = s.seq AND e.leaf_index IS NULL`;
+    if (updated !== seqs.length) {
+      throw new Error(`sealing block ${block.height}: ${updated} of ${seqs.length} events updated`);
+    }
+    const levels = nodes.map((n) => n.level).join(',');
+    const indexes = nodes.map((n) => n.index).join(',');
+    const hashes = nodes.map((n) => hex(n.hash)).join(',');
+    await this.tx.$executeRaw`
+      INSERT INTO tree_node (level, index, hash)
+      SELECT l, i, decode(h, 'hex')
+      FROM unnest(string_to_array(${levels}, ',')::int[],
+                  string_to_array(${indexes}, ',')::bigint[],
+                  string_to_array(${hashes}, ',')) AS t(l, i, h)`;
+  }
+}
+
+@Injectable()
+export class SealingRepository {
+  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+
+  /**
+   * Runs `work` in one transaction holding the sequencer lock (pg_advisory_xact_lock,
+   * released at commit or rollback, also when the session dies with its process).
+   */
+  async inSealTransaction<T>(work: (tx: SealTransaction) => Promise<T>): Promise<T> {
+    return this.storage.prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT pg_advisory_xact_lock(${SEAL_LOCK_KEY})::text`;
+        return work(new PrismaSealTransaction(tx));
+      },
+      { maxWait: 30_000, timeout: 120_000 },
+    );
+  }
+
+  async pendingStatus(limit: number): Promise<PendingStatus> {
+    const rows = await this.storage.prisma.$queryRaw<{ count: bigint; wait_ms: number | null }[]>`
+      SELECT (SELECT count(*) FROM (SELECT 1 FROM ledger_event WHERE leaf_index IS NULL
+                                    LIMIT ${limit}) p) AS count,
+             (SELECT (extract(epoch FROM clock_timestamp() - accepted_at) * 1000)::float8
+              FROM ledger_event WHERE leaf_index IS NULL ORDER BY seq LIMIT 1) AS wait_ms`;
+    const row = rows[0];
+    return { count: Number(row?.count ?? 0), oldestWaitMs: Math.max(0, row?.wait_ms ?? 0) };
+  }
+
+  async pendingCount(): Promise<number> {
+    const rows = await this.storage.prisma.$queryRaw<{ count: bigint }[]>`
+      SELECT count(*) AS count FROM ledger_event WHERE leaf_index IS NULL`;
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  /** Raises a regulator alert once per key (an event the sealer refused to seal). */
+  async raiseAlertOnce(alert: {
+    code: string;
+    message: string;
+    eventId: string;
+    dedupKey: string;
+  }): Promise<void> {
+    await this.storage.prisma.$executeRaw`
+      INSERT INTO alert (code, severity, message, event_id, dedup_key)
+      VALUES (${alert.code}, 'CRITICAL'::severity, ${alert.message}, ${alert.eventId},
+              ${alert.dedupKey})
+      ON CONFLICT (dedup_key) DO NOTHING`;
+  }
+
+  async latestBlock(): Promise<BlockRow | undefined> {
+    const rows = await this.storage.prisma.$queryRaw<RawBlock[]>`
+      SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,
+             sealed_at, hash, checkpoint
+      FROM block ORDER BY height DESC LIMIT 1`;
+    return rows[0] && toBlockRow(rows[0]);
+  }
+
+  async blockAt(height: number): Promise<BlockRow | undefined> {
+    const rows = await this.storage.prisma.$queryRaw<RawBlock[]>`
+      SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,
+             sealed_at, hash, checkpoint
+      FROM block WHERE height = ${height}`;
+    return rows[0] && toBlockRow(rows[0]);
+  }
+
+  /** Every block in height order (tests and audits; small: one row per block). */
+  async allBlocks(): Promise<BlockRow[]> {
+    const rows = await this.storage.prisma.$queryRaw<RawBlock[]>`
+      SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,
+             sealed_at, hash, checkpoint
+      FROM block ORDER BY height`;
+    return rows.map(toBlockRow);
+  }
+
+  nodes(ids: readonly { level: number; index: number }[]): Promise<NodeRow[]> {
+    return readNodes(this.storage.prisma, ids);
+  }
+
+  async entry(leafIndex: number): Promise<EntryRow | undefined> {
+    const rows = await this.storage.prisma.$queryRaw<
+      {
+        leaf_index: bigint;
+        block_height: number;
+        event_id: string;
+        event_json: string;
+        key_id: string;
+        signature: string;
+        content_hash: Uint8Array;
+      }[]
+    >`
+      SELECT leaf_index, block_height, event_id, event_json, key_id, signature, content_hash
+      FROM ledger_event WHERE leaf_index = ${leafIndex}`;
+    const r = rows[0];
+    return (
+      r && {
+        leafIndex: Number(r.leaf_index),
+        blockHeight: r.block_height,
+        eventId: r.event_id,
+        eventJson: r.event_json,
+        keyId: r.key_id,
+        signature: r.signature,
+        contentHash: r.content_hash,
+      }
+    );
+  }
+}

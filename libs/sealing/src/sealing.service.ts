@@ -1,0 +1,233 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { Config } from '@custos/core/config/config';
+import { CONFIG } from '@custos/core/tokens';
+import { GENESIS_PREV_HASH, blockHash } from '@custos/ledger/block';
+import { bytesToHex, equalBytes } from '@custos/ledger/bytes';
+import { signCheckpoint } from '@custos/ledger/checkpoint';
+import { leafInput, type EventObject } from '@custos/ledger/events';
+import { appendLeaves, frontierIds, frontierRoot } from '@custos/ledger/merkle-append';
+import { leafHash } from '@custos/ledger/merkle';
+import { sha256 } from '@custos/ledger/sha256';
+import { SealingKeyService } from './sealing-key.service';
+import {
+  type BlockRow,
+  type NodeRow,
+  type PendingEvent,
+  type SealTransaction,
+  SealingRepository,
+} from './sealing.repository';
+
+/** Test seams of the seal transaction (the crash test blocks inside it, then is killed). */
+export interface SealingHooks {
+  /** Runs after every write of the block, before the commit. */
+  beforeCommit?(block: BlockRow): Promise<void>;
+}
+export const SEALING_HOOKS = Symbol('SealingHooks');
+
+/** Told about every block sealed and every event refused (metrics). */
+export interface SealingObserver {
+  blockSealed(block: BlockRow, durationMs: number, acceptedAt: readonly Date[]): void;
+  integrityFailure(eventId: string): void;
+}
+export const SEALING_OBSERVER = Symbol('SealingObserver');
+
+export interface SealResult {
+  /** The block this transaction sealed, if any. */
+  readonly block: BlockRow | undefined;
+  /** A pending event whose stored content does not match its hash: sealing stops before it. */
+  readonly refused: { readonly eventId: string; readonly reason: string } | undefined;
+}
+
+export interface DrainOutcome {
+  readonly blocks: readonly BlockRow[];
+  /** When the oldest pending event comes due (ms from now); undefined when none is pending. */
+  readonly nextDueMs: number | undefined;
+  /** Sealing stopped at an event whose content does not match its hash. */
+  readonly halted: boolean;
+}
+
+/**
+ * Turns pending events into blocks of the global log (SPEC section 5), exactly once.
+ *
+ * One seal is one database transaction that first takes the sequencer's advisory lock,
+ * then reads the head block and the oldest pending events (seq order), appends their
+ * leaves to the stored tree, and writes the block, its signed checkpoint, the new tree
+ * nodes and every event's leaf index and block height. A crash anywhere rolls all of it
+ * back; two sealers are serialized by the lock, and unique keys (block height, first
+ * leaf index, tree size, leaf index, tree node) make a fork impossible even without it.
+ * Nothing read back is trusted: every leaf input is recomputed from the stored event and
+ * checked against its content hash, and the stored frontier against the head's root.
+ *
+ * An event whose content no longer matches its hash was edited behind the application's
+ * back. It is never sealed: sealing stops just before it (the events ahead of it are
+ * sealed, none after it, so acceptance order is kept), a CRITICAL `INTEGRITY_FAILURE`
+ * alert is raised once, and an error is logged on every attempt until an operator
+ * restores the row (from a backup or the submitter's copy; its hash says what it was).
+ */
+@Injectable()
+export class SealingService {
+  private readonly logger = new Logger('Sealer');
+  private draining: Promise<DrainOutcome> | undefined;
+  private drainAgain = false;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly repository: SealingRepository,
+    private readonly key: SealingKeyService,
+    @Optional() @Inject(SEALING_HOOKS) private readonly hooks?: SealingHooks,
+    @Optional() @Inject(SEALING_OBSERVER) private readonly observer?: SealingObserver,
+  ) {}
+
+  /**
+   * Seals every block that is due (SEAL_MAX_EVENTS pending, or the oldest pending has
+   * waited SEAL_MAX_WAIT_MS). Calls made while one runs join it, and it runs once more,
+   * so a burst of triggers costs one pass, and none is lost.
+   */
+  sealDue(): Promise<DrainOutcome> {
+    if (this.draining) {
+      this.drainAgain = true;
+      return this.draining;
+    }
+    const run = async (): Promise<DrainOutcome> => {
+      const blocks: BlockRow[] = [];
+      try {
+        for (;;) {
+          this.drainAgain = false;
+          const outcome = await this.drainOnce(blocks);
+          if (!this.drainAgain || outcome.halted) return outcome;
+        }
+      } finally {
+        this.draining = undefined;
+      }
+    };
+    this.draining = run();
+    return this.draining;
+  }
+
+  /** Resolves when no seal of this instance is running. */
+  async idle(): Promise<void> {
+    await this.draining?.catch(() => undefined);
+  }
+
+  private async drainOnce(blocks: BlockRow[]): Promise<DrainOutcome> {
+    const { sealMaxEvents: max, sealMaxWaitMs: maxWait } = this.config;
+    for (;;) {
+      const status = await this.repository.pendingStatus(max);
+      if (status.count === 0) return { blocks, nextDueMs: undefined, halted: false };
+      if (status.count < max && status.oldestWaitMs < maxWait) {
+        return { blocks, nextDueMs: Math.ceil(maxWait - status.oldestWaitMs), halted: false };
+      }
+      const result = await this.sealBlock();
+      if (result.block) blocks.push(result.block);
+      if (result.refused || !result.block) {
+        return { blocks, nextDueMs: result.refused ? undefined : 0, halted: !!result.refused };
+      }
+    }
+  }
+
+  /** Seals one block of up to SEAL_MAX_EVENTS pending events now, due or not. */
+  async sealBlock(): Promise<SealResult> {
+    const started = performance.now();
+    const signer = await this.key.signer();
+    let acceptedAt: Date[] = [];
+    const result = await this.repository.inSealTransaction(async (tx) => {
+      const pending = await tx.pending(this.config.sealMaxEvents);
+      const { leaves, refused } = checkedLeaves(pending);
+      if (leaves.length === 0) return { block: undefined, refused };
+      acceptedAt = pending.slice(0, leaves.length).map((e) => e.acceptedAt);
+
+      const head = await tx.head();
+      const size = head?.treeSize ?? 0;
+      const frontier = await loadFrontier(tx, size, head);
+      const appended = appendLeaves(frontier, leaves);
+      const sealedAt = (await tx.now()).toISOString();
+      const fields = {
+        height: head ? head.height + 1 : 0,
+        prevHash: head?.hash ?? GENESIS_PREV_HASH,
+        firstLeafIndex: size,
+        eventCount: leaves.length,
+        treeSize: appended.frontier.size,
+        rootHash: bytesToHex(appended.root),
+        sealedAt,
+      };
+      const block: BlockRow = {
+        ...fields,
+        hash: blockHash(fields),
+        checkpoint: signCheckpoint(
+          { origin: this.config.logOrigin, size: fields.treeSize, rootHash: appended.root },
+          [signer],
+        ),
+      };
+      const seqs = pending.slice(0, leaves.length).map((e) => e.seq);
+      await tx.writeBlock(block, seqs, appended.nodes);
+      await this.hooks?.beforeCommit?.(block);
+      return { block, refused };
+    });
+    if (result.block) {
+      this.observer?.blockSealed(result.block, performance.now() - started, acceptedAt);
+    }
+    if (result.refused) await this.reportRefused(result.refused);
+    return result;
+  }
+
+  private async reportRefused(refused: { eventId: string; reason: string }): Promise<void> {
+    this.logger.error(
+      `sealing halted: event ${refused.eventId} ${refused.reason}; it was changed after it was accepted and is not sealed, nor is anything after it, until the row is restored`,
+    );
+    this.observer?.integrityFailure(refused.eventId);
+    await this.repository.raiseAlertOnce({
+      code: 'INTEGRITY_FAILURE',
+      message: `Sealing halted at event ${refused.eventId}: ${refused.reason}.`,
+      eventId: refused.eventId,
+      dedupKey: `seal-integrity:${refused.eventId}`,
+    });
+  }
+}
+
+/** Leaf hashes of the longest prefix of `pending` whose stored content matches its hash. */
+function checkedLeaves(pending: readonly PendingEvent[]): {
+  leaves: Uint8Array[];
+  refused: { eventId: string; reason: string } | undefined;
+} {
+  const leaves: Uint8Array[] = [];
+  for (const event of pending) {
+    let input: Uint8Array;
+    try {
+      input = leafInput({
+        event: JSON.parse(event.eventJson) as EventObject,
+        keyId: event.keyId,
+        signature: event.signature,
+      });
+    } catch (err) {
+      return {
+        leaves,
+        refused: { eventId: event.eventId, reason: `is unreadable (${String(err)})` },
+      };
+    }
+    if (!equalBytes(sha256(input), event.contentHash)) {
+      return {
+        leaves,
+        refused: { eventId: event.eventId, reason: 'does not match its content hash' },
+      };
+    }
+    leaves.push(leafHash(input));
+  }
+  return { leaves, refused: undefined };
+}
+
+/** The stored compact range at `size`, checked against the head block's signed root. */
+async function loadFrontier(tx: SealTransaction, size: number, head: BlockRow | undefined) {
+  const ids = frontierIds(size);
+  const rows = await tx.nodes(ids);
+  const byId = new Map<string, NodeRow>(rows.map((r) => [`${r.level}/${r.index}`, r]));
+  const hashes = ids.map((id) => {
+    const row = byId.get(`${id.level}/${id.index}`);
+    if (!row) throw new Error(`tree node ${id.level}/${id.index} of size ${size} is missing`);
+    return row.hash;
+  });
+  const frontier = { size, hashes };
+  if (head && bytesToHex(frontierRoot(frontier)) !== head.rootHash) {
+    throw new Error(`stored tree nodes do not give block ${head.height}'s root: refusing to seal`);
+  }
+  return frontier;
+}
