@@ -149,6 +149,7 @@ describe('assess: every finding of SPEC section 6', () => {
     ];
     const result = run(events, { scanner: { id: PHARMACY, regulator: false } });
     expect(result).toMatchObject({ verdict: 'AUTHENTIC', custodian: PHARMACY, status: 'ACTIVE' });
+    expect([...result.holders].sort()).toEqual([MAKER, PHARMACY, WHOLESALER].sort());
     expect(result.trail.map((e) => e.type)).toEqual([
       'COMMISSION',
       'PACK',

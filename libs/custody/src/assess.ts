@@ -38,6 +38,8 @@ export interface Assessment {
   readonly product?: { readonly gtin: string; readonly lot?: string; readonly expiry?: string };
   /** The events of the trail: those naming the unit or a container while it was inside. */
   readonly trail: readonly LedgerEventView[];
+  /** Every party that held the unit at some point, or was sent it (SPEC 7 read rule). */
+  readonly holders: ReadonlySet<string>;
 }
 
 export function assess(input: AssessInput): Assessment {
@@ -46,6 +48,7 @@ export function assess(input: AssessInput): Assessment {
     finding('INTEGRITY_FAILURE', f.message, f.eventId),
   );
   const trail: LedgerEventView[] = [];
+  const holders = new Set<string>();
   const seen = new Set<string>();
   const add = (f: Finding) => {
     const key = `${f.code}|${f.eventId ?? ''}`;
@@ -70,6 +73,9 @@ export function assess(input: AssessInput): Assessment {
       if (concerned.has(flag.identifier)) add(finding(flag.flag, flag.message, flag.eventId));
     }
     if (relevant) trail.push(event);
+    const now = replay.effective(input.identifier);
+    if (now) holders.add(now.custodian);
+    if (now?.shipment) holders.add(now.shipment.to);
   }
 
   const unsealed = trail.filter((e) => !e.sealed);
@@ -96,6 +102,7 @@ export function assess(input: AssessInput): Assessment {
       verdict: verdictFor(findings),
       findings,
       trail,
+      holders,
       ...(input.gtin ? { product: { gtin: input.gtin } } : {}),
     };
   }
@@ -187,5 +194,6 @@ export function assess(input: AssessInput): Assessment {
         }
       : {}),
     trail,
+    holders,
   };
 }
