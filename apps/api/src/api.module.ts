@@ -5,6 +5,9 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { Config } from '@custos/core/config/config';
 import { AccessGuard } from './auth/access.guard';
 import { formatGraphqlError } from './graphql/format-error';
+import { ParticipantsModule } from '@custos/participants/participants.module';
+import { ParticipantResolver } from './participants/participant.resolver';
+import { SignInResolver } from './participants/sign-in.resolver';
 import { ServerInfoResolver } from './system/server-info.resolver';
 
 /** The API role: code-first GraphQL at /graphql; resolvers stay thin. */
@@ -27,8 +30,14 @@ export class ApiModule {
           formatError: formatGraphqlError,
           context: ({ req }: { req: unknown }) => ({ req }),
         }),
+        ParticipantsModule,
       ],
-      providers: [{ provide: APP_GUARD, useClass: AccessGuard }, ServerInfoResolver],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        ServerInfoResolver,
+        ParticipantResolver,
+        SignInResolver,
+      ],
     };
   }
 }

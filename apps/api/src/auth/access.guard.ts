@@ -5,6 +5,7 @@ import type { Principal } from '@custos/core/auth/principal';
 import { SessionService } from '@custos/core/auth/session.service';
 import { DomainError } from '@custos/core/errors/domain-error';
 import { AdminTokenService } from '@custos/core/system/admin-token.service';
+import { SignInService } from '@custos/participants/sign-in.service';
 import { ACCESS_RULE, type AccessRule } from './access.decorator';
 
 /** What every GraphQL resolver can read from its context. */
@@ -20,7 +21,8 @@ export interface RequestContext {
 /**
  * Deny by default: an operation without an @Access rule is refused. The bearer token is
  * the admin token or a session token; a token that is present but invalid is refused
- * even where anyone may call.
+ * even where anyone may call. A session whose key was revoked since is refused
+ * (KEY_REVOKED): a key revoked at T refuses everything after T.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -28,6 +30,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly admin: AdminTokenService,
     private readonly sessions: SessionService,
+    private readonly signIn: SignInService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -54,7 +57,9 @@ export class AccessGuard implements CanActivate {
       throw new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"');
     }
     if (this.admin.matches(match[1])) return { kind: 'admin' };
-    return this.sessions.verify(match[1]);
+    // The token says who signed in; the database says whether that still holds
+    // (participant registered, key not revoked) and with which roles.
+    return this.signIn.resume(await this.sessions.verify(match[1]));
   }
 
   private allows(rule: AccessRule, principal: Principal | undefined): boolean {

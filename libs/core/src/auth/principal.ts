@@ -10,6 +10,8 @@ export type Principal =
       readonly kind: 'participant';
       readonly id: string;
       readonly roles: readonly ParticipantRole[];
+      /** The key the participant signed in with; its revocation ends the session. */
+      readonly keyId?: string;
     };
 
 export function isRegulator(principal: Principal | undefined): boolean {

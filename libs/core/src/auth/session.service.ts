@@ -41,13 +41,16 @@ export class SessionService implements OnApplicationBootstrap {
     return this.key;
   }
 
+  /** `keyId`: the key the participant signed in with (the session ends when it is revoked). */
   async issue(
     participantId: string,
     roles: readonly ParticipantRole[],
-    now = new Date(),
+    options: { readonly keyId?: string; readonly now?: Date } = {},
   ): Promise<Session> {
+    const now = options.now ?? new Date();
     const expiresAt = new Date(now.getTime() + this.config.sessionTtlSeconds * 1000);
-    const token = await new SignJWT({ roles: [...roles] })
+    const claims = { roles: [...roles], ...(options.keyId ? { kid: options.keyId } : {}) };
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(participantId)
       .setIssuer(ISSUER)
@@ -70,7 +73,12 @@ export class SessionService implements OnApplicationBootstrap {
       if (!payload.sub || !roles.every((r) => participantRoles.includes(r as ParticipantRole))) {
         throw new DomainError('UNAUTHENTICATED', 'the bearer token is not a Custos session');
       }
-      return { kind: 'participant', id: payload.sub, roles: roles as ParticipantRole[] };
+      return {
+        kind: 'participant',
+        id: payload.sub,
+        roles: roles as ParticipantRole[],
+        ...(typeof payload.kid === 'string' ? { keyId: payload.kid } : {}),
+      };
     } catch (err) {
       if (err instanceof DomainError) throw err;
       if (err instanceof errors.JWTExpired) {

@@ -1,0 +1,48 @@
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { ParticipantService } from '@custos/participants/participant.service';
+import { Access } from '../auth/access.decorator';
+import { ParticipantInput, PublicKeyInput } from './participant.input';
+import { Participant, toParticipant } from './participant.model';
+
+@Resolver(() => Participant)
+export class ParticipantResolver {
+  constructor(private readonly participants: ParticipantService) {}
+
+  // Any signed-in caller: trading partners must check each other's roles, license and
+  // keys (an authorized trading partner; an event signature checked offline), and none
+  // of it is secret. Anonymous callers learn nothing about who trades.
+  @Access.signedIn()
+  @Query(() => Participant, { nullable: true, description: 'A participant by its GLN.' })
+  async participant(@Args('id', { type: () => ID }) id: string): Promise<Participant | null> {
+    const found = await this.participants.find(id, 'id');
+    return found ? toParticipant(found) : null;
+  }
+
+  @Access.adminOr('REGULATOR')
+  @Mutation(() => Participant, { description: 'Registers an organisation with its keys.' })
+  async registerParticipant(
+    @Args('input', { type: () => ParticipantInput }) input: ParticipantInput,
+  ): Promise<Participant> {
+    return toParticipant(await this.participants.register(input, 'input'));
+  }
+
+  @Access.adminOr('REGULATOR')
+  @Mutation(() => Participant, { description: 'Adds an Ed25519 public key to a participant.' })
+  async addParticipantKey(
+    @Args('participantId', { type: () => ID }) participantId: string,
+    @Args('key', { type: () => PublicKeyInput }) key: PublicKeyInput,
+  ): Promise<Participant> {
+    return toParticipant(await this.participants.addKey(participantId, key));
+  }
+
+  @Access.adminOr('REGULATOR')
+  @Mutation(() => Participant, {
+    description: 'Revokes a key now: it is refused for everything after this instant.',
+  })
+  async revokeParticipantKey(
+    @Args('participantId', { type: () => ID }) participantId: string,
+    @Args('keyId', { type: () => ID }) keyId: string,
+  ): Promise<Participant> {
+    return toParticipant(await this.participants.revokeKey(participantId, keyId));
+  }
+}

@@ -1,0 +1,119 @@
+// The participant and participant_key tables. Plain storage, no rules: the service
+// decides; this file is the only one that knows their Prisma shape.
+import { Inject, Injectable } from '@nestjs/common';
+import type { Storage } from '@custos/core/database/storage';
+import { Prisma } from '@custos/core/generated/prisma/client';
+import { STORAGE } from '@custos/core/tokens';
+import type { NewParticipant, NewParticipantKey, Participant, ParticipantKey } from './participant';
+
+type ParticipantRow = Prisma.ParticipantGetPayload<{ include: { keys: true } }>;
+type KeyRow = ParticipantRow['keys'][number];
+
+const withKeys = { keys: { orderBy: { createdAt: 'asc' } } } as const;
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+}
+
+function isForeignKeyViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003';
+}
+
+function toKey(row: KeyRow): ParticipantKey {
+  return {
+    keyId: row.keyId,
+    publicKey: new Uint8Array(row.publicKey),
+    validFrom: row.validFrom ?? undefined,
+    revokedAt: row.revokedAt ?? undefined,
+  };
+}
+
+function toParticipant(row: ParticipantRow): Participant {
+  return {
+    id: row.id,
+    name: row.name,
+    roles: row.roles,
+    companyPrefixes: row.companyPrefixes,
+    license: {
+      number: row.licenseNumber,
+      authority: row.licenseAuthority,
+      validUntil: row.licenseValidUntil,
+    },
+    keys: row.keys.map(toKey),
+  };
+}
+
+const keyData = (key: NewParticipantKey) => ({
+  keyId: key.keyId,
+  publicKey: new Uint8Array(key.publicKey),
+  validFrom: key.validFrom ?? null,
+});
+
+@Injectable()
+export class ParticipantRepository {
+  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+
+  /** False when a participant with this id exists already. */
+  async create(participant: NewParticipant): Promise<boolean> {
+    try {
+      await this.storage.prisma.participant.create({
+        data: {
+          id: participant.id,
+          name: participant.name,
+          roles: [...participant.roles],
+          companyPrefixes: [...participant.companyPrefixes],
+          licenseNumber: participant.license.number,
+          licenseAuthority: participant.license.authority,
+          licenseValidUntil: participant.license.validUntil,
+          keys: { create: participant.keys.map(keyData) },
+        },
+      });
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  async find(id: string): Promise<Participant | undefined> {
+    const row = await this.storage.prisma.participant.findUnique({
+      where: { id },
+      include: withKeys,
+    });
+    return row ? toParticipant(row) : undefined;
+  }
+
+  async findMany(ids: readonly string[]): Promise<Participant[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.storage.prisma.participant.findMany({
+      where: { id: { in: [...new Set(ids)] } },
+      include: withKeys,
+    });
+    return rows.map(toParticipant);
+  }
+
+  /** 'exists': the participant has a key with this id (revoked or not). */
+  async addKey(
+    participantId: string,
+    key: NewParticipantKey,
+  ): Promise<'added' | 'exists' | 'no-participant'> {
+    try {
+      await this.storage.prisma.participantKey.create({
+        data: { participantId, ...keyData(key) },
+      });
+      return 'added';
+    } catch (err) {
+      if (isUniqueViolation(err)) return 'exists';
+      if (isForeignKeyViolation(err)) return 'no-participant';
+      throw err;
+    }
+  }
+
+  /** Sets revokedAt unless it is set already; the first revocation stands. */
+  async revokeKey(participantId: string, keyId: string, at: Date): Promise<void> {
+    await this.storage.prisma.participantKey.updateMany({
+      where: { participantId, keyId, revokedAt: null },
+      data: { revokedAt: at },
+    });
+  }
+}

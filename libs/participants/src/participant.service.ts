@@ -1,0 +1,103 @@
+// Registering participants and their keys, revoking keys, and looking participants up
+// (SPEC section 3). Other modules read participants through this service: roles,
+// company prefixes, license and keys, with the time rules of participant.ts.
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@custos/core/errors/domain-error';
+import type { Participant } from './participant';
+import { findKey } from './participant';
+import {
+  parseKey,
+  parseKeyId,
+  parseParticipant,
+  parseParticipantId,
+  type ParticipantFields,
+  type PublicKeyFields,
+} from './participant-input';
+import { ParticipantRepository } from './participant.repository';
+
+@Injectable()
+export class ParticipantService {
+  constructor(private readonly participants: ParticipantRepository) {}
+
+  /** PARTICIPANT_EXISTS when the GLN is registered already; fields are checked first. */
+  async register(input: ParticipantFields, field = 'input'): Promise<Participant> {
+    const participant = parseParticipant(input, field);
+    if (!(await this.participants.create(participant))) {
+      throw new DomainError(
+        'PARTICIPANT_EXISTS',
+        `${field}.id: participant ${participant.id} is registered already`,
+        `${field}.id`,
+      );
+    }
+    return this.require(participant.id, `${field}.id`);
+  }
+
+  /** KEY_EXISTS when the participant has (or had) a key with this keyId. */
+  async addKey(
+    participantId: string,
+    input: PublicKeyFields,
+    fields = { participantId: 'participantId', key: 'key' },
+  ): Promise<Participant> {
+    const id = parseParticipantId(participantId, fields.participantId);
+    const key = parseKey(input, fields.key);
+    switch (await this.participants.addKey(id, key)) {
+      case 'added':
+        return this.require(id, fields.participantId);
+      case 'exists':
+        throw new DomainError(
+          'KEY_EXISTS',
+          `${fields.key}.keyId: participant ${id} already has a key "${key.keyId}" (keyIds are never reused)`,
+          `${fields.key}.keyId`,
+        );
+      case 'no-participant':
+        throw unknownParticipant(id, fields.participantId);
+    }
+  }
+
+  /**
+   * Revokes the key from `at` on: everything signed with it after that is refused.
+   * Revoking a revoked key changes nothing (the first revocation time stands).
+   */
+  async revokeKey(participantId: string, keyId: string, at = new Date()): Promise<Participant> {
+    const id = parseParticipantId(participantId, 'participantId');
+    parseKeyId(keyId, 'keyId');
+    const participant = await this.require(id, 'participantId');
+    if (!findKey(participant, keyId)) throw unknownKey(id, keyId, 'keyId');
+    await this.participants.revokeKey(id, keyId, at);
+    return this.require(id, 'participantId');
+  }
+
+  /** The participant with this GLN, or undefined; BAD_USER_INPUT when `id` is no GLN. */
+  async find(id: string, field = 'id'): Promise<Participant | undefined> {
+    return this.participants.find(parseParticipantId(id, field));
+  }
+
+  /** UNKNOWN_PARTICIPANT when no participant has this GLN. */
+  async require(id: string, field = 'id'): Promise<Participant> {
+    const participant = await this.find(id, field);
+    if (!participant) throw unknownParticipant(id, field);
+    return participant;
+  }
+
+  /** Several participants at once (one query), by id; ids that are not registered are absent. */
+  async findMany(ids: readonly string[]): Promise<Map<string, Participant>> {
+    const found = await this.participants.findMany(ids);
+    return new Map(found.map((p) => [p.id, p]));
+  }
+}
+
+export function unknownParticipant(id: string, field: string): DomainError {
+  return new DomainError(
+    'UNKNOWN_PARTICIPANT',
+    `${field}: no participant ${id} is registered`,
+    field,
+  );
+}
+
+export function unknownKey(participantId: string, keyId: string, field: string): DomainError {
+  return new DomainError(
+    'UNKNOWN_KEY',
+    `${field}: participant ${participantId} has no key "${keyId}"`,
+    field,
+  );
+}

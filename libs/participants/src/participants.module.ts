@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ChallengeRepository } from './challenge.repository';
+import { ParticipantRepository } from './participant.repository';
+import { ParticipantService } from './participant.service';
+import { RateLimitRepository } from './rate-limit.repository';
+import { SignInRateLimiter } from './sign-in-rate-limiter';
+import { SignInService } from './sign-in.service';
+
+/** Participants, their keys and licenses, and sign-in (SPEC section 3). Needs CoreModule. */
+@Module({
+  providers: [
+    ParticipantRepository,
+    ChallengeRepository,
+    RateLimitRepository,
+    SignInRateLimiter,
+    ParticipantService,
+    SignInService,
+  ],
+  exports: [ParticipantService, SignInService],
+})
+export class ParticipantsModule {}
