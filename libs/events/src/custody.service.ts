@@ -1,0 +1,73 @@
+// Keeps the custody projection in step with accepted events, inside the ingest
+// transaction: locks the states the batch touches, judges each event item by item in
+// acceptance order (custody-projection.ts), writes the states back and says which items
+// were flagged, each with the alert it raises.
+import { Injectable } from '@nestjs/common';
+import { canonicalIdentifier } from '@custos/gs1/canonical';
+import { flagSeverity } from './custody-flags';
+import { CustodyProjection } from './custody-projection';
+import type { ValidatedEvent } from './event-validation';
+import type { NewAlert } from './alert.repository';
+import type { NewEventItem } from './ledger-event.repository';
+import type { Tx } from './transaction.repository';
+import { UnitStateRepository } from './unit-state.repository';
+
+export interface CustodyOutcome {
+  readonly items: NewEventItem[];
+  readonly alerts: NewAlert[];
+  readonly recalls: { gtin: string; lot: string; eventSeq: bigint }[];
+}
+
+@Injectable()
+export class CustodyService {
+  constructor(private readonly states: UnitStateRepository) {}
+
+  async apply(
+    tx: Tx,
+    events: readonly { event: ValidatedEvent; seq: bigint }[],
+  ): Promise<CustodyOutcome> {
+    const touched = new Set<string>();
+    for (const { event } of events) {
+      for (const item of event.items) touched.add(item.identifier);
+      if (event.parent) touched.add(event.parent.identifier);
+    }
+    const projection = new CustodyProjection(
+      await this.states.lockForIngest(tx, [...touched].sort()),
+    );
+    const out: CustodyOutcome = { items: [], alerts: [], recalls: [] };
+    for (const { event, seq } of events) {
+      if (event.type === 'RECALL') {
+        const lotId = canonicalIdentifier({
+          kind: 'product',
+          gtin: event.gtin!,
+          lot: event.lot!,
+          attributes: [],
+        });
+        out.items.push({ identifier: lotId, eventSeq: seq, role: 'LOT', flag: null });
+        out.recalls.push({ gtin: event.gtin!, lot: event.lot!, eventSeq: seq });
+        continue;
+      }
+      for (const outcome of projection.apply(event, seq)) {
+        out.items.push({
+          identifier: outcome.identifier,
+          eventSeq: seq,
+          role: outcome.role,
+          flag: outcome.flag ?? null,
+        });
+        if (outcome.flag) {
+          out.alerts.push({
+            code: outcome.flag,
+            severity: flagSeverity(outcome.flag),
+            message:
+              `${event.type} ${event.eventId} by ${event.actor}: ${outcome.identifier} ${outcome.reason ?? ''}`.trim(),
+            identifier: outcome.identifier,
+            eventId: event.eventId,
+            participantId: event.actor,
+          });
+        }
+      }
+    }
+    await this.states.save(tx, projection.changed());
+    return out;
+  }
+}

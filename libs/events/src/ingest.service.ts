@@ -1,0 +1,250 @@
+// submitEvents (SPEC sections 4 and 7): validate every event, look up actors and keys,
+// verify every signature over the bytes received, check roles and licenses, then, in one
+// transaction, answer idempotent resubmissions, store the new events as PENDING, move
+// custody and raise alerts. All or nothing: one rejected event and nothing is stored, and
+// every rejected event is named. The seal is triggered after commit, as a hint.
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { authorizeEvent, checkEntitlement } from './event-authorization';
+import { validateEvent, type ValidatedEvent } from './event-validation';
+import { AlertPublisher } from './alert-publisher.service';
+import { CustodyService } from './custody.service';
+import { LedgerEventRepository } from './ledger-event.repository';
+import { type ActorKey, ParticipantDirectoryRepository } from './participant-directory.repository';
+import { type EventRejection, RejectionError } from './rejection';
+import { SealTriggerService } from './seal-trigger.service';
+import { SignatureVerificationService } from './signature-verification.service';
+import {
+  type EventReceipt,
+  MAX_BATCH_EVENTS,
+  MAX_BATCH_ITEMS,
+  type SignedEventSubmission,
+} from './submission';
+import { TransactionRepository } from './transaction.repository';
+
+export interface SubmitEventsResult {
+  /** One receipt per event, in order; empty when anything was rejected. */
+  readonly accepted: EventReceipt[];
+  /** Every rejected event, by index. */
+  readonly rejected: EventRejection[];
+}
+
+const EVENT_PREFIX = Buffer.from('custos-event:v1:', 'ascii');
+
+/** `custos-event:v1:` ‖ UTF-8 of the canonical event (eventSigningBytes of libs/ledger). */
+export function signingBytesOf(eventJson: string): Uint8Array {
+  const body = Buffer.from(eventJson, 'utf8');
+  const out = new Uint8Array(EVENT_PREFIX.length + body.length);
+  out.set(EVENT_PREFIX, 0);
+  out.set(body, EVENT_PREFIX.length);
+  return out;
+}
+
+/** Leaf input of SPEC section 5 built from the canonical event (leafInput of libs/ledger). */
+export function leafInputOf(event: ValidatedEvent): string {
+  return `{"event":${event.eventJson},"keyId":${JSON.stringify(event.keyId)},"signature":${JSON.stringify(event.signature)}}`;
+}
+
+function decodeSignature(signature: string): Uint8Array {
+  // validateEvent admitted exactly 86 base64url characters; the last must carry no stray bits.
+  const bytes = Buffer.from(signature, 'base64url');
+  if (bytes.length !== 64 || bytes.toString('base64url') !== signature) return new Uint8Array(0);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, 64);
+}
+
+@Injectable()
+export class IngestService {
+  constructor(
+    private readonly directory: ParticipantDirectoryRepository,
+    private readonly verifier: SignatureVerificationService,
+    private readonly transactions: TransactionRepository,
+    private readonly events: LedgerEventRepository,
+    private readonly custody: CustodyService,
+    private readonly alerts: AlertPublisher,
+    private readonly sealTrigger: SealTriggerService,
+  ) {}
+
+  async submit(
+    submissions: readonly SignedEventSubmission[],
+    now: Date = new Date(),
+  ): Promise<SubmitEventsResult> {
+    const tooLarge = batchTooLarge(submissions);
+    if (tooLarge) return { accepted: [], rejected: [tooLarge] };
+
+    const rejected: EventRejection[] = [];
+    const reject = (index: number, err: unknown, eventId?: string) => {
+      if (!(err instanceof RejectionError)) throw err;
+      rejected.push({
+        index,
+        code: err.code,
+        message: err.message,
+        ...(eventId ? { eventId } : {}),
+      });
+    };
+    const idOf = (s: SignedEventSubmission | undefined): string | undefined =>
+      typeof s?.event?.eventId === 'string' ? s.event.eventId : undefined;
+
+    // 1. Fields and identifiers; the same eventId twice in one batch.
+    let valid: ValidatedEvent[] = [];
+    const firstIndex = new Map<string, number>();
+    submissions.forEach((submission, index) => {
+      try {
+        const event = validateEvent(submission, index);
+        const earlier = firstIndex.get(event.eventId);
+        if (earlier !== undefined) {
+          throw new RejectionError(
+            'DUPLICATE_IN_BATCH',
+            `events[${index}].event.eventId: ${event.eventId} is also events[${earlier}]`,
+          );
+        }
+        firstIndex.set(event.eventId, index);
+        valid.push(event);
+      } catch (err) {
+        reject(index, err, idOf(submission));
+      }
+    });
+
+    // 2. Actor, key, clock.
+    const parties = new Set<string>();
+    for (const e of valid) {
+      parties.add(e.actor);
+      if (e.to) parties.add(e.to);
+      if (e.from) parties.add(e.from);
+    }
+    const actors = await this.directory.findActors([...parties]);
+    const keys = new Map<ValidatedEvent, ActorKey>();
+    valid = valid.filter((event) => {
+      try {
+        keys.set(event, authorizeEvent(event, actors.get(event.actor), now));
+        return true;
+      } catch (err) {
+        reject(event.index, err, event.eventId);
+        return false;
+      }
+    });
+
+    // 3. Signatures over exactly the bytes received.
+    const verdicts = await this.verifier.verifyAll(
+      valid.map((event) => ({
+        message: signingBytesOf(event.eventJson),
+        signature: decodeSignature(event.signature),
+        publicKey: keys.get(event)!.publicKey,
+      })),
+    );
+    valid = valid.filter((event, i) => {
+      if (verdicts[i]) return true;
+      rejected.push({
+        index: event.index,
+        eventId: event.eventId,
+        code: 'BAD_SIGNATURE',
+        message: `events[${event.index}].signature: does not verify with key ${event.keyId} of ${event.actor} over the event as sent`,
+      });
+      return false;
+    });
+
+    // 4. Roles, company prefixes, licenses, trading partners.
+    valid = valid.filter((event) => {
+      try {
+        checkEntitlement(event, actors.get(event.actor)!, now);
+        for (const field of ['to', 'from'] as const) {
+          const party = event[field];
+          if (party !== undefined && !actors.has(party)) {
+            throw new RejectionError(
+              'UNKNOWN_PARTICIPANT',
+              `events[${event.index}].event.${field}: ${party} is not a registered participant`,
+            );
+          }
+        }
+        return true;
+      } catch (err) {
+        reject(event.index, err, event.eventId);
+        return false;
+      }
+    });
+
+    // 5. One transaction: idempotency, then store, custody, alerts.
+    const outcome = await this.transactions.run(async (tx) => {
+      const stored = await this.events.findEventJson(
+        tx,
+        valid.map((e) => e.eventId),
+      );
+      const statuses = new Map<number, EventReceipt['status']>();
+      const fresh: ValidatedEvent[] = [];
+      const conflicts: EventRejection[] = [];
+      for (const event of valid) {
+        const json = stored.get(event.eventId);
+        if (json === undefined) {
+          fresh.push(event);
+          statuses.set(event.index, 'PENDING');
+        } else if (json === event.eventJson) {
+          statuses.set(event.index, 'DUPLICATE');
+        } else {
+          conflicts.push({
+            index: event.index,
+            eventId: event.eventId,
+            code: 'EVENT_ID_CONFLICT',
+            message: `events[${event.index}].event.eventId: ${event.eventId} is already stored with different content`,
+          });
+        }
+      }
+      if (rejected.length > 0 || conflicts.length > 0) {
+        return { conflicts, receipts: [], stored: 0 };
+      }
+      const seqs = await this.events.insertEvents(
+        tx,
+        fresh.map((event) => ({
+          eventId: event.eventId,
+          type: event.type,
+          actor: event.actor,
+          keyId: event.keyId,
+          signature: event.signature,
+          eventJson: event.eventJson,
+          contentHashHex: createHash('sha256').update(leafInputOf(event), 'utf8').digest('hex'),
+          eventTime: event.eventTime,
+        })),
+      );
+      const custody = await this.custody.apply(
+        tx,
+        fresh.map((event) => ({ event, seq: seqs.get(event.eventId)! })),
+      );
+      await this.events.insertItems(tx, custody.items);
+      await this.events.insertRecalls(tx, custody.recalls);
+      await this.alerts.publish(tx, custody.alerts);
+      // No rejection: `valid` holds every event, in order.
+      const receipts = valid.map((e) => ({ eventId: e.eventId, status: statuses.get(e.index)! }));
+      return { conflicts, receipts, stored: fresh.length };
+    });
+
+    rejected.push(...outcome.conflicts);
+    if (rejected.length > 0) {
+      rejected.sort((a, b) => a.index - b.index);
+      return { accepted: [], rejected };
+    }
+    if (outcome.stored > 0) await this.sealTrigger.trigger();
+    return { accepted: outcome.receipts, rejected: [] };
+  }
+}
+
+/** BATCH_TOO_LARGE, naming the first event over a limit, or undefined. */
+function batchTooLarge(submissions: readonly SignedEventSubmission[]): EventRejection | undefined {
+  if (submissions.length > MAX_BATCH_EVENTS) {
+    return {
+      index: MAX_BATCH_EVENTS,
+      code: 'BATCH_TOO_LARGE',
+      message: `events: ${submissions.length} events in one batch; at most ${MAX_BATCH_EVENTS} are taken, split it (nothing was stored)`,
+    };
+  }
+  let items = 0;
+  for (let index = 0; index < submissions.length; index++) {
+    const list = submissions[index]?.event?.items;
+    items += Array.isArray(list) ? list.length : 0;
+    if (items > MAX_BATCH_ITEMS) {
+      return {
+        index,
+        code: 'BATCH_TOO_LARGE',
+        message: `events[${index}].event.items: the batch names more than ${MAX_BATCH_ITEMS} items; split it (nothing was stored)`,
+      };
+    }
+  }
+  return undefined;
+}
