@@ -3,11 +3,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Config } from '@custos/core/config/config';
+import { SealingModule } from '@custos/sealing/sealing.module';
 import { AccessGuard } from './auth/access.guard';
 import { formatGraphqlError } from './graphql/format-error';
-import { ParticipantsModule } from '@custos/participants/participants.module';
-import { ParticipantResolver } from './participants/participant.resolver';
-import { SignInResolver } from './participants/sign-in.resolver';
+import { LedgerResolver } from './ledger/ledger.resolver';
 import { ServerInfoResolver } from './system/server-info.resolver';
 
 /** The API role: code-first GraphQL at /graphql; resolvers stay thin. */
@@ -30,13 +29,12 @@ export class ApiModule {
           formatError: formatGraphqlError,
           context: ({ req }: { req: unknown }) => ({ req }),
         }),
-        ParticipantsModule,
+        SealingModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         ServerInfoResolver,
-        ParticipantResolver,
-        SignInResolver,
+        LedgerResolver,
       ],
     };
   }

@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
+import { LedgerQueryService } from './ledger-query.service';
 import { SealingKeyService } from './sealing-key.service';
 import { SealingScheduler } from './sealing-scheduler.service';
 import { SealingRepository } from './sealing.repository';
 import { SealingService } from './sealing.service';
 
-/** The sealer and its key; the worker starts SealingScheduler, the API reads the ledger. */
+/** The sealer, its key and the log's read side; the worker starts SealingScheduler. */
 @Module({
-  providers: [SealingRepository, SealingKeyService, SealingService, SealingScheduler],
-  exports: [SealingKeyService, SealingService, SealingScheduler, SealingRepository],
+  providers: [
+    SealingRepository,
+    SealingKeyService,
+    SealingService,
+    SealingScheduler,
+    LedgerQueryService,
+  ],
+  exports: [SealingKeyService, SealingService, SealingScheduler, LedgerQueryService],
 })
 export class SealingModule {}

@@ -27,6 +27,8 @@ export const errorCodes = [
   'QUERY_TOO_COMPLEX',
   'LIST_TOO_LONG',
   'REQUEST_TOO_LARGE',
+  // The ledger (SPEC section 5): a stored row no longer matches what was signed or sealed
+  'INTEGRITY_FAILURE',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
@@ -69,6 +71,7 @@ export function isClientError(code: ErrorCode): boolean {
     case 'REQUEST_TOO_LARGE':
       return true;
     case 'UNAVAILABLE':
+    case 'INTEGRITY_FAILURE':
       return false;
   }
 }

@@ -1,0 +1,58 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+
+@ObjectType({ description: 'A signed tree head of the log (C2SP tlog-checkpoint).' })
+export class Checkpoint {
+  @Field({ description: 'The log origin (CUSTOS_LOG_ORIGIN), also the signing key name.' })
+  origin!: string;
+
+  @Field(() => Int, { description: 'Number of entries in the tree.' })
+  treeSize!: number;
+
+  @Field({ description: 'RFC 9162 root hash, lowercase hex.' })
+  rootHash!: string;
+
+  @Field({ description: 'The checkpoint as a C2SP signed note, signed by the sealing key.' })
+  note!: string;
+}
+
+@ObjectType({ description: 'A sealed block (SPEC section 5); `hash` covers the other fields.' })
+export class Block {
+  @Field(() => Int)
+  height!: number;
+
+  @Field({ description: 'Hash of the previous block (64 zeros for block 0), lowercase hex.' })
+  prevHash!: string;
+
+  @Field(() => Int)
+  firstLeafIndex!: number;
+
+  @Field(() => Int)
+  eventCount!: number;
+
+  @Field(() => Int, { description: 'Log size after this block.' })
+  treeSize!: number;
+
+  @Field({ description: 'Log root at treeSize, lowercase hex.' })
+  rootHash!: string;
+
+  @Field({ description: 'When it was sealed (RFC 3339), exactly the string the hash covers.' })
+  sealedAt!: string;
+
+  @Field({ description: 'Hex SHA-256 of the RFC 8785 form of the other fields.' })
+  hash!: string;
+}
+
+@ObjectType({ description: 'One log entry: an accepted event as sealed.' })
+export class Entry {
+  @Field(() => Int)
+  leafIndex!: number;
+
+  @Field({ description: 'base64 of the RFC 8785 leaf input {event, keyId, signature}.' })
+  leafInput!: string;
+
+  @Field(() => ID)
+  eventId!: string;
+
+  @Field(() => Int)
+  blockHeight!: number;
+}

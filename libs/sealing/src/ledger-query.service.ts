@@ -1,0 +1,180 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Config } from '@custos/core/config/config';
+import { CONFIG } from '@custos/core/tokens';
+import type { Principal } from '@custos/core/auth/principal';
+import { DomainError } from '@custos/core/errors/domain-error';
+import { bytesToBase64, bytesToHex, equalBytes } from '@custos/ledger/bytes';
+import { parseCheckpoint, signCheckpoint } from '@custos/ledger/checkpoint';
+import { leafInput, type EventObject } from '@custos/ledger/events';
+import { emptyRoot } from '@custos/ledger/merkle';
+import {
+  type ProofPlan,
+  assembleProof,
+  planConsistency,
+  planInclusion,
+  planNodeIds,
+} from '@custos/ledger/merkle-plan';
+import { sha256 } from '@custos/ledger/sha256';
+import { SealingKeyService } from './sealing-key.service';
+import { type BlockRow, SealingRepository } from './sealing.repository';
+
+export interface LedgerCheckpoint {
+  readonly origin: string;
+  readonly treeSize: number;
+  /** Lowercase hex. */
+  readonly rootHash: string;
+  /** The C2SP signed note. */
+  readonly note: string;
+}
+
+export type LedgerBlock = Omit<BlockRow, 'checkpoint'>;
+
+export interface LedgerEntry {
+  readonly leafIndex: number;
+  /** base64 of the leaf input, recomputed from the stored event. */
+  readonly leafInput: string;
+  readonly eventId: string;
+  readonly blockHeight: number;
+}
+
+/** The public, read-only surface of the log (SPEC sections 5 and 7). */
+@Injectable()
+export class LedgerQueryService {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly repository: SealingRepository,
+    private readonly key: SealingKeyService,
+  ) {}
+
+  /** The latest signed tree head; before the first block, a signed head of the empty tree. */
+  async checkpoint(): Promise<LedgerCheckpoint> {
+    const head = await this.repository.latestBlock();
+    if (!head) {
+      const root = emptyRoot();
+      const origin = this.config.logOrigin;
+      const note = signCheckpoint({ origin, size: 0, rootHash: root }, [await this.key.signer()]);
+      return { origin, treeSize: 0, rootHash: bytesToHex(root), note };
+    }
+    const text = head.checkpoint.slice(0, head.checkpoint.indexOf('\n\n') + 1);
+    const parsed = parseCheckpoint(text);
+    return {
+      origin: parsed.origin,
+      treeSize: parsed.size,
+      rootHash: bytesToHex(parsed.rootHash),
+      note: head.checkpoint,
+    };
+  }
+
+  ledgerKey(): Promise<string> {
+    return this.key.vkey();
+  }
+
+  async block(height: number): Promise<LedgerBlock | undefined> {
+    nonNegative(height, 'height');
+    const row = await this.repository.blockAt(height);
+    if (!row) return undefined;
+    const { checkpoint: _checkpoint, ...block } = row;
+    return block;
+  }
+
+  /**
+   * One sealed entry. A regulator and the admin read every entry; a trading partner only
+   * one whose event names it (as actor, `to` or `from`).
+   */
+  async entry(
+    leafIndex: number,
+    principal: Principal | undefined,
+  ): Promise<LedgerEntry | undefined> {
+    nonNegative(leafIndex, 'leafIndex');
+    const row = await this.repository.entry(leafIndex);
+    if (!row) return undefined;
+    const event = JSON.parse(row.eventJson) as EventObject;
+    if (!mayRead(principal, event)) {
+      throw new DomainError(
+        'FORBIDDEN',
+        `entry ${leafIndex} is readable by regulators and the parties its event names (actor, to, from) only`,
+        'leafIndex',
+      );
+    }
+    const input = leafInput({ event, keyId: row.keyId, signature: row.signature });
+    if (!equalBytes(sha256(input), row.contentHash)) {
+      throw new DomainError(
+        'INTEGRITY_FAILURE',
+        `entry ${leafIndex} (event ${row.eventId}) no longer matches the content that was sealed`,
+      );
+    }
+    return {
+      leafIndex: row.leafIndex,
+      leafInput: bytesToBase64(input),
+      eventId: row.eventId,
+      blockHeight: row.blockHeight,
+    };
+  }
+
+  /** RFC 9162 section 2.1.3 inclusion proof of entry `leafIndex` in the tree of `treeSize`. */
+  async inclusionProof(leafIndex: number, treeSize: number): Promise<string[]> {
+    nonNegative(leafIndex, 'leafIndex');
+    nonNegative(treeSize, 'treeSize');
+    await this.withinTree(treeSize, 'treeSize');
+    if (leafIndex >= treeSize) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `leafIndex ${leafIndex} is not in a tree of size ${treeSize}: it must be below treeSize`,
+        'leafIndex',
+      );
+    }
+    return this.proof(planInclusion(leafIndex, treeSize));
+  }
+
+  /** RFC 9162 section 2.1.4 consistency proof between the trees of two sizes. */
+  async consistencyProof(fromSize: number, toSize: number): Promise<string[]> {
+    nonNegative(fromSize, 'fromSize');
+    nonNegative(toSize, 'toSize');
+    if (fromSize === 0) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        'fromSize must be at least 1: every tree is consistent with the empty tree, and RFC 9162 defines no proof for it',
+        'fromSize',
+      );
+    }
+    if (fromSize > toSize) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `fromSize ${fromSize} is greater than toSize ${toSize}`,
+        'fromSize',
+      );
+    }
+    await this.withinTree(toSize, 'toSize');
+    return this.proof(planConsistency(fromSize, toSize));
+  }
+
+  private async withinTree(size: number, field: string): Promise<void> {
+    const head = await this.repository.latestBlock();
+    const current = head?.treeSize ?? 0;
+    if (size > current) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `${field} ${size} is beyond the tree: the log holds ${current} sealed entries`,
+        field,
+      );
+    }
+  }
+
+  private async proof(plan: ProofPlan): Promise<string[]> {
+    const rows = await this.repository.nodes(planNodeIds(plan));
+    const byId = new Map(rows.map((r) => [`${r.level}/${r.index}`, r.hash]));
+    return assembleProof(plan, (level, index) => byId.get(`${level}/${index}`)).map(bytesToHex);
+  }
+}
+
+function nonNegative(value: number, field: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new DomainError('BAD_USER_INPUT', `${field} must be a non-negative integer`, field);
+  }
+}
+
+function mayRead(principal: Principal | undefined, event: EventObject): boolean {
+  if (!principal) return false;
+  if (principal.kind === 'admin' || principal.roles.includes('REGULATOR')) return true;
+  return [event['actor'], event['to'], event['from']].includes(principal.id);
+}

@@ -1,0 +1,86 @@
+// Pending events for the sealing tests and bench, inserted straight into ledger_event
+// (ingest is built separately): real events, really signed (libs/ledger, @noble/curves),
+// stored the way ingest stores them (RFC 8785 text, content hash of the leaf input).
+import { createHash, randomUUID } from 'node:crypto';
+import type { Pool, PoolClient, Client } from 'pg';
+import { bytesToBase64Url } from '../../libs/ledger/src/bytes';
+import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
+import { canonicalJson } from '../../libs/ledger/src/jcs';
+import { leafInput, signEvent, type EventObject } from '../../libs/ledger/src/events';
+
+export interface TestSigner {
+  readonly gln: string;
+  readonly keyId: string;
+  readonly secretKey: Uint8Array;
+  readonly publicKey: string;
+}
+
+export function testSigner(gln: string): TestSigner {
+  const secretKey = randomSecretKey();
+  return { gln, keyId: 'k1', secretKey, publicKey: bytesToBase64Url(publicKeyOf(secretKey)) };
+}
+
+export interface PendingRow {
+  readonly eventId: string;
+  readonly type: string;
+  readonly actor: string;
+  readonly keyId: string;
+  readonly signature: string;
+  readonly eventJson: string;
+  readonly contentHash: Buffer;
+  readonly eventTime: string;
+}
+
+/** A SHIP from `from` to `to`, signed by `from` (or with `sign` overriding the signer). */
+export function shipEvent(
+  from: TestSigner,
+  to: string,
+  serial: string,
+  sign: (event: EventObject, secretKey: Uint8Array) => string = signEvent,
+): PendingRow {
+  const event = {
+    eventId: randomUUID(),
+    type: 'SHIP',
+    actor: from.gln,
+    eventTime: new Date().toISOString(),
+    items: [`https://id.gs1.org/01/09506000134352/21/${serial}`],
+    to,
+  };
+  const signature = sign(event, from.secretKey);
+  const input = leafInput({ event, keyId: from.keyId, signature });
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    actor: event.actor,
+    keyId: from.keyId,
+    signature,
+    eventJson: canonicalJson(event),
+    contentHash: createHash('sha256').update(input).digest(),
+    eventTime: event.eventTime,
+  };
+}
+
+/** Inserts rows as accepted, pending events, in array order (one statement). */
+export async function insertPending(
+  db: Pool | PoolClient | Client,
+  rows: readonly PendingRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO ledger_event (event_id, type, actor, key_id, signature, event_json, content_hash, event_time)
+     SELECT e, t::event_type, a, k, s, j, decode(h, 'hex'), tm::timestamptz
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+       WITH ORDINALITY AS r(e, t, a, k, s, j, h, tm, ord)
+     ORDER BY ord`,
+    [
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.type),
+      rows.map((r) => r.actor),
+      rows.map((r) => r.keyId),
+      rows.map((r) => r.signature),
+      rows.map((r) => r.eventJson),
+      rows.map((r) => r.contentHash.toString('hex')),
+      rows.map((r) => r.eventTime),
+    ],
+  );
+}

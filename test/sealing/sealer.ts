@@ -1,0 +1,50 @@
+// A sealer assembled by hand, without Nest: what the worker runs, for tests, the crash
+// child process and the bench (several sealers on one database are several of these).
+import type { Config } from '../../libs/core/src/config/config';
+import { openStorage, type Storage } from '../../libs/core/src/database/storage';
+import { SecretsService } from '../../libs/core/src/system/secrets.service';
+import { SystemSettingRepository } from '../../libs/core/src/system/system-setting.repository';
+import { LedgerQueryService } from '../../libs/sealing/src/ledger-query.service';
+import { SealingKeyService } from '../../libs/sealing/src/sealing-key.service';
+import { SealingRepository } from '../../libs/sealing/src/sealing.repository';
+import {
+  type SealingHooks,
+  type SealingObserver,
+  SealingService,
+} from '../../libs/sealing/src/sealing.service';
+
+export interface TestSealer {
+  readonly config: Config;
+  readonly storage: Storage;
+  readonly sealing: SealingService;
+  readonly query: LedgerQueryService;
+  readonly key: SealingKeyService;
+  readonly repository: SealingRepository;
+  close(): Promise<void>;
+}
+
+export async function openSealer(
+  config: Config,
+  options: { hooks?: SealingHooks; observer?: SealingObserver; migrate?: boolean } = {},
+): Promise<TestSealer> {
+  const storage = await openStorage(config, { migrate: options.migrate ?? true });
+  const repository = new SealingRepository(storage);
+  const key = new SealingKeyService(
+    config,
+    new SecretsService(config, new SystemSettingRepository(storage)),
+  );
+  const sealing = new SealingService(config, repository, key, options.hooks, options.observer);
+  const query = new LedgerQueryService(config, repository, key);
+  return {
+    config,
+    storage,
+    sealing,
+    query,
+    key,
+    repository,
+    close: async () => {
+      await sealing.idle();
+      await storage.close();
+    },
+  };
+}

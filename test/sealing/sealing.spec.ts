@@ -1,0 +1,138 @@
+// The sealer on the real PostgreSQL: when it seals, what a block holds, how it refuses a
+// tampered event, where its key comes from, and a ledger that verifies end to end after
+// many random batches.
+import { Client } from 'pg';
+import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
+import { insertPending, shipEvent, testSigner } from './fixture';
+import { checkLedger } from './ledger-check';
+import { openSealer, type TestSealer } from './sealer';
+
+describe('sealing on PostgreSQL', () => {
+  let db: TestDatabase;
+  let pg: Client;
+  const prefix = testQueuePrefix('sealing');
+  const a = testSigner('9506000000003');
+  const b = testSigner('9506000000010');
+  const opened: TestSealer[] = [];
+
+  async function sealer(env: Record<string, string> = {}): Promise<TestSealer> {
+    const s = await openSealer(serverConfig(db, prefix, env));
+    opened.push(s);
+    return s;
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sealing');
+    await (await sealer()).close(); // migrates
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+  });
+  beforeEach(async () => {
+    await pg.query('TRUNCATE ledger_event, block, tree_node, alert, system_setting CASCADE');
+  });
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close().catch(() => undefined);
+  });
+  afterAll(async () => {
+    await pg?.end();
+    await db?.drop();
+  });
+
+  const ship = (n: number) => Array.from({ length: n }, (_, i) => shipEvent(a, b.gln, `S${i}`));
+
+  it('seals at SEAL_MAX_EVENTS at once, and a smaller batch once its oldest has waited SEAL_MAX_WAIT_MS', async () => {
+    const s = await sealer({ SEAL_MAX_EVENTS: '10', SEAL_MAX_WAIT_MS: '300' });
+    await insertPending(pg, ship(4));
+    const early = await s.sealing.sealDue();
+    expect(early.blocks).toHaveLength(0);
+    expect(early.nextDueMs).toBeGreaterThan(0);
+    expect(early.nextDueMs).toBeLessThanOrEqual(300);
+
+    await insertPending(pg, ship(21));
+    const full = await s.sealing.sealDue();
+    expect(full.blocks.map((blk) => blk.eventCount)).toEqual([10, 10]);
+    expect(full.nextDueMs).toBeDefined(); // 5 left, not yet due
+
+    await new Promise((r) => setTimeout(r, 320));
+    const late = await s.sealing.sealDue();
+    expect(late.blocks.map((blk) => [blk.height, blk.firstLeafIndex, blk.eventCount])).toEqual([
+      [2, 20, 5],
+    ]);
+    expect(late.nextDueMs).toBeUndefined();
+    expect(await checkLedger(s, pg)).toEqual({ blocks: 3, entries: 25, pending: 0 });
+  });
+
+  it('after many random batches and seals, every proof verifies and the naive root is the signed root', async () => {
+    const s = await sealer({ SEAL_MAX_EVENTS: '37', SEAL_MAX_WAIT_MS: '1' });
+    let total = 0;
+    for (let round = 0; round < 40; round++) {
+      const n = Math.floor(Math.random() * 60);
+      total += n;
+      await insertPending(pg, ship(n));
+      if (Math.random() < 0.6) await s.sealing.sealDue();
+    }
+    await new Promise((r) => setTimeout(r, 5));
+    await s.sealing.sealDue();
+    const summary = await checkLedger(s, pg);
+    expect(summary.entries).toBe(total);
+    expect(summary.pending).toBe(0);
+    expect(summary.blocks).toBeGreaterThanOrEqual(Math.ceil(total / 37));
+  });
+
+  it('never seals an event whose stored content no longer matches its hash: it stops before it and alerts once', async () => {
+    const s = await sealer({ SEAL_MAX_EVENTS: '100', SEAL_MAX_WAIT_MS: '1' });
+    const rows = ship(10);
+    await insertPending(pg, rows);
+    const tampered = rows[6]!;
+    await pg.query(
+      `UPDATE ledger_event SET event_json = replace(event_json, 'SHIP', 'SHIP ') WHERE event_id = $1`,
+      [tampered.eventId],
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 2; i++) {
+      const outcome = await s.sealing.sealDue();
+      expect(outcome.halted).toBe(true);
+    }
+    const counts = await pg.query<{ sealed: string; pending: string }>(
+      'SELECT count(leaf_index) AS sealed, count(*) - count(leaf_index) AS pending FROM ledger_event',
+    );
+    expect(counts.rows[0]).toEqual({ sealed: '6', pending: '4' });
+    const alerts = await pg.query('SELECT code, severity, event_id FROM alert');
+    expect(alerts.rows).toEqual([
+      { code: 'INTEGRITY_FAILURE', severity: 'CRITICAL', event_id: tampered.eventId },
+    ]);
+    // Restored from the submitter's copy: sealing resumes, in order.
+    await pg.query('UPDATE ledger_event SET event_json = $1 WHERE event_id = $2', [
+      tampered.eventJson,
+      tampered.eventId,
+    ]);
+    expect((await s.sealing.sealDue()).halted).toBe(false);
+    expect(await checkLedger(s, pg)).toEqual({ blocks: 2, entries: 10, pending: 0 });
+
+    // A sealed row edited afterwards: entry answers INTEGRITY_FAILURE instead of the edit.
+    await pg.query(`UPDATE ledger_event SET key_id = 'k2' WHERE leaf_index = 3`);
+    await expect(s.query.entry(3, { kind: 'admin' })).rejects.toMatchObject({
+      code: 'INTEGRITY_FAILURE',
+    });
+  });
+
+  it('uses CUSTOS_SEALING_KEY when set, else generates one key once and keeps it in the database', async () => {
+    const seed = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
+    const fixed = await sealer({ CUSTOS_SEALING_KEY: seed, CUSTOS_LOG_ORIGIN: 'custos.test/log' });
+    // RFC 8032 test 1: this seed's public key is d75a9801...511a.
+    const publicKey = Buffer.from(
+      'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
+      'hex',
+    );
+    const vkeyTail = Buffer.concat([Buffer.from([1]), publicKey]).toString('base64');
+    expect(await fixed.query.ledgerKey()).toMatch(
+      new RegExp(`^custos\\.test/log\\+[0-9a-f]{8}\\+${vkeyTail.replace(/[+/]/g, '\\$&')}$`),
+    );
+    const first = await (await sealer()).query.ledgerKey();
+    const second = await (await sealer()).query.ledgerKey();
+    expect(second).toBe(first);
+    expect(first).not.toBe(await fixed.query.ledgerKey());
+    const kept = await pg.query(`SELECT key FROM system_setting WHERE key = 'secret.sealing-key'`);
+    expect(kept.rowCount).toBe(1);
+  });
+});
