@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { SealingModule } from '@custos/sealing/sealing.module';
+import { VerificationRepository } from './verification.repository';
+import { VerificationService } from './verification.service';
+
+/** verifyPackage: replay with proofs (SPEC section 6). */
+@Module({
+  imports: [SealingModule],
+  providers: [VerificationRepository, VerificationService],
+  exports: [VerificationService],
+})
+export class VerificationModule {}
