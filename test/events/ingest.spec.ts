@@ -125,6 +125,12 @@ describe('submitEvents: storage, idempotency, all-or-nothing, rejections', () =>
     expect(Number(count[0]!.n)).toBe(2); // c was not stored: all or nothing
   });
 
+  it('answers one PENDING and one DUPLICATE when the same event is submitted twice at once', async () => {
+    const a = commission('C-1');
+    const results = await Promise.all([f.ingest.submit([a]), f.ingest.submit([a])]);
+    expect(results.map((r) => r.accepted[0]?.status).sort()).toEqual(['DUPLICATE', 'PENDING']);
+  });
+
   it('is all-or-nothing and names every rejected event by index', async () => {
     const good = commission('A-1');
     const badCheck = commission('A-2', { items: [`(01)${gtin().slice(0, 13)}4(21)A-2`] });

@@ -39,7 +39,7 @@ export class AlertRepository {
       )
       SELECT id FROM inserted ORDER BY id`;
     const ids = rows.map((r) => BigInt(r.id));
-    await prismaOf(tx).$queryRaw`
+    await prismaOf(tx).$executeRaw`
       SELECT pg_notify(${ALERT_CHANNEL}, id) FROM unnest(${ids.map(String)}::text[]) AS id`;
     return ids;
   }

@@ -44,10 +44,12 @@ export class CustodyProjection {
   private readonly states = new Map<string, UnitStateRecord>();
   private readonly children = new Map<string, Set<string>>();
   private readonly dirty = new Set<string>();
+  private readonly loaded = new Set<string>();
 
   constructor(states: Iterable<UnitStateRecord>) {
     for (const state of states) {
       this.states.set(state.identifier, state);
+      this.loaded.add(state.identifier);
       if (state.parent !== null) this.childrenOf(state.parent).add(state.identifier);
     }
   }
@@ -56,9 +58,14 @@ export class CustodyProjection {
     return this.states.get(identifier);
   }
 
-  /** Every state changed so far, to be written back. */
-  changed(): UnitStateRecord[] {
-    return [...this.dirty].map((id) => this.states.get(id)!);
+  /** Every state changed so far, to be written back: new ones, and loaded ones changed. */
+  changed(): { created: UnitStateRecord[]; updated: UnitStateRecord[] } {
+    const created: UnitStateRecord[] = [];
+    const updated: UnitStateRecord[] = [];
+    for (const id of this.dirty) {
+      (this.loaded.has(id) ? updated : created).push(this.states.get(id)!);
+    }
+    return { created, updated };
   }
 
   /** Applies one event (stored as `seq`); returns the outcome of every identifier it names. */

@@ -67,7 +67,11 @@ export class CustodyService {
         }
       }
     }
-    await this.states.save(tx, projection.changed());
+    const { created, updated } = projection.changed();
+    await this.states.update(tx, updated);
+    // A unit another transaction created meanwhile makes this insert fail; the whole
+    // transaction is then retried and sees (and locks) that unit.
+    await this.states.insert(tx, created);
     return out;
   }
 }

@@ -87,8 +87,8 @@ export class UnitStateRepository {
     return [...direct, ...inside, ...outer.filter((r) => !loaded.has(r.identifier))].map(toRecord);
   }
 
-  /** Writes the changed states back (insert or replace), one statement. */
-  async save(tx: Tx, states: readonly UnitStateRecord[]): Promise<void> {
+  /** Inserts new states; fails on one that exists (a concurrent ingest created it). */
+  async insert(tx: Tx, states: readonly UnitStateRecord[]): Promise<void> {
     if (states.length === 0) return;
     await prismaOf(tx).$executeRaw`
       INSERT INTO unit_state (identifier, kind, gtin, lot, expiry, status, custodian, parent,
@@ -110,10 +110,26 @@ export class UnitStateRepository {
         ${states.map((s) => s.commissionSeq.toString())}::text[],
         ${states.map((s) => s.updatedSeq.toString())}::text[]
       ) AS s(identifier, kind, gtin, lot, expiry, status, custodian, parent, shipment_to,
-             shipment_from, commission_seq, updated_seq)
-      ON CONFLICT (identifier) DO UPDATE SET
-        status = EXCLUDED.status, custodian = EXCLUDED.custodian, parent = EXCLUDED.parent,
-        shipment_to = EXCLUDED.shipment_to, shipment_from = EXCLUDED.shipment_from,
-        updated_seq = EXCLUDED.updated_seq`;
+             shipment_from, commission_seq, updated_seq)`;
+  }
+
+  /** Writes back changed states this transaction has locked. */
+  async update(tx: Tx, states: readonly UnitStateRecord[]): Promise<void> {
+    if (states.length === 0) return;
+    await prismaOf(tx).$executeRaw`
+      UPDATE unit_state u SET
+        status = s.status::package_status, custodian = s.custodian, parent = s.parent,
+        shipment_to = s.shipment_to, shipment_from = s.shipment_from,
+        updated_seq = s.updated_seq::bigint
+      FROM unnest(
+        ${states.map((s) => s.identifier)}::text[],
+        ${states.map((s) => s.status)}::text[],
+        ${states.map((s) => s.custodian)}::text[],
+        ${states.map((s) => s.parent)}::text[],
+        ${states.map((s) => s.shipmentTo)}::text[],
+        ${states.map((s) => s.shipmentFrom)}::text[],
+        ${states.map((s) => s.updatedSeq.toString())}::text[]
+      ) AS s(identifier, status, custodian, parent, shipment_to, shipment_from, updated_seq)
+      WHERE u.identifier = s.identifier`;
   }
 }
