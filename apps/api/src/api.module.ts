@@ -6,6 +6,7 @@ import type { Config } from '@custos/core/config/config';
 import { SealingModule } from '@custos/sealing/sealing.module';
 import { AccessGuard } from './auth/access.guard';
 import { formatGraphqlError } from './graphql/format-error';
+import { requestLimitsPlugin } from './graphql/request-limits';
 import { LedgerResolver } from './ledger/ledger.resolver';
 import { ServerInfoResolver } from './system/server-info.resolver';
 
@@ -27,6 +28,7 @@ export class ApiModule {
           playground: false,
           includeStacktraceInErrorResponses: false,
           formatError: formatGraphqlError,
+          plugins: [requestLimitsPlugin(config.requestLimits)],
           context: ({ req }: { req: unknown }) => ({ req }),
         }),
         SealingModule,

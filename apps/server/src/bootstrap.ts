@@ -3,6 +3,7 @@ import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Server } from 'node:http';
 import type { Config } from '@custos/core/config/config';
+import { configureHttp } from '../../api/src/graphql/http-limits';
 import { AppModule } from './app.module';
 
 export interface RunningApp {
@@ -21,6 +22,7 @@ export async function startApp(
     logger: options.logger ?? ['log', 'warn', 'error'],
     bodyParser: true,
   });
+  configureHttp(app, config);
   await app.listen(config.port, '0.0.0.0');
   const server = app.getHttpServer() as Server;
   const address = server.address();

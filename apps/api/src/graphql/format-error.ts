@@ -1,11 +1,13 @@
 // The one place where errors become GraphQL errors. Domain errors keep their code and
-// sentence; GraphQL's own request errors (syntax, validation, limits) pass through;
+// sentence; GraphQL's own request errors (syntax, validation) and our request limits
+// (request-limits.ts) pass through;
 // anything else is ours, logged here and answered with a bare INTERNAL_SERVER_ERROR, so
 // no stack trace, SQL or driver message ever reaches a client.
 import type { GraphQLFormattedError } from 'graphql';
 import { Logger } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainError, isClientError } from '@custos/core/errors/domain-error';
+import { requestLimitCodes } from './request-limits';
 
 const logger = new Logger('GraphQL');
 
@@ -35,7 +37,7 @@ export function formatGraphqlError(
     };
   }
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && requestErrorCodes.has(code)) {
+  if (typeof code === 'string' && (requestErrorCodes.has(code) || requestLimitCodes.has(code))) {
     return {
       message: formatted.message,
       locations: formatted.locations,
