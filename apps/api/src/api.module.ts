@@ -9,6 +9,7 @@ import { formatGraphqlError } from './graphql/format-error';
 import { requestLimitsPlugin } from './graphql/request-limits';
 import { LedgerResolver } from './ledger/ledger.resolver';
 import { ServerInfoResolver } from './system/server-info.resolver';
+import { WebController } from './web/web.controller';
 
 /** The API role: code-first GraphQL at /graphql; resolvers stay thin. */
 @Module({})
@@ -33,6 +34,7 @@ export class ApiModule {
         }),
         SealingModule,
       ],
+      controllers: [WebController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         ServerInfoResolver,

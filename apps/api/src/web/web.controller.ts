@@ -1,0 +1,105 @@
+import { Controller, Get, Logger, Param, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+
+// The built page (scripts/build-web.mjs writes it to dist/web) is served by the API role
+// itself: no CDN, and a policy that lets the page load nothing from anywhere else.
+// 'wasm-unsafe-eval' lets zxing compile its WebAssembly; nothing allows JavaScript eval.
+export const SCAN_PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob: mediastream:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+interface File {
+  readonly type: string;
+  readonly body: Buffer;
+}
+
+/** dist/web above this file: dist/apps/api/src/web when built, apps/api/src/web in tests. */
+function findWebRoot(from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'dist', 'web', 'index.html'))) return join(dir, 'dist', 'web');
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function load(root: string | undefined): { index?: File; assets: Map<string, File> } {
+  const assets = new Map<string, File>();
+  if (!root) return { assets };
+  const dir = join(root, 'assets');
+  for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+    const type = CONTENT_TYPES[extname(name)];
+    if (type) assets.set(name, { type, body: readFileSync(join(dir, name)) });
+  }
+  return {
+    index: { type: CONTENT_TYPES['.html']!, body: readFileSync(join(root, 'index.html')) },
+    assets,
+  };
+}
+
+/** The pharmacist's scan page at `/` and its assets at `/assets/<name>`; public. */
+@Controller()
+export class WebController {
+  private readonly page = load(findWebRoot(__dirname));
+
+  constructor() {
+    if (!this.page.index) {
+      new Logger('ScanPage').warn(
+        'dist/web is missing: run `npm run build` to serve the scan page at /',
+      );
+    }
+  }
+
+  @Get()
+  index(@Res() res: Response): void {
+    if (!this.page.index) {
+      res.status(503).type('text/plain').send('The scan page is not built: run `npm run build`.\n');
+      return;
+    }
+    this.send(res, this.page.index);
+  }
+
+  @Get('assets/:name')
+  asset(@Param('name') name: string, @Res() res: Response): void {
+    const file = this.page.assets.get(name); // only files the build wrote: no path to escape
+    if (!file) {
+      res.status(404).type('text/plain').send('Not found.\n');
+      return;
+    }
+    this.send(res, file);
+  }
+
+  private send(res: Response, file: File): void {
+    res
+      .set({
+        'Content-Type': file.type,
+        'Content-Security-Policy': SCAN_PAGE_CSP,
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Permissions-Policy': 'camera=(self), microphone=(), geolocation=()',
+        // Names are not content-hashed (but for chunks): revalidate with the ETag.
+        'Cache-Control': 'no-cache',
+      })
+      .send(file.body);
+  }
+}

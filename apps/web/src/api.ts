@@ -1,0 +1,98 @@
+// The few GraphQL operations of SPEC section 7 the scan page uses, over fetch to the
+// service that served the page (same origin: the page needs no other host).
+
+export interface Finding {
+  code: string;
+  severity: 'INFO' | 'WARNING' | 'CRITICAL';
+  message: string;
+  eventId?: string | null;
+}
+export interface TrailEntry {
+  eventId: string;
+  type: string;
+  actor: string;
+  eventTime: string;
+  sealed: boolean;
+  blockHeight?: number | null;
+  leafIndex?: number | null;
+}
+export interface Verification {
+  identifier: string;
+  verdict: 'AUTHENTIC' | 'SUSPECT' | 'COUNTERFEIT';
+  findings: Finding[];
+  product?: { gtin: string; lot?: string | null; expiry?: string | null } | null;
+  status?: string | null;
+  custodian?: { id: string; name: string } | null;
+  trail: TrailEntry[];
+  proof?: { checkpoint: { origin: string; treeSize: number }; entries: unknown[] } | null;
+}
+
+/** A GraphQL error with its stable `extensions.code` (UNAUTHENTICATED, BAD_USER_INPUT, …). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface GraphqlResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export async function graphql<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  token?: string,
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch('/graphql', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch {
+    throw new ApiError('NETWORK', 'The service cannot be reached. Check the connection.');
+  }
+  let body: GraphqlResponse<T>;
+  try {
+    body = (await response.json()) as GraphqlResponse<T>;
+  } catch {
+    throw new ApiError('HTTP', `The service answered ${response.status} without a result.`);
+  }
+  const error = body.errors?.[0];
+  if (error) throw new ApiError(error.extensions?.code ?? 'ERROR', error.message);
+  if (!body.data) throw new ApiError('HTTP', `The service answered ${response.status}.`);
+  return body.data;
+}
+
+export const LEDGER_KEY = 'query LedgerKey { ledgerKey }';
+
+export const REQUEST_CHALLENGE = `mutation Challenge($participantId: ID!) {
+  requestChallenge(participantId: $participantId) { nonce expiresAt }
+}`;
+
+export const SIGN_IN = `mutation SignIn($participantId: ID!, $keyId: ID!, $nonce: String!, $signature: String!) {
+  signIn(participantId: $participantId, keyId: $keyId, nonce: $nonce, signature: $signature) { token expiresAt }
+}`;
+
+export const VERIFY_PACKAGE = `query Verify($code: String!) {
+  verifyPackage(code: $code) {
+    identifier verdict
+    findings { code severity message eventId }
+    product { gtin lot expiry }
+    status
+    custodian { id name }
+    trail { eventId type actor eventTime sealed blockHeight leafIndex }
+    proof {
+      checkpoint { origin treeSize rootHash note }
+      entries { eventId leafIndex leafHash leafInput path tlogProof }
+    }
+  }
+}`;

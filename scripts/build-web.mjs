@@ -1,0 +1,45 @@
+// Builds the scan page (apps/web) into dist/web: esbuild bundles the page's TypeScript
+// with libs/ledger and @noble into ES modules (the camera code, with zxing-wasm, is a
+// separate chunk loaded only when asked for), and copies index.html, styles.css and
+// zxing's reader .wasm beside them, so the service serves every asset itself (no CDN).
+// Runs after `nest build` (which empties dist/); `npm run build` runs both.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const source = join(root, 'apps/web');
+const out = join(root, 'dist/web');
+const assets = join(out, 'assets');
+const require = createRequire(import.meta.url);
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(assets, { recursive: true });
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { app: 'apps/web/src/main.ts' },
+  tsconfig: 'apps/web/tsconfig.json',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022', 'chrome100', 'firefox100', 'safari15'],
+  outdir: assets,
+  entryNames: '[name]',
+  chunkNames: 'chunk-[hash]',
+  minify: true,
+  sourcemap: 'linked',
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
+
+copyFileSync(join(source, 'index.html'), join(out, 'index.html'));
+copyFileSync(join(source, 'styles.css'), join(assets, 'styles.css'));
+copyFileSync(
+  require.resolve('zxing-wasm/reader/zxing_reader.wasm'),
+  join(assets, 'zxing_reader.wasm'),
+);
+console.log(`scan page built into ${out}`);
