@@ -1,19 +1,28 @@
 import { Module } from '@nestjs/common';
 import { LedgerQueryService } from './ledger-query.service';
 import { SealingKeyService } from './sealing-key.service';
+import { SealingMetrics } from './sealing-metrics';
 import { SealingScheduler } from './sealing-scheduler.service';
 import { SealingRepository } from './sealing.repository';
-import { SealingService } from './sealing.service';
+import { SEALING_OBSERVER, SealingService } from './sealing.service';
 
-/** The sealer, its key and the log's read side; the worker starts SealingScheduler. */
+/** The sealer, its key, its metrics and the log's read side; the worker starts SealingScheduler. */
 @Module({
   providers: [
     SealingRepository,
     SealingKeyService,
+    SealingMetrics,
+    { provide: SEALING_OBSERVER, useExisting: SealingMetrics },
     SealingService,
     SealingScheduler,
     LedgerQueryService,
   ],
-  exports: [SealingKeyService, SealingService, SealingScheduler, LedgerQueryService],
+  exports: [
+    SealingKeyService,
+    SealingService,
+    SealingScheduler,
+    LedgerQueryService,
+    SealingMetrics,
+  ],
 })
 export class SealingModule {}

@@ -1,0 +1,19 @@
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { SealingMetrics } from '@custos/sealing/sealing-metrics';
+
+/**
+ * Prometheus metrics (prom-client text format) at /metrics, in every role: the worker
+ * is where blocks are sealed, so it is served beside /health, not only by the API.
+ */
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: SealingMetrics) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  async scrape(@Res({ passthrough: true }) res: Response): Promise<string> {
+    res.type(this.metrics.contentType);
+    return this.metrics.metrics();
+  }
+}
