@@ -7,6 +7,9 @@ import { SealingModule } from '@custos/sealing/sealing.module';
 import { AccessGuard } from './auth/access.guard';
 import { formatGraphqlError } from './graphql/format-error';
 import { requestLimitsPlugin } from './graphql/request-limits';
+import { ParticipantsModule } from '@custos/participants/participants.module';
+import { ParticipantResolver } from './participants/participant.resolver';
+import { SignInResolver } from './participants/sign-in.resolver';
 import { LedgerResolver } from './ledger/ledger.resolver';
 import { ServerInfoResolver } from './system/server-info.resolver';
 import { WebController } from './web/web.controller';
@@ -32,12 +35,15 @@ export class ApiModule {
           plugins: [requestLimitsPlugin(config.requestLimits)],
           context: ({ req }: { req: unknown }) => ({ req }),
         }),
+        ParticipantsModule,
         SealingModule,
       ],
       controllers: [WebController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         ServerInfoResolver,
+        ParticipantResolver,
+        SignInResolver,
         LedgerResolver,
       ],
     };
