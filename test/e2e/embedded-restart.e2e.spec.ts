@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphQLClient, gql } from 'graphql-request';
+import { gln, newKey, participantInput, type ParticipantView, register } from '../participants';
 import { startProduct } from '../product';
 import { tempDir } from '../storage';
 
@@ -31,6 +32,14 @@ describe('embedded mode (no server installed)', () => {
     const tokenFile = join(dir.path, 'secrets', 'admin-token');
     const token = readFileSync(tokenFile, 'utf8');
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The generated token is the admin's: it registers a participant.
+    const key = newKey('k1');
+    const admin = (url: string) =>
+      new GraphQLClient(`${url}/graphql`, { headers: { authorization: `Bearer ${token}` } });
+    const registered = await register(
+      admin(first.url),
+      participantInput(gln(950600000777), ['DISPENSER'], [key]),
+    );
     await expect(first.stop('SIGTERM')).resolves.toBe(0);
 
     const second = await startProduct(env);
@@ -39,6 +48,28 @@ describe('embedded mode (no server installed)', () => {
       expect(second.output()).not.toContain('applied migration');
       expect(second.output()).toContain(`using the admin token kept in ${tokenFile}`);
       expect(readFileSync(tokenFile, 'utf8')).toBe(token);
+      const read = await admin(second.url).request<{ participant: ParticipantView }>(
+        gql`
+          query ($id: ID!) {
+            participant(id: $id) {
+              id
+              name
+              roles
+              keys {
+                keyId
+                publicKey
+              }
+            }
+          }
+        `,
+        { id: registered.id },
+      );
+      expect(read.participant).toEqual({
+        id: registered.id,
+        name: registered.name,
+        roles: ['DISPENSER'],
+        keys: [{ keyId: 'k1', publicKey: key.publicKey }],
+      });
     } finally {
       await expect(second.stop('SIGTERM')).resolves.toBe(0);
     }
