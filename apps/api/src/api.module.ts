@@ -12,6 +12,10 @@ import { ParticipantResolver } from './participants/participant.resolver';
 import { SignInResolver } from './participants/sign-in.resolver';
 import { LedgerResolver } from './ledger/ledger.resolver';
 import { ServerInfoResolver } from './system/server-info.resolver';
+import { RegulatorsModule } from '@custos/regulators/regulators.module';
+import { acceptConnection, graphqlContext } from './graphql/subscriptions';
+import { RegulatorsResolver } from './regulators/regulators.resolver';
+import { AuditResolver } from './regulators/audit.resolver';
 import { WebController } from './web/web.controller';
 
 /** The API role: code-first GraphQL at /graphql; resolvers stay thin. */
@@ -33,10 +37,12 @@ export class ApiModule {
           includeStacktraceInErrorResponses: false,
           formatError: formatGraphqlError,
           plugins: [requestLimitsPlugin(config.requestLimits)],
-          context: ({ req }: { req: unknown }) => ({ req }),
+          context: graphqlContext,
+          subscriptions: { 'graphql-ws': { onConnect: acceptConnection } },
         }),
         ParticipantsModule,
         SealingModule,
+        RegulatorsModule,
       ],
       controllers: [WebController],
       providers: [
@@ -45,6 +51,8 @@ export class ApiModule {
         ParticipantResolver,
         SignInResolver,
         LedgerResolver,
+        RegulatorsResolver,
+        AuditResolver,
       ],
     };
   }

@@ -11,6 +11,7 @@ import { JobWorker, type JobHandlers } from '@custos/core/queue/job-queue';
 import { type CustosJobs, jobNames, QUEUE_NAME } from '@custos/core/queue/jobs';
 import { HeartbeatService } from '@custos/core/system/heartbeat.service';
 import { SealingScheduler } from '@custos/sealing/sealing-scheduler.service';
+import { AuditService } from '@custos/regulators/audit.service';
 
 export const HEARTBEAT_EVERY_MS = 10_000;
 
@@ -25,6 +26,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(JOB_QUEUE) private readonly queue: CustosQueue,
     private readonly heartbeat: HeartbeatService,
     private readonly sealing: SealingScheduler,
+    private readonly audit: AuditService,
   ) {}
 
   private handlers(): JobHandlers<CustosJobs> {
@@ -33,6 +35,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
       seal: async () => {
         await this.sealing.trigger();
       },
+      audit: (data) => this.audit.run(data.runId),
     };
   }
 
@@ -50,11 +53,14 @@ export class WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
     await this.heartbeat.beat();
     // Seals on its own timer too: the seal jobs are hints, never needed for correctness.
     this.sealing.start();
+    // Audits a killed worker left unfinished continue from their last committed chunk.
+    await this.audit.resumeUnfinished();
     this.logger.log(`taking jobs from queue ${QUEUE_NAME}`);
   }
 
   /** Stops taking jobs and lets the running ones finish (SIGTERM). */
   async onModuleDestroy(): Promise<void> {
+    this.audit.stop(); // a long audit stops after its chunk; the next start resumes it
     await this.worker?.close();
   }
 }

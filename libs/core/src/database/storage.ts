@@ -28,7 +28,21 @@ export interface Storage {
   pingDatabase(): Promise<void>;
   /** Resolves when the queue's store answers; rejects with the reason otherwise. */
   pingQueue(): Promise<void>;
+  /**
+   * LISTENs on `channel` over a connection of its own (a `pg` Client on PostgreSQL,
+   * PGlite's listen when embedded) and calls `handler` with each notification's payload.
+   * Resolves once listening, with the function that stops. A lost PostgreSQL connection
+   * is reopened; `onReconnect` runs once it listens again, so the caller can catch up on
+   * what was announced while it was away.
+   */
+  listen(channel: string, handler: NotificationHandler, options?: ListenOptions): Promise<Unlisten>;
   close(): Promise<void>;
+}
+
+export type NotificationHandler = (payload: string) => void;
+export type Unlisten = () => Promise<void>;
+export interface ListenOptions {
+  readonly onReconnect?: () => void;
 }
 
 export interface OpenStorageOptions {
@@ -61,6 +75,26 @@ export async function openStorage(config: Config, options: OpenStorageOptions): 
     closers.push(() => prisma.$disconnect());
 
     const { queue, pingQueue } = await openQueueConnection(config, pglite, closers);
+    const listeners = new Set<Unlisten>();
+    // Stopped before the database closes (closers run in reverse).
+    closers.push(async () => {
+      for (const stop of [...listeners]) await stop();
+    });
+    const listen = async (
+      channel: string,
+      handler: NotificationHandler,
+      listenOptions: ListenOptions = {},
+    ): Promise<Unlisten> => {
+      const stop = pglite
+        ? await pglite.listen(channel, handler)
+        : await listenPostgres(config, channel, handler, listenOptions);
+      const unlisten: Unlisten = async () => {
+        if (!listeners.delete(unlisten)) return;
+        await stop();
+      };
+      listeners.add(unlisten);
+      return unlisten;
+    };
     return {
       prisma,
       databaseKind: config.database.kind,
@@ -70,6 +104,7 @@ export async function openStorage(config: Config, options: OpenStorageOptions): 
         await prisma.$queryRaw`SELECT 1`;
       },
       pingQueue,
+      listen,
       close,
     };
   } catch (err) {
@@ -135,6 +170,52 @@ async function openQueueConnection(
     pingQueue: async () => {
       await probe.query(`SELECT 1 FROM "${schema}".job LIMIT 1`);
     },
+  };
+}
+
+/** LISTEN on a dedicated `pg` Client, reopened (every second) while it is lost. */
+async function listenPostgres(
+  config: Config,
+  channel: string,
+  handler: NotificationHandler,
+  options: ListenOptions,
+): Promise<Unlisten> {
+  if (config.database.kind !== 'postgresql') throw new Error('unreachable: no PostgreSQL URL');
+  const url = config.database.url;
+  const { Client } = await import('pg');
+  let stopped = false;
+  let client: InstanceType<typeof Client> | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const open = async (): Promise<void> => {
+    const next = new Client({ connectionString: url });
+    next.on('notification', (message) => {
+      if (message.channel === channel) handler(message.payload ?? '');
+    });
+    next.on('error', () => {
+      if (client !== next || stopped) return;
+      client = undefined;
+      void next.end().catch(() => undefined);
+      reopen();
+    });
+    await next.connect();
+    await next.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+    client = next;
+  };
+  const reopen = () => {
+    retry = setTimeout(() => {
+      if (stopped) return;
+      open().then(
+        () => options.onReconnect?.(),
+        () => reopen(),
+      );
+    }, 1000);
+    retry.unref();
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => undefined);
   };
 }
 

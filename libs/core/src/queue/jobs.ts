@@ -11,6 +11,8 @@ export interface CustosJobs {
    * the worker also seals on its own timer, so a lost job delays nothing for long.
    */
   seal: { readonly trigger: 'accepted' | 'sweep' };
+  /** Re-verify the whole ledger for audit run `runId` (libs/regulators); resumes from its cursor. */
+  audit: { readonly runId: string };
 }
 
-export const jobNames = ['heartbeat', 'seal'] as const satisfies readonly (keyof CustosJobs)[];
+export const jobNames = ['heartbeat', 'seal', 'audit'] as const satisfies readonly (keyof CustosJobs)[];

@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { ParticipantsModule } from '@custos/participants/participants.module';
+import { SealingModule } from '@custos/sealing/sealing.module';
+import { VerificationModule } from '@custos/verification/verification.module';
+import { AlertListener } from './alert-listener.service';
+import { AlertsRepository } from './alerts.repository';
+import { AlertsService } from './alerts.service';
+import { AuditProgressListener } from './audit-progress-listener.service';
+import { AuditRepository } from './audit.repository';
+import { AuditService } from './audit.service';
+import { SignatureVerificationService } from '@custos/events/signature-verification.service';
+import { LotTraceRepository } from './lot-trace.repository';
+import { LotTraceService } from './lot-trace.service';
+import { PackageService } from './package.service';
+
+/** What regulators need (SPEC sections 1 and 7): lot traces, trails, alerts, the audit. */
+@Module({
+  imports: [ParticipantsModule, SealingModule, VerificationModule],
+  providers: [
+    AlertsRepository,
+    AlertsService,
+    AlertListener,
+    AuditRepository,
+    AuditService,
+    AuditProgressListener,
+    // Its own verifier threads (libs/events), for the audit's signature checks.
+    SignatureVerificationService,
+    LotTraceRepository,
+    LotTraceService,
+    PackageService,
+  ],
+  exports: [
+    // The resolvers read custodians through it.
+    ParticipantsModule,
+    AlertsService,
+    AlertListener,
+    AuditService,
+    AuditProgressListener,
+    LotTraceService,
+    PackageService,
+  ],
+})
+export class RegulatorsModule {}
