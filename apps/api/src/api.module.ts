@@ -1,10 +1,13 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Config } from '@custos/core/config/config';
 import { SealingModule } from '@custos/sealing/sealing.module';
+import { EventsModule } from '@custos/events/events.module';
 import { AccessGuard } from './auth/access.guard';
+import { EventsResolver } from './events/events.resolver';
+import { DomainErrorFilter } from './graphql/domain-error.filter';
 import { formatGraphqlError } from './graphql/format-error';
 import { requestLimitsPlugin } from './graphql/request-limits';
 import { ParticipantsModule } from '@custos/participants/participants.module';
@@ -12,11 +15,13 @@ import { ParticipantResolver } from './participants/participant.resolver';
 import { SignInResolver } from './participants/sign-in.resolver';
 import { LedgerResolver } from './ledger/ledger.resolver';
 import { ServerInfoResolver } from './system/server-info.resolver';
+import { WebController } from './web/web.controller';
+import { VerificationModule } from '@custos/verification/verification.module';
+import { VerificationResolver } from './verification/verification.resolver';
 import { RegulatorsModule } from '@custos/regulators/regulators.module';
 import { acceptConnection, graphqlContext } from './graphql/subscriptions';
 import { RegulatorsResolver } from './regulators/regulators.resolver';
 import { AuditResolver } from './regulators/audit.resolver';
-import { WebController } from './web/web.controller';
 
 /** The API role: code-first GraphQL at /graphql; resolvers stay thin. */
 @Module({})
@@ -42,15 +47,20 @@ export class ApiModule {
         }),
         ParticipantsModule,
         SealingModule,
+        EventsModule,
+        VerificationModule,
         RegulatorsModule,
       ],
       controllers: [WebController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
         ServerInfoResolver,
         ParticipantResolver,
         SignInResolver,
         LedgerResolver,
+        EventsResolver,
+        VerificationResolver,
         RegulatorsResolver,
         AuditResolver,
       ],

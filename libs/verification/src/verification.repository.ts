@@ -158,7 +158,7 @@ export class VerificationRepository {
         ON CONFLICT (dedup_key) DO NOTHING
         RETURNING id
       )
-      SELECT id, pg_notify(${channel}, id::text) FROM inserted`;
+      SELECT id FROM inserted, LATERAL (SELECT pg_notify(${channel}, inserted.id::text)) AS announced`;
     return rows.length;
   }
 }
