@@ -355,9 +355,11 @@ export class AuditService {
         const have = stored.get(`${node.level}/${node.index}`);
         if (!have || !equalBytes(have, node.hash)) {
           const first = node.index * 2 ** node.level;
+          // The block that sealed the node: the one of the last leaf it covers.
+          const last = first + 2 ** node.level - 1;
           found.push({
             kind: 'TREE_NODE',
-            blockHeight: blockOf(first),
+            blockHeight: blockOf(last),
             leafIndex: first,
             message: `tree node ${node.level}/${node.index} ${have ? 'differs from the recomputed hash' : 'is missing'}`,
           });
