@@ -81,7 +81,9 @@ browserDescribe()('scan page', () => {
       else await page.keyboard.press(part.key);
     }
     await page.keyboard.press('Enter');
-    await page.locator('#verdict-title').waitFor();
+    await page.locator('#verdict-title, #scan-status[data-kind="error"]').first().waitFor();
+    const error = page.locator('#scan-status[data-kind="error"]');
+    if ((await error.count()) > 0) throw new Error(`the page says: ${await error.textContent()}`);
     await page.locator('#proof:not(.proof--pending)').waitFor();
   }
 

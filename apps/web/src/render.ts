@@ -143,7 +143,11 @@ export function renderVerification(answer: Verification, scanned: string): HTMLE
     ['Status', answer.status ? statusWord(answer.status) : 'Unknown'],
     [
       'Custodian',
-      answer.custodian ? `${answer.custodian.name} (${answer.custodian.id})` : 'Not shown',
+      answer.custodian
+        ? `${answer.custodian.name} (${answer.custodian.id})`
+        : answer.status
+          ? 'Not shown to you'
+          : '—',
     ],
   ];
   return h(
