@@ -15,15 +15,15 @@ describe('sealing on PostgreSQL', () => {
   const b = testSigner('9506000000010');
   const opened: TestSealer[] = [];
 
-  async function sealer(env: Record<string, string> = {}): Promise<TestSealer> {
-    const s = await openSealer(serverConfig(db, prefix, env));
+  async function sealer(env: Record<string, string> = {}, migrate = false): Promise<TestSealer> {
+    const s = await openSealer(serverConfig(db, prefix, env), { migrate });
     opened.push(s);
     return s;
   }
 
   beforeAll(async () => {
     db = await createTestDatabase('sealing');
-    await (await sealer()).close(); // migrates
+    await (await sealer({}, true)).close();
     pg = new Client({ connectionString: db.url });
     await pg.connect();
   });

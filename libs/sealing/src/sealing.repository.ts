@@ -60,13 +60,20 @@ export interface EntryRow {
 
 /** The statements of one seal transaction, run while it holds the sequencer lock. */
 export interface SealTransaction {
-  head(): Promise<BlockRow | undefined>;
+  /** The latest block, if any, and the database clock (for sealedAt). */
+  head(): Promise<{ head: BlockRow | undefined; now: Date }>;
   pending(limit: number): Promise<PendingEvent[]>;
   nodes(ids: readonly { level: number; index: number }[]): Promise<NodeRow[]>;
-  /** Inserts the block, its nodes, and gives each event (seq order) its leaf index. */
-  writeBlock(block: BlockRow, seqs: readonly bigint[], nodes: readonly NodeRow[]): Promise<void>;
-  /** The database clock, as the block's sealedAt. */
-  now(): Promise<Date>;
+  /**
+   * Inserts the blocks (consecutive heights) and the new tree nodes, and gives the events
+   * `seqs` (seq order, as many as the blocks hold) their leaf indexes from the first
+   * block's firstLeafIndex on and their block heights. One statement.
+   */
+  writeBlocks(
+    blocks: readonly BlockRow[],
+    seqs: readonly bigint[],
+    nodes: readonly NodeRow[],
+  ): Promise<void>;
 }
 
 type Tx = Prisma.TransactionClient;
@@ -117,12 +124,14 @@ async function readNodes(
 class PrismaSealTransaction implements SealTransaction {
   constructor(private readonly tx: Tx) {}
 
-  async head(): Promise<BlockRow | undefined> {
-    const rows = await this.tx.$queryRaw<RawBlock[]>`
-      SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,
-             sealed_at, hash, checkpoint
-      FROM block ORDER BY height DESC LIMIT 1`;
-    return rows[0] && toBlockRow(rows[0]);
+  async head(): Promise<{ head: BlockRow | undefined; now: Date }> {
+    const rows = await this.tx.$queryRaw<(RawBlock & { now: Date })[]>`
+      SELECT b.height, b.prev_hash, b.first_leaf_index, b.event_count, b.tree_size, b.root_hash,
+             b.sealed_at, b.hash, b.checkpoint, clock_timestamp() AS now
+      FROM (SELECT clock_timestamp()) AS c
+      LEFT JOIN LATERAL (SELECT * FROM block ORDER BY height DESC LIMIT 1) b ON true`;
+    const row = rows[0]!;
+    return { head: row.height === null ? undefined : toBlockRow(row), now: row.now };
   }
 
   async pending(limit: number): Promise<PendingEvent[]> {
@@ -154,42 +163,64 @@ class PrismaSealTransaction implements SealTransaction {
     return readNodes(this.tx, ids);
   }
 
-  async now(): Promise<Date> {
-    const rows = await this.tx.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
-    return rows[0]!.now;
-  }
-
-  async writeBlock(
-    block: BlockRow,
+  async writeBlocks(
+    blocks: readonly BlockRow[],
     seqs: readonly bigint[],
     nodes: readonly NodeRow[],
   ): Promise<void> {
-    await this.tx.$executeRaw`
-      INSERT INTO block (height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,
-                         sealed_at, hash, checkpoint)
-      VALUES (${block.height}, ${block.prevHash}, ${block.firstLeafIndex}, ${block.eventCount},
-              ${block.treeSize}, ${block.rootHash}, ${block.sealedAt}, ${block.hash},
-              ${block.checkpoint})`;
+    const first = blocks[0];
+    if (!first) return;
+    const heights = blocks.flatMap((b) => Array<number>(b.eventCount).fill(b.height));
+    if (heights.length !== seqs.length) throw new Error('blocks and events do not match');
+    const blockJson = JSON.stringify(
+      blocks.map((b) => ({
+        height: b.height,
+        prev_hash: b.prevHash,
+        first_leaf_index: b.firstLeafIndex,
+        event_count: b.eventCount,
+        tree_size: b.treeSize,
+        root_hash: b.rootHash,
+        sealed_at: b.sealedAt,
+        hash: b.hash,
+        checkpoint: b.checkpoint,
+      })),
+    );
     // Leaf indexes follow seq order: the k-th seq of the list gets firstLeafIndex + k - 1.
     // `leaf_index IS NULL` makes a second sealer of the same rows update nothing; the
     // count check below turns that into a rollback, never a silent half block.
-    const updated = await this.tx.$executeRaw`
-      UPDATE ledger_event e
-      SET leaf_index = ${block.firstLeafIndex}::bigint + s.ord - 1, block_height = ${block.height}
-      FROM unnest(string_to_array(${seqs.join(',')}, ',')::bigint[]) WITH ORDINALITY AS s(seq, ord)
-      WHERE e.seq = s.seq AND e.leaf_index IS NULL`;
+    const rows = await this.tx.$queryRaw<{ updated: bigint }[]>`
+      WITH new_block AS (
+        INSERT INTO block (height, prev_hash, first_leaf_index, event_count, tree_size,
+                           root_hash, sealed_at, hash, checkpoint)
+        SELECT * FROM json_to_recordset(${blockJson}::json) AS x(
+          height int, prev_hash text, first_leaf_index bigint, event_count int,
+          tree_size bigint, root_hash text, sealed_at text, hash text, checkpoint text)
+        RETURNING 1
+      ), new_node AS (
+        INSERT INTO tree_node (level, index, hash)
+        SELECT l, i, decode(h, 'hex')
+        FROM unnest(string_to_array(${nodes.map((n) => n.level).join(',')}, ',')::int[],
+                    string_to_array(${nodes.map((n) => n.index).join(',')}, ',')::bigint[],
+                    string_to_array(${nodes.map((n) => hex(n.hash)).join(',')}, ','))
+          AS t(l, i, h)
+        RETURNING 1
+      ), sealed AS (
+        UPDATE ledger_event e
+        SET leaf_index = ${first.firstLeafIndex}::bigint + s.ord - 1, block_height = s.height
+        FROM unnest(string_to_array(${seqs.join(',')}, ',')::bigint[],
+                    string_to_array(${heights.join(',')}, ',')::int[])
+          WITH ORDINALITY AS s(seq, height, ord)
+        WHERE e.seq = s.seq AND e.leaf_index IS NULL
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM sealed) AS updated,
+             (SELECT count(*) FROM new_block) + (SELECT count(*) FROM new_node) AS written`;
+    const updated = Number(rows[0]?.updated ?? 0);
     if (updated !== seqs.length) {
-      throw new Error(`sealing block ${block.height}: ${updated} of ${seqs.length} events updated`);
+      throw new Error(
+        `sealing from block ${first.height}: ${updated} of ${seqs.length} events updated`,
+      );
     }
-    const levels = nodes.map((n) => n.level).join(',');
-    const indexes = nodes.map((n) => n.index).join(',');
-    const hashes = nodes.map((n) => hex(n.hash)).join(',');
-    await this.tx.$executeRaw`
-      INSERT INTO tree_node (level, index, hash)
-      SELECT l, i, decode(h, 'hex')
-      FROM unnest(string_to_array(${levels}, ',')::int[],
-                  string_to_array(${indexes}, ',')::bigint[],
-                  string_to_array(${hashes}, ',')) AS t(l, i, h)`;
   }
 }
 
