@@ -1,0 +1,16 @@
+// Lets the benchmarks (ts-node, CommonJS) load the generated Prisma client, whose
+// TypeScript sources import './x.js' siblings that exist only as './x.ts' (jest maps the
+// same in jest.config.ts). Loaded first by the benchmarks that open the database.
+const Module = require('node:module');
+
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  try {
+    return resolve.call(this, request, ...rest);
+  } catch (err) {
+    if (request.startsWith('.') && request.endsWith('.js')) {
+      return resolve.call(this, `${request.slice(0, -3)}.ts`, ...rest);
+    }
+    throw err;
+  }
+};
