@@ -5,9 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { Config } from '@custos/core/config/config';
 import { SealingModule } from '@custos/sealing/sealing.module';
 import { EventsModule } from '@custos/events/events.module';
-import { EventsModule } from '@custos/events/events.module';
 import { AccessGuard } from './auth/access.guard';
-import { EventsResolver } from './events/events.resolver';
 import { EventsResolver } from './events/events.resolver';
 import { DomainErrorFilter } from './graphql/domain-error.filter';
 import { formatGraphqlError } from './graphql/format-error';
@@ -50,7 +48,6 @@ export class ApiModule {
         ParticipantsModule,
         SealingModule,
         EventsModule,
-        EventsModule,
         VerificationModule,
         RegulatorsModule,
       ],
@@ -62,7 +59,6 @@ export class ApiModule {
         ParticipantResolver,
         SignInResolver,
         LedgerResolver,
-        EventsResolver,
         EventsResolver,
         VerificationResolver,
         RegulatorsResolver,
