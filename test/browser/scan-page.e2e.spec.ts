@@ -39,7 +39,11 @@ browserDescribe()('scan page', () => {
       }),
       { logger: false },
     );
-    browser = await launchChromium();
+    // A fake camera (a moving test pattern, no code in it) so the camera path runs.
+    browser = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+    ]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -188,6 +192,19 @@ browserDescribe()('scan page', () => {
       await expect(page.locator('#verdict-title').textContent()).resolves.toBe('NOT VERIFIED');
       await expect(page.locator('#announcer').textContent()).resolves.toMatch(/^Not verified\./);
       await screenshot(page, 'scan-fixture-tampered');
+
+      // The camera: zxing's WebAssembly comes from this service and compiles under the CSP,
+      // then reads frames (the fake camera shows no code) until stopped.
+      const wasm = page.waitForResponse((r) => r.url().endsWith('/assets/zxing_reader.wasm'));
+      await page.getByRole('button', { name: 'Scan with camera' }).click();
+      expect((await wasm).status()).toBe(200);
+      await page.waitForFunction(
+        "document.getElementById('scan-status').textContent.startsWith('Hold the code')",
+      );
+      await page.waitForTimeout(1000); // a few frames through the reader
+      await expect(page.locator('#scan-status').getAttribute('data-kind')).resolves.toBe('info');
+      await page.getByRole('button', { name: 'Stop camera' }).click();
+      expect(await focusedId(page)).toBe('code');
       expect(problems).toEqual([]);
       await page.context().close();
     });
