@@ -5,8 +5,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { Client } from 'pg';
 import { CoreModule } from '../../libs/core/src/core.module';
-import type { Storage } from '../../libs/core/src/database/storage';
-import { STORAGE } from '../../libs/core/src/tokens';
 import { AuditService } from '../../libs/regulators/src/audit.service';
 import { RegulatorsModule } from '../../libs/regulators/src/regulators.module';
 import { SealingService } from '../../libs/sealing/src/sealing.service';

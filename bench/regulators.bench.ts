@@ -1,0 +1,157 @@
+// Regulators: lotTrace page latency on a lot of 100,000 units (smoke: 5,000) seeded into
+// unit_state with SQL, a tenth packed in cases held by another party; and the full-ledger
+// audit rate over a sealed ledger of really signed events (full: 50,000; smoke: 2,000),
+// each next to the same-run raw SHA-256 rate. Needs the test PostgreSQL and Redis.
+import { createPrivateKey, sign } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { Test } from '@nestjs/testing';
+import { Client } from 'pg';
+import { CoreModule } from '../libs/core/src/core.module';
+import { AuditService } from '../libs/regulators/src/audit.service';
+import { LotTraceService } from '../libs/regulators/src/lot-trace.service';
+import { RegulatorsModule } from '../libs/regulators/src/regulators.module';
+import { SealingService } from '../libs/sealing/src/sealing.service';
+import { canonicalJson } from '../libs/ledger/src/jcs';
+import { leafInput } from '../libs/ledger/src/events';
+import { sha256 } from '../libs/ledger/src/sha256';
+import { publicKeyOf, randomSecretKey } from '../libs/ledger/src/ed25519';
+import { gln, gtin, unit } from '../test/events/fixture';
+import { createTestDatabase, serverConfig, testQueuePrefix } from '../test/storage';
+import { type Bench, rawSha256Rate } from './harness';
+
+const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+export const bench: Bench = {
+  name: 'regulators',
+  async run(ctx) {
+    const sha = rawSha256Rate(ctx.smoke ? 100 : 1000);
+    const ref = `same-run raw SHA-256 ${Math.round(sha).toLocaleString('en')}/s`;
+    ctx.report('raw SHA-256 (64 B, node:crypto), reference', sha, 'hash/s');
+    const db = await createTestDatabase('bench_regulators');
+    const config = serverConfig(db, testQueuePrefix('bench_regulators'), {
+      SEAL_MAX_EVENTS: '1000',
+    });
+    const module = await Test.createTestingModule({
+      imports: [CoreModule.forRoot(config), RegulatorsModule],
+    }).compile();
+    await module.init();
+    const sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    try {
+      // lotTrace on one big lot.
+      const units = ctx.smoke ? 5_000 : 100_000;
+      const g = gtin(777);
+      await sql.query(
+        `INSERT INTO unit_state (identifier, kind, gtin, lot, expiry, status, custodian, commission_seq, updated_seq)
+         SELECT 'https://id.gs1.org/00/case' || (i / 100), 'LOGISTIC_UNIT'::unit_kind, NULL::text, NULL::text, NULL::text, 'ACTIVE'::package_status, $3, 0, 0
+         FROM generate_series(0, $1::int / 10 - 1, 100) AS i
+         UNION ALL
+         SELECT $4 || lpad(i::text, 7, '0'), 'UNIT'::unit_kind, $2, 'BIG', '2030-12-31',
+                (CASE WHEN i % 7 = 0 THEN 'IN_TRANSIT' ELSE 'ACTIVE' END)::package_status, $5, 0, 0
+         FROM generate_series(0, $1::int - 1) AS i`,
+        [units, g, gln(9), unit('', g), gln(8)],
+      );
+      await sql.query(
+        `UPDATE unit_state SET parent = 'https://id.gs1.org/00/case' || (substr(identifier, length($1) + 1)::int / 100)
+         WHERE gtin = $2 AND substr(identifier, length($1) + 1)::int < $3::int / 10`,
+        [unit('', g), g, units],
+      );
+      await sql.query('ANALYZE unit_state');
+      const lotTrace = module.get(LotTraceService);
+      const latencies: number[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < (ctx.smoke ? 5 : 40); i++) {
+        const t = performance.now();
+        const page = await lotTrace.trace(g, 'BIG', 100, after);
+        latencies.push(performance.now() - t);
+        if (page.totalUnits !== units) throw new Error(`lotTrace counted ${page.totalUnits}`);
+        after = page.units.endCursor;
+      }
+      latencies.sort((a, b) => a - b);
+      const pct = (p: number) =>
+        latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+      const label = `${units.toLocaleString('en')}-unit lot, page of 100`;
+      ctx.report(`lotTrace p50 (${label})`, pct(0.5), 'ms', ref);
+      ctx.report(`lotTrace p99 (${label})`, pct(0.99), 'ms', ref);
+
+      // The audit over a sealed ledger of really signed events.
+      const events = ctx.smoke ? 2_000 : 50_000;
+      const seed = randomSecretKey();
+      const key = createPrivateKey({
+        key: Buffer.concat([PKCS8_ED25519, seed]),
+        format: 'der',
+        type: 'pkcs8',
+      });
+      const maker = gln(1);
+      await sql.query(
+        `INSERT INTO participant (id, name, roles, company_prefixes, license_number, license_authority, license_valid_until)
+         VALUES ($1, 'Maker', '{MANUFACTURER}', '{9506000}', 'L1', 'EMA', '2099-01-01')`,
+        [maker],
+      );
+      await sql.query(
+        `INSERT INTO participant_key (participant_id, key_id, public_key) VALUES ($1, 'k1', $2)`,
+        [maker, Buffer.from(publicKeyOf(seed))],
+      );
+      const sealing = module.get(SealingService);
+      for (let done = 0; done < events; done += 5000) {
+        const rows = Array.from({ length: Math.min(5000, events - done) }, (_, i) => {
+          const event = {
+            eventId: randomUUID(),
+            type: 'SHIP',
+            actor: maker,
+            eventTime: '2026-01-05T10:00:00Z',
+            items: [unit(`B${done + i}`, g)],
+            to: gln(2),
+          };
+          const json = canonicalJson(event);
+          const signature = sign(null, Buffer.from(`custos-event:v1:${json}`), key).toString(
+            'base64url',
+          );
+          const hash = Buffer.from(sha256(leafInput({ event, keyId: 'k1', signature })));
+          return [event.eventId, json, signature, hash.toString('hex')];
+        });
+        await sql.query(
+          `INSERT INTO ledger_event (event_id, type, actor, key_id, signature, event_json, content_hash, event_time)
+           SELECT e, 'SHIP', $5, 'k1', s, j, decode(h, 'hex'), '2026-01-05T10:00:00Z'
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS r(e, j, s, h, ord)
+           ORDER BY ord`,
+          [
+            rows.map((r) => r[0]),
+            rows.map((r) => r[1]),
+            rows.map((r) => r[2]),
+            rows.map((r) => r[3]),
+            maker,
+          ],
+        );
+        while ((await sealing.sealBlock()).block);
+      }
+      const audit = module.get(AuditService);
+      const started = await audit.start(undefined);
+      const t = performance.now();
+      await audit.run(started.run.id.toString());
+      const wall = (performance.now() - t) / 1000;
+      const result = (await audit.progress(started.run.id.toString()))!;
+      if (result.run.status !== 'COMPLETED' || result.run.discrepancyCount !== 0) {
+        throw new Error(
+          `audit ended ${result.run.status} with ${result.run.discrepancyCount} discrepancies`,
+        );
+      }
+      ctx.report(
+        `audit (${events.toLocaleString('en')} events, blocks of 1,000), wall`,
+        events / wall,
+        'event/s',
+        ref,
+      );
+      ctx.report(
+        'audit, as the run reports it (eventsPerSecond)',
+        result.eventsPerSecond,
+        'event/s',
+        ref,
+      );
+    } finally {
+      await sql.end();
+      await module.close();
+      await db.drop();
+    }
+  },
+};
