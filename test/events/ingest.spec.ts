@@ -338,6 +338,23 @@ describe('submitEvents: storage, idempotency, all-or-nothing, rejections', () =>
     );
   });
 
+  it('verifies large batches on the worker threads: one bad signature among 300 rolls back all', async () => {
+    const batch = Array.from({ length: 300 }, (_, i) => commission(`P-${i}`));
+    const tampered = [...batch];
+    tampered[250] = { ...batch[250]!, signature: batch[249]!.signature };
+    const refused = await f.ingest.submit(tampered);
+    expect(refused.accepted).toEqual([]);
+    expect(refused.rejected.map((r) => [r.index, r.code])).toEqual([[250, 'BAD_SIGNATURE']]);
+    const none = await f.query<{ n: bigint }>(
+      `SELECT count(*) AS n FROM unit_state WHERE identifier = ANY($1::text[])`,
+      batch.map((_, i) => unit(`P-${i}`)),
+    );
+    expect(Number(none[0]!.n)).toBe(0);
+    const accepted = await f.ingest.submit(batch);
+    expect(accepted.rejected).toEqual([]);
+    expect(accepted.accepted).toHaveLength(300);
+  });
+
   it('rejects DUPLICATE_IN_BATCH', async () => {
     const a = commission('B-1');
     const result = await f.ingest.submit([a, a]);

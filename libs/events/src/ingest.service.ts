@@ -45,6 +45,9 @@ export function leafInputOf(event: ValidatedEvent): string {
   return `{"event":${event.eventJson},"keyId":${JSON.stringify(event.keyId)},"signature":${JSON.stringify(event.signature)}}`;
 }
 
+/** Rolls the ingest transaction back when a signature fails after the writes ran. */
+class SignatureRollback extends Error {}
+
 function decodeSignature(signature: string): Uint8Array {
   // validateEvent admitted exactly 86 base64url characters; the last must carry no stray bits.
   const bytes = Buffer.from(signature, 'base64url');
@@ -123,27 +126,22 @@ export class IngestService {
       }
     });
 
-    // 3. Signatures over exactly the bytes received.
-    const verdicts = await this.verifier.verifyAll(
+    // 3. Signatures over exactly the bytes received, on the worker threads; while they
+    // run, this thread checks entitlements and does the database work, and the
+    // transaction commits only once every signature has verified.
+    const verifying = this.verifier.verifyAll(
       valid.map((event) => ({
         message: signingBytesOf(event.eventJson),
         signature: decodeSignature(event.signature),
         publicKey: keys.get(event)!.publicKey,
       })),
     );
-    valid = valid.filter((event, i) => {
-      if (verdicts[i]) return true;
-      rejected.push({
-        index: event.index,
-        eventId: event.eventId,
-        code: 'BAD_SIGNATURE',
-        message: `events[${event.index}].signature: does not verify with key ${event.keyId} of ${event.actor} over the event as sent`,
-      });
-      return false;
-    });
+    // Whatever happens next, a failed check must not leave the verification unobserved.
+    verifying.catch(() => undefined);
 
     // 4. Roles, company prefixes, licenses, trading partners.
-    valid = valid.filter((event) => {
+    const entitlement = new Map<ValidatedEvent, EventRejection>();
+    for (const event of valid) {
       try {
         checkEntitlement(event, actors.get(event.actor)!, now);
         for (const field of ['to', 'from'] as const) {
@@ -155,67 +153,104 @@ export class IngestService {
             );
           }
         }
-        return true;
       } catch (err) {
-        reject(event.index, err, event.eventId);
-        return false;
+        if (!(err instanceof RejectionError)) throw err;
+        entitlement.set(event, {
+          index: event.index,
+          eventId: event.eventId,
+          code: err.code,
+          message: err.message,
+        });
       }
-    });
-
-    // 5. One transaction: idempotency, then store, custody, alerts.
-    const outcome = await this.transactions.run(async (tx) => {
-      const stored = await this.events.findEventJson(
-        tx,
-        valid.map((e) => e.eventId),
-      );
-      const statuses = new Map<number, EventReceipt['status']>();
-      const fresh: ValidatedEvent[] = [];
-      const conflicts: EventRejection[] = [];
-      for (const event of valid) {
-        const json = stored.get(event.eventId);
-        if (json === undefined) {
-          fresh.push(event);
-          statuses.set(event.index, 'PENDING');
-        } else if (json === event.eventJson) {
-          statuses.set(event.index, 'DUPLICATE');
-        } else {
-          conflicts.push({
+    }
+    /** BAD_SIGNATURE before entitlement rejections, as the checks are ordered. */
+    const signedAndEntitled = async (): Promise<ValidatedEvent[]> => {
+      const verdicts = await verifying;
+      const out: ValidatedEvent[] = [];
+      valid.forEach((event, i) => {
+        if (!verdicts[i]) {
+          rejected.push({
             index: event.index,
             eventId: event.eventId,
-            code: 'EVENT_ID_CONFLICT',
-            message: `events[${event.index}].event.eventId: ${event.eventId} is already stored with different content`,
+            code: 'BAD_SIGNATURE',
+            message: `events[${event.index}].signature: does not verify with key ${event.keyId} of ${event.actor} over the event as sent`,
           });
+        } else if (entitlement.has(event)) {
+          rejected.push(entitlement.get(event)!);
+        } else {
+          out.push(event);
         }
-      }
-      if (rejected.length > 0 || conflicts.length > 0) {
-        return { conflicts, receipts: [], stored: 0 };
-      }
-      const seqs = await this.events.insertEvents(
-        tx,
-        fresh.map((event) => ({
-          eventId: event.eventId,
-          type: event.type,
-          actor: event.actor,
-          keyId: event.keyId,
-          signature: event.signature,
-          eventJson: event.eventJson,
-          contentHashHex: createHash('sha256').update(leafInputOf(event), 'utf8').digest('hex'),
-          eventTime: event.eventTime,
-        })),
-      );
-      const custody = await this.custody.apply(
-        tx,
-        fresh.map((event) => ({ event, seq: seqs.get(event.eventId)! })),
-      );
-      await this.events.insertItems(tx, custody.items);
-      await this.events.insertRecalls(tx, custody.recalls);
-      await this.alerts.publish(tx, custody.alerts);
-      // No rejection: `valid` holds every event, in order.
-      const receipts = valid.map((e) => ({ eventId: e.eventId, status: statuses.get(e.index)! }));
-      return { conflicts, receipts, stored: fresh.length };
-    });
+      });
+      return out;
+    };
 
-    rejected.push(...outcome.conflicts);
+    // 5. One transaction: idempotency, then store, custody, alerts.
+    const mayStore = rejected.length === 0 && entitlement.size === 0;
+    const outcome = await this.transactions
+      .run(async (tx) => {
+        const stored = await this.events.findEventJson(
+          tx,
+          valid.map((e) => e.eventId),
+        );
+        const statuses = new Map<number, EventReceipt['status']>();
+        const fresh: ValidatedEvent[] = [];
+        const conflicts = new Map<ValidatedEvent, EventRejection>();
+        for (const event of valid) {
+          const json = stored.get(event.eventId);
+          if (json === undefined) {
+            fresh.push(event);
+            statuses.set(event.index, 'PENDING');
+          } else if (json === event.eventJson) {
+            statuses.set(event.index, 'DUPLICATE');
+          } else {
+            conflicts.set(event, {
+              index: event.index,
+              eventId: event.eventId,
+              code: 'EVENT_ID_CONFLICT',
+              message: `events[${event.index}].event.eventId: ${event.eventId} is already stored with different content`,
+            });
+          }
+        }
+        if (!mayStore || conflicts.size > 0) return { conflicts, receipts: [], stored: 0 };
+        const seqs = await this.events.insertEvents(
+          tx,
+          fresh.map((event) => ({
+            eventId: event.eventId,
+            type: event.type,
+            actor: event.actor,
+            keyId: event.keyId,
+            signature: event.signature,
+            eventJson: event.eventJson,
+            contentHashHex: createHash('sha256').update(leafInputOf(event), 'utf8').digest('hex'),
+            eventTime: event.eventTime,
+          })),
+        );
+        const custody = await this.custody.apply(
+          tx,
+          fresh.map((event) => ({ event, seq: seqs.get(event.eventId)! })),
+        );
+        await this.events.insertItems(tx, custody.items);
+        await this.events.insertRecalls(tx, custody.recalls);
+        await this.alerts.publish(tx, custody.alerts);
+        if (!(await verifying).every(Boolean)) throw new SignatureRollback();
+        // Every event verified and nothing was rejected: `valid` holds them all, in order.
+        const receipts = valid.map((e) => ({ eventId: e.eventId, status: statuses.get(e.index)! }));
+        return { conflicts, receipts, stored: fresh.length };
+      })
+      .catch((err: unknown) => {
+        if (err instanceof SignatureRollback) {
+          return { conflicts: new Map<ValidatedEvent, EventRejection>(), receipts: [], stored: 0 };
+        }
+        throw err;
+      });
+
+    if (!mayStore || outcome.receipts.length === 0) {
+      const passed = await signedAndEntitled();
+      for (const event of passed) {
+        const conflict = outcome.conflicts.get(event);
+        if (conflict) rejected.push(conflict);
+      }
+    }
     if (rejected.length > 0) {
       rejected.sort((a, b) => a.index - b.index);
       return { accepted: [], rejected };
