@@ -41,19 +41,19 @@ describe('sealing on PostgreSQL', () => {
   const ship = (n: number) => Array.from({ length: n }, (_, i) => shipEvent(a, b.gln, `S${i}`));
 
   it('seals at SEAL_MAX_EVENTS at once, and a smaller batch once its oldest has waited SEAL_MAX_WAIT_MS', async () => {
-    const s = await sealer({ SEAL_MAX_EVENTS: '10', SEAL_MAX_WAIT_MS: '300' });
+    const s = await sealer({ SEAL_MAX_EVENTS: '10', SEAL_MAX_WAIT_MS: '3000' });
     await insertPending(pg, ship(4));
     const early = await s.sealing.sealDue();
     expect(early.blocks).toHaveLength(0);
     expect(early.nextDueMs).toBeGreaterThan(0);
-    expect(early.nextDueMs).toBeLessThanOrEqual(300);
+    expect(early.nextDueMs).toBeLessThanOrEqual(3000);
 
     await insertPending(pg, ship(21));
     const full = await s.sealing.sealDue();
     expect(full.blocks.map((blk) => blk.eventCount)).toEqual([10, 10]);
     expect(full.nextDueMs).toBeDefined(); // 5 left, not yet due
 
-    await new Promise((r) => setTimeout(r, 320));
+    await new Promise((r) => setTimeout(r, 3050));
     const late = await s.sealing.sealDue();
     expect(late.blocks.map((blk) => [blk.height, blk.firstLeafIndex, blk.eventCount])).toEqual([
       [2, 20, 5],

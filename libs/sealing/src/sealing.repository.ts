@@ -211,6 +211,8 @@ class PrismaSealTransaction implements SealTransaction {
                     string_to_array(${heights.join(',')}, ',')::int[])
           WITH ORDINALITY AS s(seq, height, ord)
         WHERE e.seq = s.seq AND e.leaf_index IS NULL
+          -- a range the planner can see, so it probes the primary key, never scans the table
+          AND e.seq BETWEEN ${seqs[0]}::bigint AND ${seqs[seqs.length - 1]}::bigint
         RETURNING 1
       )
       SELECT (SELECT count(*) FROM sealed) AS updated,
