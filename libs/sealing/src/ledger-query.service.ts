@@ -148,6 +148,24 @@ export class LedgerQueryService {
     return this.proof(planConsistency(fromSize, toSize));
   }
 
+  /**
+   * Inclusion proofs of several entries in the tree of `treeSize` (at most the sealed
+   * size, which the caller has from a checkpoint): every node they need in one read.
+   */
+  async inclusionProofs(
+    leafIndexes: readonly number[],
+    treeSize: number,
+  ): Promise<Map<number, Uint8Array[]>> {
+    const plans = leafIndexes.map((leafIndex) => {
+      nonNegative(leafIndex, 'leafIndex');
+      return [leafIndex, planInclusion(leafIndex, treeSize)] as const;
+    });
+    const rows = await this.repository.nodes(plans.flatMap(([, plan]) => planNodeIds(plan)));
+    const byId = new Map(rows.map((r) => [`${r.level}/${r.index}`, r.hash]));
+    const lookup = (level: number, index: number) => byId.get(`${level}/${index}`);
+    return new Map(plans.map(([leafIndex, plan]) => [leafIndex, assembleProof(plan, lookup)]));
+  }
+
   private async withinTree(size: number, field: string): Promise<void> {
     const head = await this.repository.latestBlock();
     const current = head?.treeSize ?? 0;

@@ -73,6 +73,33 @@ export class VerificationRepository {
     };
   }
 
+  /**
+   * Every event naming `identifier` or an SSCC it was ever packed in (following PACK
+   * events, at most `maxDepth` containers deep), as item or parent, in acceptance order:
+   * one statement.
+   */
+  async history(identifier: string, maxDepth: number): Promise<StoredEvent[]> {
+    const rows = await this.storage.prisma.$queryRaw<EventRow[]>`
+      WITH RECURSIVE ids(identifier, depth) AS (
+        SELECT ${identifier}::text, 0
+        UNION
+        SELECT p.identifier, ids.depth + 1
+          FROM ids
+          JOIN event_item i ON i.identifier = ids.identifier AND i.role = 'ITEM'
+          JOIN ledger_event pe ON pe.seq = i.event_seq AND pe.type = 'PACK'
+          JOIN event_item p ON p.event_seq = pe.seq AND p.role = 'PARENT'
+         WHERE ids.depth < ${maxDepth}
+      )
+      SELECT e.seq, e.event_id, e.type::text AS type, e.actor, e.key_id, e.signature, e.event_json,
+             e.content_hash, e.leaf_index, e.block_height,
+             (SELECT coalesce(json_agg(json_build_object('identifier', x.identifier, 'role', x.role::text)), '[]'::json)
+                FROM event_item x WHERE x.event_seq = e.seq) AS items
+        FROM ledger_event e
+       WHERE e.seq IN (SELECT i.event_seq FROM event_item i JOIN ids ON ids.identifier = i.identifier WHERE i.role <> 'LOT')
+       ORDER BY e.seq`;
+    return rows.map((row) => this.toEvent(row));
+  }
+
   /** Every event naming one of `identifiers` (as item or parent), in acceptance order. */
   async eventsNaming(identifiers: readonly string[]): Promise<StoredEvent[]> {
     const rows = await this.storage.prisma.$queryRaw<EventRow[]>`

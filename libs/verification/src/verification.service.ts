@@ -87,6 +87,8 @@ interface Checked {
 @Injectable()
 export class VerificationService {
   private readonly logger = new Logger('Verification');
+  /** The last checkpoint note whose signature verified, and what it says. */
+  private verifiedNote: { note: string; vkey: string; root: Uint8Array; size: number } | undefined;
 
   constructor(
     private readonly repository: VerificationRepository,
@@ -195,20 +197,10 @@ export class VerificationService {
 
   /** The events of the identifier and of every SSCC it was ever packed in, plus its GTIN's recalls. */
   private async history(identifier: string, gtin: string | undefined): Promise<StoredEvent[]> {
-    const known = new Set([identifier]);
-    let events: StoredEvent[] = [];
-    for (let round = 0; round < MAX_NESTING; round++) {
-      events = await this.repository.eventsNaming([...known]);
-      const before = known.size;
-      for (const event of events) {
-        if (event.type !== 'PACK') continue;
-        const packs = event.items.some((i) => i.role === 'ITEM' && known.has(i.identifier));
-        const parent = event.items.find((i) => i.role === 'PARENT')?.identifier;
-        if (packs && parent) known.add(parent);
-      }
-      if (known.size === before) break;
-    }
-    const recalls = gtin ? await this.repository.recallsOf(gtin) : [];
+    const [events, recalls] = await Promise.all([
+      this.repository.history(identifier, MAX_NESTING),
+      gtin ? this.repository.recallsOf(gtin) : Promise.resolve([]),
+    ]);
     const bySeq = new Map([...events, ...recalls].map((e) => [e.seq, e]));
     return [...bySeq.values()].sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
   }
@@ -285,13 +277,13 @@ export class VerificationService {
     if (sealed.length === 0) return undefined;
     let root: Uint8Array;
     let size: number;
-    const checkpoint = await this.ledger.checkpoint();
+    const [checkpoint, vkey, blocks] = await Promise.all([
+      this.ledger.checkpoint(),
+      this.sealingKey.vkey(),
+      this.repository.blocks(sealed.map((c) => c.stored.blockHeight ?? -1)),
+    ]);
     try {
-      const opened = openCheckpoint(checkpoint.note, [
-        parseVerifierKey(await this.sealingKey.vkey()),
-      ]);
-      root = opened.checkpoint.rootHash;
-      size = opened.checkpoint.size;
+      ({ root, size } = this.openCheckpoint(checkpoint.note, vkey));
     } catch (err) {
       for (const c of sealed)
         failures.push({
@@ -300,7 +292,10 @@ export class VerificationService {
         });
       return undefined;
     }
-    const blocks = await this.repository.blocks(sealed.map((c) => c.stored.blockHeight ?? -1));
+    const proofs = await this.proofs(
+      sealed.map((c) => c.stored.leafIndex!),
+      size,
+    );
     const entries: ProofBundle['entries'][number][] = [];
     for (const { stored, input } of sealed) {
       const leafIndex = stored.leafIndex!;
@@ -311,23 +306,18 @@ export class VerificationService {
       if (!input) continue;
       const hash = leafHash(input);
       try {
-        const path = await this.ledger.inclusionProof(leafIndex, size);
-        verifyInclusion(
-          leafIndex,
-          size,
-          hash,
-          path.map((h, i) => hexToBytes(h, `path[${i}]`, 32)),
-          root,
-        );
+        const path = proofs.get(leafIndex);
+        if (!path) throw new Error(`no proof could be built for leaf ${leafIndex}`);
+        verifyInclusion(leafIndex, size, hash, path, root);
         entries.push({
           eventId: stored.eventId,
           leafIndex,
           leafHash: bytesToHex(hash),
           leafInput: bytesToBase64(input),
-          path,
+          path: path.map((h) => bytesToHex(h)),
           tlogProof: formatTlogProof({
             index: leafIndex,
-            proof: path.map((h) => hexToBytes(h)),
+            proof: path,
             checkpoint: checkpoint.note,
           }),
         });
@@ -339,6 +329,40 @@ export class VerificationService {
       }
     }
     return { checkpoint, entries };
+  }
+
+  /** Opens the note with the sealing key; the same note bytes are only verified once. */
+  private openCheckpoint(note: string, vkey: string): { root: Uint8Array; size: number } {
+    const memo = this.verifiedNote;
+    if (memo && memo.note === note && memo.vkey === vkey) return memo;
+    const opened = openCheckpoint(note, [parseVerifierKey(vkey)]);
+    this.verifiedNote = {
+      note,
+      vkey,
+      root: opened.checkpoint.rootHash,
+      size: opened.checkpoint.size,
+    };
+    return this.verifiedNote;
+  }
+
+  /** All inclusion proofs in one read; entry by entry only when that fails (a missing node). */
+  private async proofs(
+    leafIndexes: readonly number[],
+    size: number,
+  ): Promise<Map<number, Uint8Array[]>> {
+    try {
+      return await this.ledger.inclusionProofs(leafIndexes, size);
+    } catch {
+      const one = async (leafIndex: number) => {
+        try {
+          const path = await this.ledger.inclusionProof(leafIndex, size);
+          return [[leafIndex, path.map((h) => hexToBytes(h))] as const];
+        } catch {
+          return [];
+        }
+      };
+      return new Map((await Promise.all(leafIndexes.map(one))).flat());
+    }
   }
 
   private checkBlock(
