@@ -13,21 +13,23 @@
 // killed mid-run resumes at the last chunk committed and reports nothing twice. A run is
 // held through a lease renewed every chunk: a second worker waits for it, and takes it
 // over once a dead worker's lease lapses.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '@custos/core/auth/principal';
 import { DomainError } from '@custos/core/errors/domain-error';
 import { JOB_QUEUE, type CustosQueue } from '@custos/core/tokens';
-import { SignatureVerificationService } from '@custos/events/signature-verification.service';
+import {
+  SignatureVerificationService,
+  type VerifyRequest,
+} from '@custos/events/signature-verification.service';
 import { GENESIS_PREV_HASH, blockHash } from '@custos/ledger/block';
-import { base64UrlToBytes, bytesToHex, equalBytes, hexToBytes } from '@custos/ledger/bytes';
+import { bytesToHex, equalBytes, hexToBytes } from '@custos/ledger/bytes';
 import { openCheckpoint } from '@custos/ledger/checkpoint';
-import { eventSigningBytes, leafInput, type EventObject } from '@custos/ledger/events';
+import { withoutNullFields, type EventObject } from '@custos/ledger/events';
+import { canonicalJson } from '@custos/ledger/jcs';
 import { appendLeaves, frontierRoot, type Frontier } from '@custos/ledger/merkle-append';
-import { leafHash } from '@custos/ledger/merkle';
 import { verifyConsistency } from '@custos/ledger/merkle-verify';
 import { parseVerifierKey, type VerifierKey } from '@custos/ledger/note';
-import { sha256 } from '@custos/ledger/sha256';
 import { LedgerQueryService } from '@custos/sealing/ledger-query.service';
 import { SealingKeyService } from '@custos/sealing/sealing-key.service';
 import {
@@ -79,6 +81,41 @@ export function progressOf(run: AuditRunRecord): AuditProgress {
   const eventsPerSecond = run.elapsedMs > 0 ? (run.nextLeaf * 1000) / run.elapsedMs : 0;
   return { run, percentDone, eventsPerSecond };
 }
+
+interface ChunkPlan {
+  readonly segments: readonly Segment[];
+  /** Discrepancies of this chunk; planning adds missing blocks, every stage the rest. */
+  readonly found: DiscrepancyRecord[];
+  /** Where the next chunk starts. */
+  readonly end: { readonly nextLeaf: number; readonly nextBlock: number };
+  readonly blockOf: (leafIndex: number) => number | null;
+}
+
+interface ChunkRows {
+  readonly leaves: readonly AuditLeaf[];
+  readonly stored: ReadonlyMap<string, Uint8Array>;
+}
+
+interface PreparedChunk {
+  /** Recomputed leaf hashes of the chunk, leaf order. */
+  readonly hashes: readonly Uint8Array[];
+  readonly stored: ReadonlyMap<string, Uint8Array>;
+  readonly requests: readonly VerifyRequest[];
+  /** The leaf of each signature request. */
+  readonly requestLeaf: readonly AuditLeaf[];
+}
+
+/** A chunk checked but for its signatures, which the worker threads are deciding. */
+interface InFlight {
+  readonly plan: ChunkPlan;
+  readonly prepared: PreparedChunk | undefined;
+  readonly verdicts: Promise<boolean[]>;
+  /** The cursor once this chunk is committed. */
+  readonly after: AuditCursor;
+}
+
+const LEAF_PREFIX = new Uint8Array([0]);
+const EVENT_PREFIX = 'custos-event:v1:';
 
 interface Segment {
   readonly block: AuditBlock;
@@ -176,51 +213,116 @@ export class AuditService {
     const vkey = parseVerifierKey(await this.sealingKey.vkey());
     this.keys.clear(); // read afresh for every run: a key row may have been changed since
     if (run.nextLeaf > 0) this.logger.log(`audit ${run.id}: resuming at leaf ${run.nextLeaf}`);
-    let cursor: AuditCursor = run;
     const blocks = await this.repository.blocks(run.nextBlock, run.blockCount);
     const byHeight = new Map(blocks.map((b) => [b.height, b]));
+    // A pipeline of chunks: while the worker threads verify chunk N's signatures, this
+    // thread checks N's tree and blocks, and reads and prepares chunk N+1 (its rows read
+    // while N is prepared). Chunks are still committed one by one, in order, each only
+    // once its signatures are decided, so the cursor means what it did.
+    let cursor: AuditCursor = run;
+    let plan = this.plan(run, run, byHeight);
+    let reading = plan.segments.length > 0 ? this.read(plan) : undefined;
+    let inFlight: InFlight | undefined;
+    const clock = { since: performance.now() };
     for (;;) {
-      const started = performance.now();
-      const found: DiscrepancyRecord[] = [];
-      const segments = this.plan(cursor, run, byHeight, found);
-      if (segments.length > 0) cursor = await this.checkChunk(cursor, segments, vkey, found);
-      const finished = cursor.nextBlock >= run.blockCount;
-      if (finished && cursor.nextLeaf !== run.treeSize) {
-        found.push({
-          kind: 'BLOCK_FIELDS',
-          blockHeight: run.blockCount - 1,
-          leafIndex: null,
-          message: `the blocks cover ${cursor.nextLeaf} leaves, the log claims ${run.treeSize}`,
-        });
+      let next: InFlight | undefined;
+      if (plan.segments.length > 0 && reading) {
+        const rows = await reading;
+        const following = this.plan(plan.end, run, byHeight);
+        reading = following.segments.length > 0 ? this.read(following) : undefined;
+        const prepared = this.prepare(plan, rows);
+        const verdicts = this.signatures.verifyAll(prepared.requests);
+        verdicts.catch(() => undefined); // awaited below; a stop may leave it behind
+        const after = await this.checkTree(inFlight?.after ?? cursor, plan, prepared, vkey);
+        next = { plan, prepared, verdicts, after };
+        plan = following;
       }
-      const ok = await this.repository.commitChunk(
-        run.id,
-        owner,
-        cursor,
-        found,
-        performance.now() - started,
-        LEASE_MS,
-        finished ? { status: 'COMPLETED' } : undefined,
-      );
-      if (!ok) throw new Error(`audit ${run.id}: the lease was lost to another worker`);
-      if (finished) {
-        this.logger.log(`audit ${run.id} completed`);
+      if (inFlight) {
+        cursor = await this.commit(run, owner, inFlight, clock);
+        if (cursor.nextBlock >= run.blockCount) return;
+        if (this.stopping) return;
+      }
+      if (!next) {
+        // Nothing (more) to read: a log of no blocks, or blocks that cover fewer leaves.
+        const empty: InFlight = {
+          plan: { ...plan, segments: [] },
+          prepared: undefined,
+          verdicts: Promise.resolve([]),
+          after: cursor,
+        };
+        await this.commit(run, owner, empty, clock, true);
         return;
       }
-      if (this.stopping) return;
+      inFlight = next;
     }
+  }
+
+  /** Commits one checked chunk once its signatures are decided; the cursor after it. */
+  private async commit(
+    run: AuditRunRecord,
+    owner: string,
+    chunk: InFlight,
+    clock: { since: number },
+    forceFinish = false,
+  ): Promise<AuditCursor> {
+    const found = chunk.plan.found;
+    const verdicts = await chunk.verdicts;
+    // Audit time is wall time: each chunk is charged from the previous commit on.
+    const now = performance.now();
+    const elapsedMs = now - clock.since;
+    clock.since = now;
+    const { requestLeaf } = chunk.prepared ?? { requestLeaf: [] };
+    verdicts.forEach((ok, i) => {
+      if (ok) return;
+      const row = requestLeaf[i]!;
+      found.push({
+        kind: 'SIGNATURE',
+        blockHeight: chunk.plan.blockOf(row.leafIndex),
+        leafIndex: row.leafIndex,
+        message: `event ${row.eventId}: the signature does not verify with key ${row.keyId} of ${row.actor}`,
+      });
+    });
+    const cursor = chunk.after;
+    const finished = forceFinish || cursor.nextBlock >= run.blockCount;
+    if (finished && cursor.nextLeaf !== run.treeSize) {
+      found.push({
+        kind: 'BLOCK_FIELDS',
+        blockHeight: run.blockCount - 1,
+        leafIndex: null,
+        message: `the blocks cover ${cursor.nextLeaf} leaves, the log claims ${run.treeSize}`,
+      });
+    }
+    // In block and leaf order, whichever stage found them; a block's own after its leaves'.
+    const last = Number.MAX_SAFE_INTEGER;
+    found.sort(
+      (a, b) =>
+        (a.blockHeight ?? last) - (b.blockHeight ?? last) ||
+        (a.leafIndex ?? last) - (b.leafIndex ?? last),
+    );
+    const ok = await this.repository.commitChunk(
+      run.id,
+      owner,
+      cursor,
+      found,
+      elapsedMs,
+      LEASE_MS,
+      finished ? { status: 'COMPLETED' } : undefined,
+    );
+    if (!ok) throw new Error(`audit ${run.id}: the lease was lost to another worker`);
+    if (finished) this.logger.log(`audit ${run.id} completed`);
+    return cursor;
   }
 
   /** The next chunk: whole blocks (or part of a large one) up to CHUNK_LEAVES leaves. */
   private plan(
-    cursor: AuditCursor,
+    position: { readonly nextLeaf: number; readonly nextBlock: number },
     run: AuditRunRecord,
     byHeight: ReadonlyMap<number, AuditBlock>,
-    found: DiscrepancyRecord[],
-  ): Segment[] {
+  ): ChunkPlan {
     const segments: Segment[] = [];
-    let leaf = cursor.nextLeaf;
-    let height = cursor.nextBlock;
+    const found: DiscrepancyRecord[] = [];
+    let leaf = position.nextLeaf;
+    let height = position.nextBlock;
     let budget = CHUNK_LEAVES;
     while (budget > 0 && height < run.blockCount) {
       const block = byHeight.get(height);
@@ -237,12 +339,14 @@ export class AuditService {
           ? Math.max(leaf, Math.min(next.firstLeafIndex, run.treeSize))
           : run.treeSize;
         segments.push({
-          block: { ...placeholder(height, leaf, end) },
+          block: placeholder(height, leaf, end),
           from: leaf,
           to: end,
           endsBlock: true,
         });
-        return segments;
+        leaf = end;
+        height++;
+        break;
       }
       const end = Math.max(leaf, Math.min(block.treeSize, run.treeSize));
       const to = Math.min(end, leaf + budget);
@@ -251,27 +355,35 @@ export class AuditService {
       leaf = to;
       if (to === end) height++;
     }
-    return segments;
+    const blockOf = (index: number) =>
+      segments.find((s) => index >= s.from && index < s.to)?.block.height ?? null;
+    return { segments, found, end: { nextLeaf: leaf, nextBlock: height }, blockOf };
   }
 
-  private async checkChunk(
-    cursor: AuditCursor,
-    segments: readonly Segment[],
-    vkey: VerifierKey,
-    found: DiscrepancyRecord[],
-  ): Promise<AuditCursor> {
+  /** One query each for the chunk's events and stored nodes (and keys not seen yet). */
+  private async read(plan: ChunkPlan): Promise<ChunkRows> {
+    const from = plan.segments[0]!.from;
+    const to = plan.segments.at(-1)!.to;
+    const [leaves, stored] = await Promise.all([
+      this.repository.leaves(from, to),
+      this.repository.nodes(nodeRanges(from, to)),
+    ]);
+    await this.loadKeys(leaves);
+    return { leaves, stored };
+  }
+
+  /**
+   * Every leaf of the chunk recomputed from its stored event: the leaf hash, the content
+   * and column checks, and the signature requests. The event is canonicalized once; the
+   * signing bytes and the leaf input are both built from that one RFC 8785 text.
+   */
+  private prepare(plan: ChunkPlan, rows: ChunkRows): PreparedChunk {
+    const { segments, found, blockOf } = plan;
     const from = segments[0]!.from;
     const to = segments.at(-1)!.to;
-    const blockOf = (leaf: number) =>
-      segments.find((s) => leaf >= s.from && leaf < s.to)?.block.height ?? null;
-    const leaves = await this.repository.leaves(from, to);
-    const stored = await this.repository.nodes(nodeRanges(from, to));
-    await this.loadKeys(leaves);
-
-    // Leaf inputs and signatures, the signatures verified together on worker threads.
-    const byIndex = new Map(leaves.map((l) => [l.leafIndex, l]));
+    const byIndex = new Map(rows.leaves.map((l) => [l.leafIndex, l]));
     const hashes: Uint8Array[] = [];
-    const requests: { message: Uint8Array; signature: Uint8Array; publicKey: Uint8Array }[] = [];
+    const requests: VerifyRequest[] = [];
     const requestLeaf: AuditLeaf[] = [];
     for (let leaf = from; leaf < to; leaf++) {
       const row = byIndex.get(leaf);
@@ -279,21 +391,26 @@ export class AuditService {
         found.push({ kind, blockHeight: blockOf(leaf), leafIndex: leaf, message });
       if (!row) {
         report('LEAF_MISSING', `no stored event has leaf ${leaf}`);
-        hashes.push(stored.get(`0/${leaf}`) ?? new Uint8Array(32));
+        hashes.push(rows.stored.get(`0/${leaf}`) ?? new Uint8Array(32));
         continue;
       }
       let event: EventObject;
-      let input: Uint8Array;
+      let signed: string;
+      let input: Buffer;
       try {
         event = JSON.parse(row.eventJson) as EventObject;
-        input = leafInput({ event, keyId: row.keyId, signature: row.signature });
+        signed = canonicalJson(withoutNullFields(event));
+        // JCS of {event, keyId, signature}: the keys in that order, the event as signed.
+        input = Buffer.from(
+          `{"event":${signed},"keyId":${canonicalJson(row.keyId)},"signature":${canonicalJson(row.signature)}}`,
+        );
       } catch (err) {
         report('EVENT_UNREADABLE', `event ${row.eventId} cannot be read back: ${String(err)}`);
-        hashes.push(stored.get(`0/${leaf}`) ?? new Uint8Array(32));
+        hashes.push(rows.stored.get(`0/${leaf}`) ?? new Uint8Array(32));
         continue;
       }
-      hashes.push(leafHash(input));
-      if (!equalBytes(sha256(input), row.contentHash)) {
+      hashes.push(createHash('sha256').update(LEAF_PREFIX).update(input).digest());
+      if (!equalBytes(createHash('sha256').update(input).digest(), row.contentHash)) {
         report(
           'EVENT_CONTENT',
           `event ${row.eventId} differs from the content accepted and sealed`,
@@ -323,29 +440,32 @@ export class AuditService {
         );
         continue;
       }
-      let signature: Uint8Array;
-      try {
-        signature = base64UrlToBytes(row.signature, 'signature');
-      } catch {
+      // base64url without padding, canonical (what base64UrlToBytes accepts), decoded natively.
+      const signature = Buffer.from(row.signature, 'base64url');
+      if (signature.toString('base64url') !== row.signature) {
         report('SIGNATURE', `event ${row.eventId}: the signature is not base64url`);
         continue;
       }
-      requests.push({ message: eventSigningBytes(event), signature, publicKey: key });
+      requests.push({
+        message: Buffer.from(`${EVENT_PREFIX}${signed}`),
+        signature,
+        publicKey: key,
+      });
       requestLeaf.push(row);
     }
-    const verdicts = await this.signatures.verifyAll(requests);
-    verdicts.forEach((ok, i) => {
-      if (ok) return;
-      const row = requestLeaf[i]!;
-      found.push({
-        kind: 'SIGNATURE',
-        blockHeight: blockOf(row.leafIndex),
-        leafIndex: row.leafIndex,
-        message: `event ${row.eventId}: the signature does not verify with key ${row.keyId} of ${row.actor}`,
-      });
-    });
+    return { hashes, stored: rows.stored, requests, requestLeaf };
+  }
 
-    // The tree, rebuilt segment by segment; every new node compared with the stored one.
+  /** The tree, rebuilt segment by segment; every new node compared with the stored one. */
+  private async checkTree(
+    cursor: AuditCursor,
+    plan: ChunkPlan,
+    prepared: PreparedChunk,
+    vkey: VerifierKey,
+  ): Promise<AuditCursor> {
+    const { segments, found, blockOf } = plan;
+    const from = segments[0]!.from;
+    const { hashes, stored } = prepared;
     let frontier: Frontier = { size: cursor.nextLeaf, hashes: cursor.frontier };
     let { nextBlock, prevHash, prevRoot } = cursor;
     for (const segment of segments) {
@@ -371,7 +491,13 @@ export class AuditService {
       prevRoot = checked.signedRoot;
       nextBlock = segment.block.height + 1;
     }
-    return { nextLeaf: to, nextBlock, frontier: frontier.hashes, prevHash, prevRoot };
+    return {
+      nextLeaf: plan.end.nextLeaf,
+      nextBlock,
+      frontier: frontier.hashes,
+      prevHash,
+      prevRoot,
+    };
   }
 
   private async checkBlock(
