@@ -17,10 +17,12 @@ export interface Product {
 export async function startProduct(
   env: Record<string, string>,
   timeoutMs = 60_000,
+  /** Extra node options, e.g. ['--cpu-prof'] to profile the product under a benchmark. */
+  nodeArgs: readonly string[] = [],
 ): Promise<Product> {
   if (!existsSync(MAIN))
     throw new Error(`${MAIN} is missing: run npm run build first (npm test does)`);
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -18,6 +18,8 @@ export const SEALING_KEY_SECRET = 'sealing-key';
 export class SealingKeyService implements OnModuleInit {
   private readonly logger = new Logger('SealingKey');
   private loaded: Promise<NoteSigner> | undefined;
+  /** The verifier key, derived once: it costs a scalar multiplication. */
+  private verifierKey: Promise<string> | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -36,8 +38,9 @@ export class SealingKeyService implements OnModuleInit {
   }
 
   /** The C2SP verifier key (`<origin>+<key id>+<base64 0x01 ‖ public key>`). */
-  async vkey(): Promise<string> {
-    return this.vkeyOf(await this.signer());
+  vkey(): Promise<string> {
+    this.verifierKey ??= this.signer().then((signer) => this.vkeyOf(signer));
+    return this.verifierKey;
   }
 
   private vkeyOf(signer: NoteSigner): string {

@@ -1,5 +1,6 @@
-// Reads for verifyPackage: the events naming a set of identifiers, recalls of a GTIN,
-// the actors' public keys, blocks; and the once-a-day alert of a failed verification.
+// Reads for verifyPackage: in one statement, the events of a unit and of every container
+// it was packed in, its GTIN's recalls, each actor's key and each event's block; and the
+// once-a-day alert of a failed verification.
 // Everything read here is re-verified by the service before it is believed.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
@@ -18,6 +19,11 @@ export interface StoredEvent {
   readonly blockHeight: number | null;
   /** Canonical identifiers the event names, with their role. */
   readonly items: readonly { readonly identifier: string; readonly role: string }[];
+  /** The actor's registered key `keyId`, when the history read joined it. */
+  readonly publicKey?: Uint8Array | null;
+  /** The event's block and the prevHash of the block after it, when the history read joined them. */
+  readonly block?: StoredBlock | null;
+  readonly nextPrevHash?: string | null;
 }
 
 export interface StoredBlock {
@@ -51,6 +57,16 @@ interface EventRow {
   leaf_index: bigint | null;
   block_height: number | null;
   items: { identifier: string; role: string }[];
+  public_key?: Uint8Array | null;
+  b_height?: number | null;
+  b_prev_hash?: string | null;
+  b_first_leaf_index?: bigint | null;
+  b_event_count?: number | null;
+  b_tree_size?: bigint | null;
+  b_root_hash?: string | null;
+  b_sealed_at?: string | null;
+  b_hash?: string | null;
+  next_prev_hash?: string | null;
 }
 
 @Injectable()
@@ -70,6 +86,10 @@ export class VerificationRepository {
       leafIndex: row.leaf_index === null ? null : Number(row.leaf_index),
       blockHeight: row.block_height,
       items: row.items,
+      ...(row.public_key !== undefined ? { publicKey: row.public_key } : {}),
+      ...(row.b_height !== undefined
+        ? { block: toBlock(row), nextPrevHash: row.next_prev_hash ?? null }
+        : {}),
     };
   }
 
@@ -78,7 +98,7 @@ export class VerificationRepository {
    * events, at most `maxDepth` containers deep), as item or parent, in acceptance order:
    * one statement.
    */
-  async history(identifier: string, maxDepth: number): Promise<StoredEvent[]> {
+  async history(identifier: string, gtin: string | null, maxDepth: number): Promise<StoredEvent[]> {
     const rows = await this.storage.prisma.$queryRaw<EventRow[]>`
       WITH RECURSIVE ids(identifier, depth) AS (
         SELECT ${identifier}::text, 0
@@ -89,86 +109,26 @@ export class VerificationRepository {
           JOIN ledger_event pe ON pe.seq = i.event_seq AND pe.type = 'PACK'
           JOIN event_item p ON p.event_seq = pe.seq AND p.role = 'PARENT'
          WHERE ids.depth < ${maxDepth}
+      ), seqs AS (
+        SELECT i.event_seq AS seq FROM event_item i JOIN ids ON ids.identifier = i.identifier WHERE i.role <> 'LOT'
+        UNION
+        SELECT r.event_seq FROM recall r WHERE r.gtin = ${gtin}
       )
       SELECT e.seq, e.event_id, e.type::text AS type, e.actor, e.key_id, e.signature, e.event_json,
              e.content_hash, e.leaf_index, e.block_height,
              (SELECT coalesce(json_agg(json_build_object('identifier', x.identifier, 'role', x.role::text)), '[]'::json)
-                FROM event_item x WHERE x.event_seq = e.seq) AS items
+                FROM event_item x WHERE x.event_seq = e.seq) AS items,
+             k.public_key,
+             b.height AS b_height, b.prev_hash AS b_prev_hash, b.first_leaf_index AS b_first_leaf_index,
+             b.event_count AS b_event_count, b.tree_size AS b_tree_size, b.root_hash AS b_root_hash,
+             b.sealed_at AS b_sealed_at, b.hash AS b_hash, nb.prev_hash AS next_prev_hash
         FROM ledger_event e
-       WHERE e.seq IN (SELECT i.event_seq FROM event_item i JOIN ids ON ids.identifier = i.identifier WHERE i.role <> 'LOT')
+        LEFT JOIN participant_key k ON k.participant_id = e.actor AND k.key_id = e.key_id
+        LEFT JOIN block b ON b.height = e.block_height
+        LEFT JOIN block nb ON nb.height = e.block_height + 1
+       WHERE e.seq IN (SELECT seq FROM seqs)
        ORDER BY e.seq`;
     return rows.map((row) => this.toEvent(row));
-  }
-
-  /** Every event naming one of `identifiers` (as item or parent), in acceptance order. */
-  async eventsNaming(identifiers: readonly string[]): Promise<StoredEvent[]> {
-    const rows = await this.storage.prisma.$queryRaw<EventRow[]>`
-      SELECT e.seq, e.event_id, e.type::text AS type, e.actor, e.key_id, e.signature, e.event_json,
-             e.content_hash, e.leaf_index, e.block_height,
-             (SELECT coalesce(json_agg(json_build_object('identifier', i.identifier, 'role', i.role::text)), '[]'::json)
-                FROM event_item i WHERE i.event_seq = e.seq) AS items
-        FROM ledger_event e
-       WHERE e.seq IN (SELECT DISTINCT event_seq FROM event_item WHERE identifier = ANY(${[...identifiers]}::text[]) AND role <> 'LOT')
-       ORDER BY e.seq`;
-    return rows.map((row) => this.toEvent(row));
-  }
-
-  /** RECALL events of the lots of `gtin`. */
-  async recallsOf(gtin: string): Promise<StoredEvent[]> {
-    const rows = await this.storage.prisma.$queryRaw<EventRow[]>`
-      SELECT e.seq, e.event_id, e.type::text AS type, e.actor, e.key_id, e.signature, e.event_json,
-             e.content_hash, e.leaf_index, e.block_height, '[]'::json AS items
-        FROM recall r JOIN ledger_event e ON e.seq = r.event_seq
-       WHERE r.gtin = ${gtin}
-       ORDER BY e.seq`;
-    return rows.map((row) => this.toEvent(row));
-  }
-
-  /** Public keys by `actor/keyId`. */
-  async publicKeys(
-    pairs: readonly { actor: string; keyId: string }[],
-  ): Promise<Map<string, Uint8Array>> {
-    if (pairs.length === 0) return new Map();
-    const rows = await this.storage.prisma.$queryRaw<
-      { participant_id: string; key_id: string; public_key: Uint8Array }[]
-    >`
-      SELECT participant_id, key_id, public_key FROM participant_key
-       WHERE (participant_id, key_id) IN (SELECT * FROM unnest(${pairs.map((p) => p.actor)}::text[], ${pairs.map((p) => p.keyId)}::text[]))`;
-    return new Map(rows.map((r) => [`${r.participant_id}/${r.key_id}`, r.public_key]));
-  }
-
-  /** The blocks at `heights`, and the block after each (to check its prevHash link). */
-  async blocks(heights: readonly number[]): Promise<Map<number, StoredBlock>> {
-    if (heights.length === 0) return new Map();
-    const wanted = [...new Set(heights.flatMap((h) => [h, h + 1]))];
-    const rows = await this.storage.prisma.$queryRaw<
-      {
-        height: number;
-        prev_hash: string;
-        first_leaf_index: bigint;
-        event_count: number;
-        tree_size: bigint;
-        root_hash: string;
-        sealed_at: string;
-        hash: string;
-      }[]
-    >`SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash, sealed_at, hash
-        FROM block WHERE height = ANY(${wanted}::int[])`;
-    return new Map(
-      rows.map((r) => [
-        r.height,
-        {
-          height: r.height,
-          prevHash: r.prev_hash,
-          firstLeafIndex: Number(r.first_leaf_index),
-          eventCount: r.event_count,
-          treeSize: Number(r.tree_size),
-          rootHash: r.root_hash,
-          sealedAt: r.sealed_at,
-          hash: r.hash,
-        },
-      ]),
-    );
   }
 
   /** Stores each alert unless its dedup key exists; announces new ones on `channel`. */
@@ -188,4 +148,18 @@ export class VerificationRepository {
       SELECT id FROM inserted, LATERAL (SELECT pg_notify(${channel}, inserted.id::text)) AS announced`;
     return rows.length;
   }
+}
+
+function toBlock(row: EventRow): StoredBlock | null {
+  if (row.b_height === null || row.b_height === undefined) return null;
+  return {
+    height: row.b_height,
+    prevHash: row.b_prev_hash!,
+    firstLeafIndex: Number(row.b_first_leaf_index),
+    eventCount: row.b_event_count!,
+    treeSize: Number(row.b_tree_size),
+    rootHash: row.b_root_hash!,
+    sealedAt: row.b_sealed_at!,
+    hash: row.b_hash!,
+  };
 }

@@ -34,11 +34,7 @@ import { sha256 } from '@custos/ledger/sha256';
 import { formatTlogProof } from '@custos/ledger/tlog-proof';
 import { LedgerQueryService } from '@custos/sealing/ledger-query.service';
 import { SealingKeyService } from '@custos/sealing/sealing-key.service';
-import {
-  type StoredBlock,
-  type StoredEvent,
-  VerificationRepository,
-} from './verification.repository';
+import { type StoredEvent, VerificationRepository } from './verification.repository';
 
 const MAX_NESTING = 16;
 
@@ -104,7 +100,7 @@ export class VerificationService {
     const scanned = this.parse(code);
     const events = await this.history(scanned.identifier, scanned.gtin);
     const failures: { message: string; eventId?: string }[] = [];
-    const checked = await this.checkEvents(events, scanned.gtin, failures);
+    const checked = this.checkEvents(events, scanned.gtin, failures);
     const proof = await this.checkInclusion(checked, failures);
 
     const today = now.toISOString().slice(0, 10);
@@ -196,24 +192,16 @@ export class VerificationService {
   }
 
   /** The events of the identifier and of every SSCC it was ever packed in, plus its GTIN's recalls. */
-  private async history(identifier: string, gtin: string | undefined): Promise<StoredEvent[]> {
-    const [events, recalls] = await Promise.all([
-      this.repository.history(identifier, MAX_NESTING),
-      gtin ? this.repository.recallsOf(gtin) : Promise.resolve([]),
-    ]);
-    const bySeq = new Map([...events, ...recalls].map((e) => [e.seq, e]));
-    return [...bySeq.values()].sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+  private history(identifier: string, gtin: string | undefined): Promise<StoredEvent[]> {
+    return this.repository.history(identifier, gtin ?? null, MAX_NESTING);
   }
 
   /** Recomputes each leaf input and checks it against the stored hash and the actor's signature. */
-  private async checkEvents(
+  private checkEvents(
     events: readonly StoredEvent[],
     gtin: string | undefined,
     failures: { message: string; eventId?: string }[],
-  ): Promise<Checked[]> {
-    const keys = await this.repository.publicKeys(
-      events.map((e) => ({ actor: e.actor, keyId: e.keyId })),
-    );
+  ): Checked[] {
     return events.map((stored) => {
       const fail = (message: string) =>
         failures.push({ message: `event ${stored.eventId}: ${message}`, eventId: stored.eventId });
@@ -231,7 +219,7 @@ export class VerificationService {
         ) {
           fail('its stored columns disagree with the signed event');
         }
-        const key = keys.get(`${stored.actor}/${stored.keyId}`);
+        const key = stored.publicKey ?? undefined;
         if (!key) fail(`the key ${stored.keyId} of ${stored.actor} is not on record`);
         else if (
           !verifyFast(
@@ -277,10 +265,9 @@ export class VerificationService {
     if (sealed.length === 0) return undefined;
     let root: Uint8Array;
     let size: number;
-    const [checkpoint, vkey, blocks] = await Promise.all([
+    const [checkpoint, vkey] = await Promise.all([
       this.ledger.checkpoint(),
       this.sealingKey.vkey(),
-      this.repository.blocks(sealed.map((c) => c.stored.blockHeight ?? -1)),
     ]);
     try {
       ({ root, size } = this.openCheckpoint(checkpoint.note, vkey));
@@ -301,7 +288,7 @@ export class VerificationService {
       const leafIndex = stored.leafIndex!;
       const fail = (message: string) =>
         failures.push({ message: `event ${stored.eventId}: ${message}`, eventId: stored.eventId });
-      const blockProblem = this.checkBlock(blocks, stored);
+      const blockProblem = this.checkBlock(stored);
       if (blockProblem) fail(blockProblem);
       if (!input) continue;
       const hash = leafHash(input);
@@ -365,22 +352,18 @@ export class VerificationService {
     }
   }
 
-  private checkBlock(
-    blocks: ReadonlyMap<number, StoredBlock>,
-    stored: StoredEvent,
-  ): string | undefined {
-    const height = stored.blockHeight;
-    const block = height === null ? undefined : blocks.get(height);
-    if (!block) return `its block ${String(height)} is missing`;
+  private checkBlock(stored: StoredEvent): string | undefined {
+    const block = stored.block;
+    if (!block) return `its block ${String(stored.blockHeight)} is missing`;
     const leafIndex = stored.leafIndex!;
     if (blockHash(block) !== block.hash)
       return `block ${block.height} does not hash to its recorded hash`;
     if (leafIndex < block.firstLeafIndex || leafIndex >= block.firstLeafIndex + block.eventCount) {
       return `leaf ${leafIndex} lies outside block ${block.height}`;
     }
-    const next = blocks.get(block.height + 1);
-    if (next && next.prevHash !== block.hash)
+    if (stored.nextPrevHash && stored.nextPrevHash !== block.hash) {
       return `block ${block.height + 1} does not link to block ${block.height}`;
+    }
     return undefined;
   }
 

@@ -66,7 +66,8 @@ export async function openStorage(config: Config, options: OpenStorageOptions): 
       closers.push(() => db.close());
       adapter = new PrismaPGlite(db);
     } else {
-      adapter = new PrismaPg({ connectionString: config.database.url, max: 10 });
+      // Scans are bound by round trips, not CPU: enough connections to keep PostgreSQL busy.
+      adapter = new PrismaPg({ connectionString: config.database.url, max: 20 });
     }
 
     // Prisma's tables first, while the session's search_path is still the default.
