@@ -19,7 +19,11 @@ import { WebController } from './web/web.controller';
 import { VerificationModule } from '@custos/verification/verification.module';
 import { VerificationResolver } from './verification/verification.resolver';
 import { RegulatorsModule } from '@custos/regulators/regulators.module';
-import { acceptConnection, graphqlContext } from './graphql/subscriptions';
+import {
+  acceptConnection,
+  formatSubscriptionResult,
+  graphqlContext,
+} from './graphql/subscriptions';
 import { RegulatorsResolver } from './regulators/regulators.resolver';
 import { AuditResolver } from './regulators/audit.resolver';
 
@@ -43,7 +47,9 @@ export class ApiModule {
           formatError: formatGraphqlError,
           plugins: [requestLimitsPlugin(config.requestLimits)],
           context: graphqlContext,
-          subscriptions: { 'graphql-ws': { onConnect: acceptConnection } },
+          subscriptions: {
+            'graphql-ws': { onConnect: acceptConnection, onNext: formatSubscriptionResult },
+          },
         }),
         ParticipantsModule,
         SealingModule,

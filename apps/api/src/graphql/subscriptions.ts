@@ -4,7 +4,9 @@
 // authorization header, so the AccessGuard authenticates subscriptions with exactly the
 // code and rules of HTTP (admin token or session, revoked keys refused), at each
 // subscribe, and puts the principal in the context for @Access and @CurrentPrincipal.
+import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 import type { RequestContext } from '../auth/access.guard';
+import { formatGraphqlError } from './format-error';
 
 interface WsContext {
   readonly connectionParams?: Readonly<Record<string, unknown>>;
@@ -29,4 +31,23 @@ export function graphqlContext(input: { req?: unknown } & WsContext): RequestCon
   if (input.req !== undefined) return { req: input.req as RequestContext['req'] };
   const authorization = authorizationOf(input.connectionParams);
   return { req: { headers: authorization ? { authorization } : {} } };
+}
+
+/**
+ * graphql-ws sends results without Apollo's formatError, so a subscription's errors (the
+ * guard refusing at subscribe, a domain error in a resolver) go through the same mapping
+ * here: a socket client gets the same `extensions.code` and sentence as an HTTP one.
+ */
+export function formatSubscriptionResult(
+  _ctx: unknown,
+  _id: string,
+  _payload: unknown,
+  _args: unknown,
+  result: ExecutionResult,
+): FormattedExecutionResult | void {
+  if (!result.errors?.length) return;
+  return {
+    ...(result.data !== undefined ? { data: result.data } : {}),
+    errors: result.errors.map((error) => formatGraphqlError(error.toJSON(), error)),
+  };
 }
