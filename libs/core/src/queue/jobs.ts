@@ -15,4 +15,8 @@ export interface CustosJobs {
   audit: { readonly runId: string };
 }
 
-export const jobNames = ['heartbeat', 'seal', 'audit'] as const satisfies readonly (keyof CustosJobs)[];
+export const jobNames = [
+  'heartbeat',
+  'seal',
+  'audit',
+] as const satisfies readonly (keyof CustosJobs)[];
