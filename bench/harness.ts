@@ -33,3 +33,8 @@ export function rawSha256Rate(minMs = 300): number {
   const msg = Buffer.alloc(64, 7);
   return opsPerSecond(() => createHash('sha256').update(msg).digest(), minMs, 100);
 }
+
+/** The p-th percentile (0–100) of ascending `sorted` values (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}

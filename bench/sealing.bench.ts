@@ -13,7 +13,7 @@ import { createTestDatabase, serverConfig, testQueuePrefix } from '../test/stora
 import { insertPending, shipEvent, testSigner, type PendingRow } from '../test/sealing/fixture';
 import { openSealer } from '../test/sealing/sealer';
 import { eventSigningBytes, type EventObject } from '../libs/ledger/src/events';
-import { type Bench, rawSha256Rate } from './harness';
+import { type Bench, percentile, rawSha256Rate } from './harness';
 
 /** RFC 8032 signatures through node:crypto (same bytes as libs/ledger's signer, faster). */
 function fastSigner(secretKey: Uint8Array) {
@@ -29,10 +29,6 @@ function events(count: number, tag: string): PendingRow[] {
   return Array.from({ length: count }, (_, i) =>
     shipEvent(a, '9506000000010', `${tag}${i}`, (e) => sign(e)),
   );
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 export const bench: Bench = {

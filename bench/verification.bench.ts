@@ -25,7 +25,7 @@ import {
   unitUri,
   VERIFY,
 } from '../test/fixtures/ledger-world';
-import { type Bench, rawSha256Rate } from './harness';
+import { type Bench, percentile, rawSha256Rate } from './harness';
 
 const ADMIN_TOKEN = 'bench-verification-admin-token-0123456789abcdef';
 const SEALING_KEY = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
@@ -67,10 +67,6 @@ async function fill(pg: Client, sealer: TestSealer, count: number, tag: string):
 
 async function sealAll(sealer: TestSealer): Promise<void> {
   while ((await sealer.sealing.sealBlocks(MAX_BLOCKS_PER_SEAL)).blocks.length > 0);
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 export const bench: Bench = {

@@ -5,6 +5,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
 import { STORAGE } from '@custos/core/tokens';
+import type { BlockFields } from '@custos/ledger/block';
 
 export interface StoredEvent {
   readonly seq: bigint;
@@ -26,16 +27,8 @@ export interface StoredEvent {
   readonly nextPrevHash?: string | null;
 }
 
-export interface StoredBlock {
-  readonly height: number;
-  readonly prevHash: string;
-  readonly firstLeafIndex: number;
-  readonly eventCount: number;
-  readonly treeSize: number;
-  readonly rootHash: string;
-  readonly sealedAt: string;
-  readonly hash: string;
-}
+/** A block row as stored: the fields its hash covers, and the hash it claims. */
+export type StoredBlock = BlockFields & { readonly hash: string };
 
 export interface VerificationAlert {
   readonly code: string;
