@@ -1,0 +1,317 @@
+// The full-ledger audit as a regulator runs it, on the real PostgreSQL and Redis: the API
+// in this process (CUSTOS_ROLE=api) and the audit in a worker process of the built product
+// (CUSTOS_ROLE=worker). startAudit, auditRun and the auditProgress subscription go through
+// GraphQL with real clients. The worker is SIGKILLed in the middle of the run; a new worker
+// resumes from the last committed chunk, and the result equals that of an uninterrupted
+// audit of the same ledger. The ledger: 30,000 really signed events in blocks of 1,000
+// (six chunks of 5,000 leaves), three rows of it changed behind the application's back.
+// Needs `npm run build` first (npm test builds).
+import { createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { Test } from '@nestjs/testing';
+import { gql, type GraphQLClient } from 'graphql-request';
+import { Client } from 'pg';
+import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
+import { CoreModule } from '../../libs/core/src/core.module';
+import { leafInput } from '../../libs/ledger/src/events';
+import { canonicalJson } from '../../libs/ledger/src/jcs';
+import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
+import { sha256 } from '../../libs/ledger/src/sha256';
+import { CHUNK_LEAVES } from '../../libs/regulators/src/audit.service';
+import { SealingModule } from '../../libs/sealing/src/sealing.module';
+import { SealingService } from '../../libs/sealing/src/sealing.service';
+import { gln, unit } from '../events/fixture';
+import { client, failure, newKey, participantInput, register, signInWith } from '../participants';
+import { startProduct, type Product } from '../product';
+import {
+  createTestDatabase,
+  serverConfig,
+  testQueuePrefix,
+  testRedisUrl,
+  type TestDatabase,
+} from '../storage';
+import { collect, wsClient } from './ws-client';
+
+const ADMIN_TOKEN = 'audit-resume-e2e-admin-token-0123456789abcdef';
+const SEALING_KEY = 'a1'.repeat(32);
+const EVENTS = 30_000;
+const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+const RUN_FIELDS = `id status requestedBy treeSize doneEvents percentDone eventsPerSecond resumes
+  discrepancyCount startedAt finishedAt error`;
+interface RunView {
+  id: string;
+  status: string;
+  requestedBy: string;
+  treeSize: number;
+  doneEvents: number;
+  percentDone: number;
+  eventsPerSecond: number;
+  resumes: number;
+  discrepancyCount: number;
+  finishedAt: string | null;
+}
+interface Discrepancy {
+  kind: string;
+  blockHeight: number | null;
+  leafIndex: number | null;
+  message: string;
+}
+
+/** 30,000 signed SHIP events sealed by the real sealer, then three rows changed. */
+async function seedLedger(db: TestDatabase, prefix: string): Promise<void> {
+  const module = await Test.createTestingModule({
+    imports: [
+      CoreModule.forRoot(
+        serverConfig(db, prefix, { SEAL_MAX_EVENTS: '1000', CUSTOS_SEALING_KEY: SEALING_KEY }),
+      ),
+      SealingModule,
+    ],
+  }).compile();
+  await module.init();
+  const sql = new Client({ connectionString: db.url });
+  await sql.connect();
+  try {
+    const seed = randomSecretKey();
+    const key = createPrivateKey({
+      key: Buffer.concat([PKCS8_ED25519, seed]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    const maker = gln(1);
+    await sql.query(
+      `INSERT INTO participant (id, name, roles, company_prefixes, license_number, license_authority, license_valid_until)
+       VALUES ($1, 'Maker', '{MANUFACTURER}', '{9506000}', 'L1', 'EMA', '2099-01-01')`,
+      [maker],
+    );
+    await sql.query(
+      `INSERT INTO participant_key (participant_id, key_id, public_key) VALUES ($1, 'k1', $2)`,
+      [maker, Buffer.from(publicKeyOf(seed))],
+    );
+    const sealing = module.get(SealingService);
+    for (let done = 0; done < EVENTS; done += 5000) {
+      const rows = Array.from({ length: 5000 }, (_, i) => {
+        const event = {
+          eventId: randomUUID(),
+          type: 'SHIP',
+          actor: maker,
+          eventTime: '2026-01-05T10:00:00Z',
+          items: [unit(`R${done + i}`)],
+          to: gln(2),
+        };
+        const signature = sign(
+          null,
+          Buffer.from(`custos-event:v1:${canonicalJson(event)}`),
+          key,
+        ).toString('base64url');
+        const hash = Buffer.from(sha256(leafInput({ event, keyId: 'k1', signature })));
+        return [event.eventId, canonicalJson(event), signature, hash.toString('hex')];
+      });
+      await sql.query(
+        `INSERT INTO ledger_event (event_id, type, actor, key_id, signature, event_json, content_hash, event_time)
+         SELECT e, 'SHIP', $5, 'k1', s, j, decode(h, 'hex'), '2026-01-05T10:00:00Z'
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS r(e, j, s, h, ord)
+         ORDER BY ord`,
+        [
+          rows.map((r) => r[0]),
+          rows.map((r) => r[1]),
+          rows.map((r) => r[2]),
+          rows.map((r) => r[3]),
+          maker,
+        ],
+      );
+      while ((await sealing.sealBlock()).block);
+    }
+    // Changed behind the application's back, in the first, fourth and last chunk: an
+    // event's recipient (leaf 100, block 0), a stored leaf hash (leaf 17,000, block 17),
+    // a block's sealedAt (block 29).
+    await sql.query(
+      `UPDATE ledger_event SET event_json = replace(event_json, $1, $2) WHERE leaf_index = 100`,
+      [gln(2), gln(3)],
+    );
+    await sql.query(
+      `UPDATE tree_node SET hash = decode(repeat('cd', 32), 'hex') WHERE level = 0 AND index = 17000`,
+    );
+    await sql.query(`UPDATE block SET sealed_at = '2020-01-01T00:00:00.000Z' WHERE height = 29`);
+  } finally {
+    await sql.end();
+    await module.close();
+  }
+}
+
+describe('the audit through GraphQL: progress, subscription, kill and resume', () => {
+  let db: TestDatabase;
+  let prefix: string;
+  let api: RunningApp;
+  let regulator: GraphQLClient;
+  let regulatorToken: string;
+  let distributor: GraphQLClient;
+  let distributorToken: string;
+  const workers: Product[] = [];
+
+  const workerEnv = () => ({
+    DATABASE_URL: db.url,
+    REDIS_URL: testRedisUrl,
+    CUSTOS_QUEUE_PREFIX: prefix,
+    CUSTOS_ROLE: 'worker',
+    CUSTOS_SEALING_KEY: SEALING_KEY,
+  });
+
+  beforeAll(async () => {
+    db = await createTestDatabase('audit_resume');
+    prefix = testQueuePrefix('audit_resume');
+    await seedLedger(db, prefix);
+    api = await startApp(
+      serverConfig(db, prefix, {
+        CUSTOS_ROLE: 'api',
+        CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
+        CUSTOS_SEALING_KEY: SEALING_KEY,
+      }),
+      { logger: false },
+    );
+    const admin = client(api.url, ADMIN_TOKEN);
+    const regulatorKey = newKey('k1');
+    const distributorKey = newKey('k1');
+    await register(admin, participantInput(gln(501), ['REGULATOR'], [regulatorKey]));
+    await register(admin, participantInput(gln(502), ['DISTRIBUTOR'], [distributorKey]));
+    regulatorToken = (await signInWith(api.url, gln(501), regulatorKey)).token;
+    distributorToken = (await signInWith(api.url, gln(502), distributorKey)).token;
+    regulator = client(api.url, regulatorToken);
+    distributor = client(api.url, distributorToken);
+  }, 180_000);
+  afterAll(async () => {
+    for (const worker of workers) if (worker.process.exitCode === null) await worker.stop();
+    await api?.stop();
+    await db?.drop();
+  });
+
+  const startAudit = async (as: GraphQLClient) =>
+    (
+      await as.request<{ startAudit: RunView }>(gql`
+        mutation {
+          startAudit { ${RUN_FIELDS} }
+        }
+      `)
+    ).startAudit;
+
+  const auditRun = async (id: string) =>
+    (
+      await regulator.request<{ auditRun: (RunView & { discrepancies: Discrepancy[] }) | null }>(
+        gql`
+          query ($id: ID!) {
+            auditRun(id: $id) {
+              ${RUN_FIELDS}
+              discrepancies(first: 500) { kind blockHeight leafIndex message }
+            }
+          }
+        `,
+        { id },
+      )
+    ).auditRun!;
+
+  async function completed(id: string, timeoutMs = 120_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const run = await auditRun(id);
+      if (run.status === 'COMPLETED' || run.status === 'FAILED') return run;
+      if (Date.now() > deadline) throw new Error(`audit ${id} still ${run.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it('is for regulators only', async () => {
+    expect((await failure(startAudit(distributor))).code).toBe('FORBIDDEN');
+    expect((await failure(startAudit(client(api.url)))).code).toBe('UNAUTHENTICATED');
+    expect(
+      (
+        await failure(
+          distributor.request(gql`
+            {
+              auditRun(id: "1") {
+                id
+              }
+            }
+          `),
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
+    const progress = collect(
+      wsClient(api.url, distributorToken),
+      `subscription { auditProgress(id: "1") { id } }`,
+    );
+    await expect(progress.ended).rejects.toThrow(/"code":"FORBIDDEN"/);
+  });
+
+  it('resumes where a SIGKILLed worker stopped; progress never goes back; same result as an uninterrupted audit', async () => {
+    workers.push(await startProduct(workerEnv()));
+    const started = await startAudit(regulator);
+    expect(started).toMatchObject({
+      status: 'QUEUED',
+      requestedBy: gln(501),
+      treeSize: EVENTS,
+      doneEvents: 0,
+      percentDone: 0,
+      resumes: 0,
+    });
+    const progress = collect<{ auditProgress: RunView }>(
+      wsClient(api.url, regulatorToken),
+      `subscription ($id: ID!) { auditProgress(id: $id) { ${RUN_FIELDS} } }`,
+      { id: started.id },
+    );
+
+    // Kill the worker once the audit is under way but not done.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const run = await auditRun(started.id);
+      expect(run.status).not.toBe('COMPLETED'); // too fast to interrupt: make the ledger larger
+      if (run.percentDone > 0 && run.percentDone < 100) break;
+      if (Date.now() > deadline) throw new Error(`the audit did not start: ${run.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await workers[0]!.stop('SIGKILL')).toBeNull();
+    const atKill = await auditRun(started.id);
+    expect(atKill.status).toBe('RUNNING');
+    expect(atKill.doneEvents).toBeGreaterThan(0);
+    expect(atKill.doneEvents).toBeLessThan(EVENTS);
+    expect(atKill.doneEvents % CHUNK_LEAVES).toBe(0); // a chunk boundary: what was committed
+
+    // A new worker re-queues the unfinished run and resumes at the committed cursor.
+    workers.push(await startProduct(workerEnv()));
+    await progress.ended; // the subscription ends when the run finishes
+    const done = await completed(started.id);
+    expect(done).toMatchObject({
+      status: 'COMPLETED',
+      doneEvents: EVENTS,
+      percentDone: 100,
+      resumes: 1,
+    });
+    expect(workers[1]!.output()).toContain(`resuming at leaf ${atKill.doneEvents}`);
+    expect(workers[1]!.output()).not.toMatch(/resuming at leaf 0\b/);
+
+    // Pushed progress: from the start to 100%, through the kill, never backwards.
+    const pushed = progress.items.map((p) => p.auditProgress);
+    const leaves = pushed.map((p) => p.doneEvents);
+    expect(leaves).toEqual([...leaves].sort((a, b) => a - b));
+    expect(pushed.at(-1)).toMatchObject({ status: 'COMPLETED', percentDone: 100 });
+    expect(leaves.some((n) => n > 0 && n < EVENTS)).toBe(true);
+    expect(pushed.at(-1)!.eventsPerSecond).toBeGreaterThan(0);
+
+    // The same ledger audited again, start to end, by the surviving worker.
+    const clean = await completed((await startAudit(regulator)).id);
+    expect(clean).toMatchObject({ status: 'COMPLETED', resumes: 0 });
+    expect(done.discrepancies).toEqual(clean.discrepancies);
+    expect(done.discrepancyCount).toBe(done.discrepancies.length);
+    // Every change found once, where it is; none reported twice by the resumed run.
+    const brief = done.discrepancies.map((d) => `${d.kind} ${d.blockHeight} ${d.leafIndex}`);
+    expect(new Set(done.discrepancies.map((d) => JSON.stringify(d))).size).toBe(brief.length);
+    expect(brief).toEqual(
+      expect.arrayContaining([
+        'EVENT_CONTENT 0 100',
+        'SIGNATURE 0 100',
+        'ROOT 0 null',
+        'CHECKPOINT 0 null',
+        'TREE_NODE 17 17000',
+        'BLOCK_HASH 29 null',
+      ]),
+    );
+  });
+});
