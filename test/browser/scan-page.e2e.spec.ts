@@ -153,7 +153,9 @@ browserDescribe()('scan page', () => {
         const data = answer(query, variables);
         await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ data }) });
       };
-      const { page, problems } = await openPage((p) => p.route('**/graphql', graphqlStandIn));
+      const { page, problems } = await openPage(async (p) => {
+        await p.route('**/graphql', graphqlStandIn);
+      });
 
       await signInOnPage(page, '9506000000007', 'k1', seed);
       expect(signInVariables).toMatchObject({ participantId: '9506000000007', keyId: 'k1' });
