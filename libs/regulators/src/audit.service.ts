@@ -13,7 +13,7 @@
 // killed mid-run resumes at the last chunk committed and reports nothing twice. A run is
 // held through a lease renewed every chunk: a second worker waits for it, and takes it
 // over once a dead worker's lease lapses.
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '@custos/core/auth/principal';
 import { DomainError } from '@custos/core/errors/domain-error';
@@ -114,7 +114,6 @@ interface InFlight {
   readonly after: AuditCursor;
 }
 
-const LEAF_PREFIX = new Uint8Array([0]);
 const EVENT_PREFIX = 'custos-event:v1:';
 
 interface Segment {
@@ -396,21 +395,22 @@ export class AuditService {
       }
       let event: EventObject;
       let signed: string;
-      let input: Buffer;
+      let prefixed: Buffer;
       try {
         event = JSON.parse(row.eventJson) as EventObject;
         signed = canonicalJson(withoutNullFields(event));
-        // JCS of {event, keyId, signature}: the keys in that order, the event as signed.
-        input = Buffer.from(
-          `{"event":${signed},"keyId":${canonicalJson(row.keyId)},"signature":${canonicalJson(row.signature)}}`,
+        // 0x00 ‖ JCS of {event, keyId, signature}: the keys in that order, the event as
+        // signed. The leaf hash is over all of it, the content hash over the leaf input.
+        prefixed = Buffer.from(
+          `\0{"event":${signed},"keyId":${canonicalJson(row.keyId)},"signature":${canonicalJson(row.signature)}}`,
         );
       } catch (err) {
         report('EVENT_UNREADABLE', `event ${row.eventId} cannot be read back: ${String(err)}`);
         hashes.push(rows.stored.get(`0/${leaf}`) ?? new Uint8Array(32));
         continue;
       }
-      hashes.push(createHash('sha256').update(LEAF_PREFIX).update(input).digest());
-      if (!equalBytes(createHash('sha256').update(input).digest(), row.contentHash)) {
+      hashes.push(hash('sha256', prefixed, 'buffer'));
+      if (!equalBytes(hash('sha256', prefixed.subarray(1), 'buffer'), row.contentHash)) {
         report(
           'EVENT_CONTENT',
           `event ${row.eventId} differs from the content accepted and sealed`,
