@@ -1,7 +1,10 @@
 // Regulators: lotTrace page latency on a lot of 100,000 units (smoke: 5,000) seeded into
 // unit_state with SQL, a tenth packed in cases held by another party; and the full-ledger
 // audit rate over a sealed ledger of really signed events (full: 50,000; smoke: 2,000),
-// each next to the same-run raw SHA-256 rate. Needs the test PostgreSQL and Redis.
+// each next to the same-run raw SHA-256 rate; the audit also next to the same-run
+// single-core Ed25519 verification rate, the cost that bounds it (every event's signature
+// is re-checked, on both cores). Needs the test PostgreSQL and Redis.
+import './resolve-ts.cjs';
 import { createPrivateKey, sign } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { Test } from '@nestjs/testing';
@@ -17,7 +20,8 @@ import { sha256 } from '../libs/ledger/src/sha256';
 import { publicKeyOf, randomSecretKey } from '../libs/ledger/src/ed25519';
 import { gln, gtin, unit } from '../test/events/fixture';
 import { createTestDatabase, serverConfig, testQueuePrefix } from '../test/storage';
-import { type Bench, rawSha256Rate } from './harness';
+import { verifyFast } from '../libs/ledger/src/ed25519-native';
+import { type Bench, opsPerSecond, rawSha256Rate } from './harness';
 
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 
@@ -125,6 +129,15 @@ export const bench: Bench = {
         );
         while ((await sealing.sealBlock()).block);
       }
+      const sample = await sql.query<{ event_json: string; signature: string }>(
+        `SELECT event_json, signature FROM ledger_event LIMIT 1`,
+      );
+      const message = Buffer.from(`custos-event:v1:${sample.rows[0]!.event_json}`);
+      const signature = Buffer.from(sample.rows[0]!.signature, 'base64url');
+      const publicKey = publicKeyOf(seed);
+      const verifyRate = opsPerSecond(() => verifyFast(signature, message, publicKey), 500);
+      ctx.report('raw Ed25519 verifyFast, 1 core, reference', verifyRate, 'sig/s');
+      const refs = `${ref}; Ed25519 ${Math.round(verifyRate).toLocaleString('en')}/s on 1 core`;
       const audit = module.get(AuditService);
       const started = await audit.start(undefined);
       const t = performance.now();
@@ -140,13 +153,13 @@ export const bench: Bench = {
         `audit (${events.toLocaleString('en')} events, blocks of 1,000), wall`,
         events / wall,
         'event/s',
-        ref,
+        refs,
       );
       ctx.report(
         'audit, as the run reports it (eventsPerSecond)',
         result.eventsPerSecond,
         'event/s',
-        ref,
+        refs,
       );
     } finally {
       await sql.end();
