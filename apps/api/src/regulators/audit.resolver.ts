@@ -44,7 +44,7 @@ export class AuditResolver {
 
   @Access.adminOr('REGULATOR')
   @ResolveField(() => [AuditDiscrepancy], {
-    description: 'What the audit found so far, in the order found; page with after.',
+    description: 'What the audit found so far, by block and leaf; page with after.',
   })
   async discrepancies(
     @Parent() run: AuditRun,
