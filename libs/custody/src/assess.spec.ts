@@ -175,10 +175,21 @@ describe('assess: every finding of SPEC section 6', () => {
     expect(result.custodian).toBe(MAKER);
   });
 
-  it('a receipt of a unit shipped to someone else is CONFLICTING_CUSTODY and moves nothing', () => {
+  it('a receipt of a unit shipped to someone else is a CUSTODY_BREAK and moves nothing', () => {
     const result = run([commission(), ship(MAKER, WHOLESALER), receive(PHARMACY, MAKER)]);
-    expect(codes(result)).toEqual(['CONFLICTING_CUSTODY', 'IN_TRANSIT']);
+    expect(codes(result)).toEqual(['CUSTODY_BREAK', 'IN_TRANSIT']);
     expect(result.custodian).toBe(MAKER);
+  });
+
+  it('a receipt of a unit another party already received is CONFLICTING_CUSTODY', () => {
+    const result = run([
+      commission(),
+      ship(MAKER, WHOLESALER),
+      receive(WHOLESALER, MAKER),
+      receive(PHARMACY, MAKER),
+    ]);
+    expect(codes(result)).toEqual(['CONFLICTING_CUSTODY']);
+    expect(result).toMatchObject({ custodian: WHOLESALER, status: 'ACTIVE' });
   });
 
   it('refuses to pack a container into itself', () => {

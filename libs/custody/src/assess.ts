@@ -1,9 +1,10 @@
 // The answer to "is this package genuine?" (SPEC section 6): replay the unit's events
-// and those of every container it was packed in, then turn the record, the scan and
-// the ledger's integrity checks into findings and a verdict.
-import type { CustodyEvent } from './custody-event';
+// and those of every container it was packed in through the same custody rules ingest
+// applies (custody-projection.ts), then turn the record, the scan and the ledger's
+// integrity checks into findings and a verdict.
+import type { CustodyEvent, CustodyInput, EventItemRef } from './custody-event';
 import { finding, type Finding, verdictFor, type Verdict } from './findings';
-import { CustodyReplay, type PackageStatus } from './replay';
+import { CustodyProjection, type PackageStatus } from './custody-projection';
 
 export interface LedgerEventView extends CustodyEvent {
   /** False while the event is accepted but not yet in a block. */
@@ -43,7 +44,8 @@ export interface Assessment {
 }
 
 export function assess(input: AssessInput): Assessment {
-  const replay = new CustodyReplay();
+  const projection = new CustodyProjection([]);
+  const unit = input.identifier;
   const findings: Finding[] = input.integrityFailures.map((f) =>
     finding('INTEGRITY_FAILURE', f.message, f.eventId),
   );
@@ -57,26 +59,56 @@ export function assess(input: AssessInput): Assessment {
       findings.push(f);
     }
   };
+  let origin: CustodyEvent | undefined;
+  let ending: CustodyEvent | undefined;
+  let shipped: CustodyEvent | undefined;
+  let recall: CustodyEvent | undefined;
+  /** RECALLs seen before the unit was commissioned, matched against its lot at the end. */
+  const pendingRecalls: CustodyEvent[] = [];
+  let seq = 0n;
 
   for (const event of input.events) {
-    // Which identifiers stand for the unit at this moment: itself and its containers.
-    const concerned = new Set([
-      input.identifier,
-      ...(replay.effective(input.identifier)?.containers ?? []),
-    ]);
-    const relevant =
-      event.type === 'RECALL'
-        ? event.gtin === input.gtin
-        : event.items.some((id) => concerned.has(id)) ||
-          (event.parent !== undefined && concerned.has(event.parent));
-    for (const flag of replay.apply(event)) {
-      if (concerned.has(flag.identifier)) add(finding(flag.flag, flag.message, flag.eventId));
+    seq += 1n;
+    if (event.type === 'RECALL') {
+      if (event.gtin !== undefined && event.gtin === input.gtin) {
+        trail.push(event);
+        if (event.lot === projection.get(unit)?.lot) recall ??= event;
+        else if (projection.get(unit) === undefined) pendingRecalls.push(event);
+      }
+      continue;
     }
-    if (relevant) trail.push(event);
-    const now = replay.effective(input.identifier);
-    if (now) holders.add(now.custodian);
-    if (now?.shipment) holders.add(now.shipment.to);
+    // Which identifiers stand for the unit at this moment: itself and its containers.
+    const concerned = new Set([unit, ...containersOf(projection, unit)]);
+    const before = projection.get(unit);
+    for (const outcome of projection.apply(toInput(event), seq)) {
+      if (outcome.flag && concerned.has(outcome.identifier)) {
+        add(
+          finding(
+            outcome.flag,
+            `${outcome.identifier} ${outcome.reason ?? ''}`.trim(),
+            event.eventId,
+          ),
+        );
+      }
+    }
+    const after = projection.get(unit);
+    if (
+      event.items.some((id) => concerned.has(id)) ||
+      (event.parent !== undefined && concerned.has(event.parent))
+    ) {
+      trail.push(event);
+    }
+    if (!before && after) origin = event;
+    if (after && before?.status !== after.status) {
+      if (after.status === 'DISPENSED' || after.status === 'DECOMMISSIONED') ending = event;
+      if (after.status === 'IN_TRANSIT') shipped = event;
+    }
+    if (after?.custodian) holders.add(after.custodian);
+    if (after?.shipmentTo) holders.add(after.shipmentTo);
   }
+  const state = projection.get(unit);
+  // A recall of the commissioned lot counts wherever it stands in the history.
+  recall ??= pendingRecalls.find((r) => r.lot === state?.lot);
 
   const unsealed = trail.filter((e) => !e.sealed);
   if (unsealed.length > 0) {
@@ -88,14 +120,12 @@ export function assess(input: AssessInput): Assessment {
     );
   }
 
-  const origin = replay.origin(input.identifier);
-  const state = replay.effective(input.identifier);
   const isUnit = input.gtin !== undefined;
   if (!origin || !state || (isUnit && origin.type !== 'COMMISSION')) {
     add(
       finding(
         'UNKNOWN_IDENTIFIER',
-        `${input.identifier} was never ${isUnit ? 'commissioned' : 'used as a logistic unit'}`,
+        `${unit} was never ${isUnit ? 'commissioned' : 'used as a logistic unit'}`,
       ),
     );
     return {
@@ -107,8 +137,8 @@ export function assess(input: AssessInput): Assessment {
     };
   }
 
-  const lot = isUnit ? origin.lot : undefined;
-  const expiry = isUnit ? origin.expiry : undefined;
+  const lot = state.lot ?? undefined;
+  const expiry = state.expiry ?? undefined;
   if (input.scan?.lot !== undefined && input.scan.lot !== lot) {
     add(
       finding(
@@ -125,7 +155,6 @@ export function assess(input: AssessInput): Assessment {
       ),
     );
   }
-  const ending = replay.ending(input.identifier);
   if (state.status === 'DISPENSED' && ending) {
     add(
       finding(
@@ -139,37 +168,36 @@ export function assess(input: AssessInput): Assessment {
     add(
       finding(
         'DECOMMISSIONED',
-        `decommissioned (${ending.reason ?? 'no reason given'}) by ${ending.actor} at ${ending.eventTime}`,
+        `decommissioned (${ending.reason ?? 'as part of its container'}) by ${ending.actor} at ${ending.eventTime}`,
         ending.eventId,
       ),
     );
   }
-  const recall =
-    input.gtin !== undefined && lot !== undefined ? replay.recall(input.gtin, lot) : undefined;
   if (recall)
     add(
       finding(
         'RECALLED',
-        `lot ${lot} was recalled by ${recall.actor} at ${recall.eventTime}`,
+        `lot ${lot ?? ''} was recalled by ${recall.actor} at ${recall.eventTime}`,
         recall.eventId,
       ),
     );
   if (expiry !== undefined && expiry < input.today) add(finding('EXPIRED', `expired on ${expiry}`));
-  if (state.status === 'IN_TRANSIT' && state.shipment) {
+  if (state.status === 'IN_TRANSIT') {
     add(
       finding(
         'IN_TRANSIT',
-        `shipped by ${state.shipment.from} to ${state.shipment.to}, not yet received`,
-        state.shipment.eventId,
+        `shipped by ${state.shipmentFrom ?? '?'} to ${state.shipmentTo ?? '?'}, not yet received`,
+        shipped?.eventId,
       ),
     );
   }
   const scanner = input.scanner;
+  const custodian = state.custodian ?? undefined;
   if (
     scanner &&
     !scanner.regulator &&
-    scanner.id !== state.custodian &&
-    scanner.id !== state.shipment?.to
+    scanner.id !== custodian &&
+    scanner.id !== state.shipmentTo
   ) {
     add(
       finding(
@@ -183,7 +211,7 @@ export function assess(input: AssessInput): Assessment {
     verdict: verdictFor(findings),
     findings,
     status: state.status,
-    custodian: state.custodian,
+    ...(custodian !== undefined ? { custodian } : {}),
     ...(input.gtin
       ? {
           product: {
@@ -195,5 +223,36 @@ export function assess(input: AssessInput): Assessment {
       : {}),
     trail,
     holders,
+  };
+}
+
+/** The SSCCs `identifier` is packed in now, innermost first. */
+function containersOf(projection: CustodyProjection, identifier: string): string[] {
+  const out: string[] = [];
+  for (let at = projection.get(identifier)?.parent ?? null; at !== null && out.length < 64;) {
+    out.push(at);
+    at = projection.get(at)?.parent ?? null;
+  }
+  return out;
+}
+
+const GTIN_OF_UNIT = /\/01\/(\d{14})\/21\//;
+
+/** The custody view of a canonical identifier: an SSCC (AI 00) or a unit (AI 01 + 21). */
+function refOf(identifier: string): EventItemRef {
+  const gtin = GTIN_OF_UNIT.exec(identifier)?.[1];
+  return gtin ? { identifier, kind: 'UNIT', gtin } : { identifier, kind: 'LOGISTIC_UNIT' };
+}
+
+function toInput(event: CustodyEvent): CustodyInput {
+  return {
+    type: event.type,
+    actor: event.actor,
+    items: event.items.map(refOf),
+    ...(event.parent !== undefined ? { parent: refOf(event.parent) } : {}),
+    ...(event.to !== undefined ? { to: event.to } : {}),
+    ...(event.from !== undefined ? { from: event.from } : {}),
+    ...(event.lot !== undefined ? { lot: event.lot } : {}),
+    ...(event.expiry !== undefined ? { expiry: event.expiry } : {}),
   };
 }

@@ -2,7 +2,7 @@
 // announced with pg_notify on the same transaction, so a listener in any process hears of
 // them exactly when (and only if) they are committed.
 import { Injectable } from '@nestjs/common';
-import type { AlertSeverity } from './custody-flags';
+import type { AlertSeverity } from '@custos/custody/custody-flags';
 import { prismaOf, type Tx } from './transaction.repository';
 
 /** The PostgreSQL channel announcing committed alerts; the payload is the alert id. */

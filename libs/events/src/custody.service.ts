@@ -1,11 +1,11 @@
 // Keeps the custody projection in step with accepted events, inside the ingest
 // transaction: locks the states the batch touches, judges each event item by item in
-// acceptance order (custody-projection.ts), writes the states back and says which items
+// acceptance order (libs/custody/src/custody-projection.ts), writes the states back and says which items
 // were flagged, each with the alert it raises.
 import { Injectable } from '@nestjs/common';
 import { canonicalIdentifier } from '@custos/gs1/canonical';
-import { flagSeverity } from './custody-flags';
-import { CustodyProjection } from './custody-projection';
+import { flagSeverity } from '@custos/custody/custody-flags';
+import { CustodyProjection } from '@custos/custody/custody-projection';
 import type { ValidatedEvent } from './event-validation';
 import type { NewAlert } from './alert.repository';
 import type { NewEventItem } from './ledger-event.repository';

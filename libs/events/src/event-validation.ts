@@ -20,14 +20,9 @@ import {
   type SignedEventSubmission,
 } from './submission';
 
-export type ItemKind = 'UNIT' | 'LOGISTIC_UNIT';
+import type { EventItemRef, ItemKind } from '@custos/custody/custody-event';
 
-/** An identifier named by an event, in the canonical form of SPEC section 2. */
-export interface EventItemRef {
-  readonly identifier: string;
-  readonly kind: ItemKind;
-  readonly gtin?: string;
-}
+export type { EventItemRef, ItemKind };
 
 /** An event that passed field validation: typed fields, and what is signed and stored. */
 export interface ValidatedEvent {

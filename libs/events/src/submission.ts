@@ -1,20 +1,14 @@
 // What a client submits (SPEC sections 4 and 7): signed events, each field exactly as the
 // client sent it. Nothing here is parsed or re-typed: the signature covers these strings.
 
-export const eventTypes = [
-  'COMMISSION',
-  'PACK',
-  'UNPACK',
-  'SHIP',
-  'RECEIVE',
-  'DISPENSE',
-  'DECOMMISSION',
-  'RECALL',
-] as const;
-export type EventType = (typeof eventTypes)[number];
+import {
+  type DecommissionReason,
+  decommissionReasons,
+  type EventType,
+  eventTypes,
+} from '@custos/custody/custody-event';
 
-export const decommissionReasons = ['DESTROYED', 'STOLEN', 'SAMPLE', 'EXPORTED', 'LOCKED'] as const;
-export type DecommissionReason = (typeof decommissionReasons)[number];
+export { type DecommissionReason, decommissionReasons, type EventType, eventTypes };
 
 /** Largest batch submitEvents takes; larger ones are refused whole (BATCH_TOO_LARGE). */
 export const MAX_BATCH_EVENTS = 10_000;

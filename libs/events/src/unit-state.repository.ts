@@ -2,7 +2,7 @@
 // locked (SELECT … FOR UPDATE, in identifier order) for the rest of its transaction, so
 // two concurrent submissions touching the same unit are judged one after the other.
 import { Injectable } from '@nestjs/common';
-import type { PackageStatus, UnitStateRecord } from './custody-projection';
+import type { PackageStatus, UnitStateRecord } from '@custos/custody/custody-projection';
 import type { ItemKind } from './event-validation';
 import { prismaOf, type Tx } from './transaction.repository';
 

@@ -11,7 +11,7 @@ import { ALERT_CHANNEL } from '@custos/events/alert.repository';
 import { assess, type Assessment, type LedgerEventView } from '@custos/custody/assess';
 import type { DecommissionReason, EventType } from '@custos/custody/custody-event';
 import type { Finding } from '@custos/custody/findings';
-import type { PackageStatus } from '@custos/custody/replay';
+import type { PackageStatus } from '@custos/custody/custody-projection';
 import { canonicalIdentifier } from '@custos/gs1/canonical';
 import { expiryToIsoDate } from '@custos/gs1/dates';
 import { Gs1Error } from '@custos/gs1/errors';

@@ -5,8 +5,8 @@
 // section 6), and custody stays where it was. Packing inherits: what moves an SSCC moves
 // everything packed in it, recursively. Pure and in memory: the caller loads (and locks)
 // every state the events can touch, including what is packed in the SSCCs they name.
+import type { CustodyInput, EventItemRef, ItemKind } from './custody-event';
 import type { CustodyFlag } from './custody-flags';
-import type { EventItemRef, ItemKind, ValidatedEvent } from './event-validation';
 
 export type PackageStatus = 'ACTIVE' | 'IN_TRANSIT' | 'DISPENSED' | 'DECOMMISSIONED';
 
@@ -69,7 +69,7 @@ export class CustodyProjection {
   }
 
   /** Applies one event (stored as `seq`); returns the outcome of every identifier it names. */
-  apply(event: ValidatedEvent, seq: bigint): ItemOutcome[] {
+  apply(event: CustodyInput, seq: bigint): ItemOutcome[] {
     switch (event.type) {
       case 'COMMISSION':
         return event.items.map((item) => this.commission(event, item, seq));
@@ -128,7 +128,7 @@ export class CustodyProjection {
     }
   }
 
-  private commission(event: ValidatedEvent, item: EventItemRef, seq: bigint): ItemOutcome {
+  private commission(event: CustodyInput, item: EventItemRef, seq: bigint): ItemOutcome {
     const existing = this.states.get(item.identifier);
     if (existing) {
       return flagged(item.identifier, 'ITEM', {
@@ -153,7 +153,7 @@ export class CustodyProjection {
     return { identifier: item.identifier, role: 'ITEM' };
   }
 
-  private pack(event: ValidatedEvent, seq: bigint): ItemOutcome[] {
+  private pack(event: CustodyInput, seq: bigint): ItemOutcome[] {
     const parentRef = event.parent!;
     let parent = this.states.get(parentRef.identifier);
     const parentIssue = parent ? this.holdIssue(parent, event.actor) : undefined;
@@ -192,7 +192,7 @@ export class CustodyProjection {
     return [parentOutcome(parentRef, parentIssue), ...outcomes];
   }
 
-  private unpack(event: ValidatedEvent, seq: bigint): ItemOutcome[] {
+  private unpack(event: CustodyInput, seq: bigint): ItemOutcome[] {
     const parentRef = event.parent!;
     const parent = this.states.get(parentRef.identifier);
     const parentIssue = this.holdIssue(parent, event.actor);
@@ -212,7 +212,7 @@ export class CustodyProjection {
 
   /** Judges each item on its own; applies `move` to the consistent ones. */
   private each(
-    event: ValidatedEvent,
+    event: CustodyInput,
     issueOf: (state: UnitStateRecord | undefined) => Issue | undefined,
     move: (state: UnitStateRecord) => void,
   ): ItemOutcome[] {
@@ -248,10 +248,7 @@ export class CustodyProjection {
     }
   }
 
-  private receiveIssue(
-    state: UnitStateRecord | undefined,
-    event: ValidatedEvent,
-  ): Issue | undefined {
+  private receiveIssue(state: UnitStateRecord | undefined, event: CustodyInput): Issue | undefined {
     const actor = event.actor;
     const from = event.from!;
     if (!state) return { flag: 'UNKNOWN_IDENTIFIER', reason: 'was never commissioned or packed' };
