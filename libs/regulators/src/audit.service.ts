@@ -396,21 +396,31 @@ export class AuditService {
       let event: EventObject;
       let signed: string;
       let prefixed: Buffer;
+      let content: Buffer;
       try {
         event = JSON.parse(row.eventJson) as EventObject;
-        signed = canonicalJson(withoutNullFields(event));
-        // 0x00 ‖ JCS of {event, keyId, signature}: the keys in that order, the event as
-        // signed. The leaf hash is over all of it, the content hash over the leaf input.
-        prefixed = Buffer.from(
-          `\0{"event":${signed},"keyId":${canonicalJson(row.keyId)},"signature":${canonicalJson(row.signature)}}`,
-        );
+        const tail = `,"keyId":${canonicalJson(row.keyId)},"signature":${canonicalJson(row.signature)}}`;
+        // Ingest stores the event as signed, in its RFC 8785 form. When the leaf input
+        // built from the stored text hashes to the content hash accepted at ingest, the
+        // text is that canonical form (SHA-256 is collision resistant), so canonicalizing
+        // it again would change nothing; otherwise the leaf is recomputed from the event.
+        signed = row.eventJson;
+        prefixed = Buffer.from(`\0{"event":${signed}${tail}`);
+        content = hash('sha256', prefixed.subarray(1), 'buffer');
+        if (!equalBytes(content, row.contentHash)) {
+          signed = canonicalJson(withoutNullFields(event));
+          // 0x00 ‖ JCS of {event, keyId, signature}: the keys in that order, the event
+          // as signed. The leaf hash is over all of it, the content hash over the input.
+          prefixed = Buffer.from(`\0{"event":${signed}${tail}`);
+          content = hash('sha256', prefixed.subarray(1), 'buffer');
+        }
       } catch (err) {
         report('EVENT_UNREADABLE', `event ${row.eventId} cannot be read back: ${String(err)}`);
         hashes.push(rows.stored.get(`0/${leaf}`) ?? new Uint8Array(32));
         continue;
       }
       hashes.push(hash('sha256', prefixed, 'buffer'));
-      if (!equalBytes(hash('sha256', prefixed.subarray(1), 'buffer'), row.contentHash)) {
+      if (!equalBytes(content, row.contentHash)) {
         report(
           'EVENT_CONTENT',
           `event ${row.eventId} differs from the content accepted and sealed`,
