@@ -4,7 +4,7 @@
 // third each COMMISSION, SHIP and RECEIVE of one unit. Reported next to the same-run
 // single-core raw Ed25519 verification rate (the ledger's rule, and OpenSSL alone), with
 // the process's peak resident memory (worker threads included).
-import './resolve-ts.cjs';
+import '../test/resolve-ts.cjs';
 import {
   createPrivateKey,
   createPublicKey,

@@ -4,7 +4,7 @@
 // each next to the same-run raw SHA-256 rate; the audit also next to the same-run
 // single-core Ed25519 verification rate, the cost that bounds it (every event's signature
 // is re-checked, on both cores). Needs the test PostgreSQL and Redis.
-import './resolve-ts.cjs';
+import '../test/resolve-ts.cjs';
 import { createPrivateKey, sign } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { Test } from '@nestjs/testing';

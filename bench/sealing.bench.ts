@@ -4,7 +4,7 @@
 // 2,000 events/s insert rate, with the worker's own scheduler and the default
 // SEAL_MAX_EVENTS / SEAL_MAX_WAIT_MS. Both ends of the latency are the database clock
 // (accepted_at, the block's sealedAt). Each figure beside the same-run raw SHA-256 rate.
-import '../test/sealing/resolve-ts.cjs';
+import '../test/resolve-ts.cjs';
 import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { Client } from 'pg';
 import { SealingScheduler } from '../libs/sealing/src/sealing-scheduler.service';

@@ -6,7 +6,7 @@
 // every scan reads events, recomputes leaf inputs, checks signatures and proves inclusion
 // against the latest checkpoint in a full-size tree. Latency is measured by the client,
 // end to end. Target: p50 <= 10 ms, p99 <= 50 ms (EU rule: < 300 ms for 95%).
-import '../test/sealing/resolve-ts.cjs';
+import '../test/resolve-ts.cjs';
 import { createHash, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { MAX_BLOCKS_PER_SEAL } from '../libs/sealing/src/sealing.service';

@@ -23,7 +23,7 @@ function startChild(env: Record<string, string>): { child: ChildProcess; output:
       '-r',
       'tsconfig-paths/register',
       '-r',
-      join(__dirname, 'resolve-ts.cjs'),
+      join(__dirname, '..', 'resolve-ts.cjs'),
       join(__dirname, 'crash-sealer.ts'),
     ],
     {

@@ -1,20 +1,8 @@
 // The submitEvents inputs of SPEC section 7. Every event field is a String, ID or enum,
 // never a date or other scalar that would re-format the value: the signature covers the
 // strings exactly as the client sent them.
-import { Field, ID, InputType, registerEnumType } from '@nestjs/graphql';
-import { EventType } from '../graphql/ledger-enums';
-
-export enum DecommissionReason {
-  DESTROYED = 'DESTROYED',
-  STOLEN = 'STOLEN',
-  SAMPLE = 'SAMPLE',
-  EXPORTED = 'EXPORTED',
-  LOCKED = 'LOCKED',
-}
-registerEnumType(DecommissionReason, {
-  name: 'DecommissionReason',
-  description: 'Why a unit left the supply chain (DECOMMISSION events).',
-});
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { DecommissionReason, EventType } from '../graphql/ledger-enums';
 
 @InputType({ description: 'An event as signed (SPEC section 4); null fields are not signed.' })
 export class EventInput {

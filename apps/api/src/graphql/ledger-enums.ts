@@ -16,6 +16,18 @@ registerEnumType(EventType, {
   description: 'What an event records (SPEC section 4).',
 });
 
+export enum DecommissionReason {
+  DESTROYED = 'DESTROYED',
+  STOLEN = 'STOLEN',
+  SAMPLE = 'SAMPLE',
+  EXPORTED = 'EXPORTED',
+  LOCKED = 'LOCKED',
+}
+registerEnumType(DecommissionReason, {
+  name: 'DecommissionReason',
+  description: 'Why a unit left the supply chain (DECOMMISSION events).',
+});
+
 export enum PackageStatus {
   ACTIVE = 'ACTIVE',
   IN_TRANSIT = 'IN_TRANSIT',

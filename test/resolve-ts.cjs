@@ -1,5 +1,6 @@
-// Lets ts-node load the generated Prisma client, whose TypeScript sources import
-// './x.js' siblings that exist only as './x.ts' (jest maps the same in jest.config.ts).
+// Lets ts-node (the benchmarks, the crash test's child sealer) load the generated Prisma
+// client, whose TypeScript sources import './x.js' siblings that exist only as './x.ts'
+// (jest maps the same in jest.config.ts).
 const Module = require('node:module');
 
 const resolve = Module._resolveFilename;
