@@ -61,7 +61,7 @@ export class PackageService {
     return {
       identifier: result.identifier,
       status: result.status,
-      custodian: result.custodian,
+      custodian: result.custodian?.id,
       product: result.product,
       trail: result.trail,
     };

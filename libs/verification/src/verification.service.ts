@@ -32,7 +32,9 @@ import { verifyInclusion } from '@custos/ledger/merkle-verify';
 import { parseVerifierKey } from '@custos/ledger/note';
 import { sha256 } from '@custos/ledger/sha256';
 import { formatTlogProof } from '@custos/ledger/tlog-proof';
-import { LedgerQueryService } from '@custos/sealing/ledger-query.service';
+import { type LedgerCheckpoint, LedgerQueryService } from '@custos/sealing/ledger-query.service';
+import type { Participant } from '@custos/participants/participant';
+import { ParticipantService } from '@custos/participants/participant.service';
 import { SealingKeyService } from '@custos/sealing/sealing-key.service';
 import { type StoredEvent, VerificationRepository } from './verification.repository';
 
@@ -66,8 +68,8 @@ export interface VerificationResult {
   readonly findings: readonly Finding[];
   readonly product: Assessment['product'] | undefined;
   readonly status: PackageStatus | undefined;
-  /** Participant id; undefined where the read rule hides it. */
-  readonly custodian: string | undefined;
+  /** The custodian; undefined where the read rule hides it. */
+  readonly custodian: Participant | undefined;
   readonly trail: readonly TrailStep[];
   readonly proof: ProofBundle | undefined;
   /** Whether the caller may read the trail, custodian and proof (SPEC 7 read rule). */
@@ -90,6 +92,7 @@ export class VerificationService {
     private readonly repository: VerificationRepository,
     private readonly ledger: LedgerQueryService,
     private readonly sealingKey: SealingKeyService,
+    private readonly participants: ParticipantService,
   ) {}
 
   async verifyPackage(
@@ -98,10 +101,20 @@ export class VerificationService {
     now = new Date(),
   ): Promise<VerificationResult> {
     const scanned = this.parse(code);
+    // The latest checkpoint does not depend on the history: read both at once.
+    const head = Promise.all([this.ledger.checkpoint(), this.sealingKey.vkey()]);
+    head.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
     const events = await this.history(scanned.identifier, scanned.gtin);
     const failures: { message: string; eventId?: string }[] = [];
     const checked = this.checkEvents(events, scanned.gtin, failures);
-    const proof = await this.checkInclusion(checked, failures);
+    // Whoever ends up custodian is one of the parties the events name: fetched beside the proofs.
+    const parties = this.participants.findMany([
+      ...new Set(
+        checked.flatMap((c) => [c.view.actor, ...(c.view.to !== undefined ? [c.view.to] : [])]),
+      ),
+    ]);
+    parties.catch(() => undefined);
+    const proof = await this.checkInclusion(checked, failures, head);
 
     const today = now.toISOString().slice(0, 10);
     const scanner =
@@ -144,7 +157,10 @@ export class VerificationService {
       findings: result.findings,
       product: result.product,
       status: result.status,
-      custodian: mayReadTrail ? result.custodian : undefined,
+      custodian:
+        mayReadTrail && result.custodian !== undefined
+          ? (await parties).get(result.custodian)
+          : undefined,
       trail: mayReadTrail ? trail : [],
       trailVisible: mayReadTrail,
       proof:
@@ -260,15 +276,13 @@ export class VerificationService {
   private async checkInclusion(
     checked: readonly Checked[],
     failures: { message: string; eventId?: string }[],
+    head: Promise<[LedgerCheckpoint, string]>,
   ): Promise<ProofBundle | undefined> {
     const sealed = checked.filter((c) => c.stored.leafIndex !== null);
     if (sealed.length === 0) return undefined;
     let root: Uint8Array;
     let size: number;
-    const [checkpoint, vkey] = await Promise.all([
-      this.ledger.checkpoint(),
-      this.sealingKey.vkey(),
-    ]);
+    const [checkpoint, vkey] = await head;
     try {
       ({ root, size } = this.openCheckpoint(checkpoint.note, vkey));
     } catch (err) {

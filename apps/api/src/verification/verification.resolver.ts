@@ -1,6 +1,5 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import type { Principal } from '@custos/core/auth/principal';
-import { ParticipantService } from '@custos/participants/participant.service';
 import { VerificationService } from '@custos/verification/verification.service';
 import { Access } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -9,10 +8,7 @@ import { toVerification, Verification } from './verification.model';
 
 @Resolver(() => Verification)
 export class VerificationResolver {
-  constructor(
-    private readonly verification: VerificationService,
-    private readonly participants: ParticipantService,
-  ) {}
+  constructor(private readonly verification: VerificationService) {}
 
   // Open to every signed-in participant (SPEC 7); the trail, custodian and proof follow
   // the trail read rule inside the service.
@@ -23,7 +19,6 @@ export class VerificationResolver {
     @CurrentPrincipal() principal: Principal | undefined,
   ): Promise<Verification> {
     const result = await this.verification.verifyPackage(code, principal);
-    const custodian = result.custodian ? await this.participants.find(result.custodian) : undefined;
-    return toVerification(result, custodian ? toParticipant(custodian) : undefined);
+    return toVerification(result, result.custodian ? toParticipant(result.custodian) : undefined);
   }
 }
