@@ -5,8 +5,6 @@
 // single-core Ed25519 verification rate, the cost that bounds it (every event's signature
 // is re-checked, on both cores). Needs the test PostgreSQL and Redis.
 import '../test/resolve-ts.cjs';
-import { createPrivateKey, sign } from 'node:crypto';
-import { randomUUID } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import { CoreModule } from '../libs/core/src/core.module';
@@ -14,16 +12,11 @@ import { AuditService } from '../libs/regulators/src/audit.service';
 import { LotTraceService } from '../libs/regulators/src/lot-trace.service';
 import { RegulatorsModule } from '../libs/regulators/src/regulators.module';
 import { SealingService } from '../libs/sealing/src/sealing.service';
-import { canonicalJson } from '../libs/ledger/src/jcs';
-import { leafInput } from '../libs/ledger/src/events';
-import { sha256 } from '../libs/ledger/src/sha256';
-import { publicKeyOf, randomSecretKey } from '../libs/ledger/src/ed25519';
 import { gln, gtin, unit } from '../test/events/fixture';
+import { seedSignedLedger } from '../test/regulators/signed-ledger';
 import { createTestDatabase, serverConfig, testQueuePrefix } from '../test/storage';
 import { verifyFast } from '../libs/ledger/src/ed25519-native';
 import { type Bench, opsPerSecond, rawSha256Rate } from './harness';
-
-const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 export const bench: Bench = {
   name: 'regulators',
@@ -80,61 +73,16 @@ export const bench: Bench = {
 
       // The audit over a sealed ledger of really signed events.
       const events = ctx.smoke ? 2_000 : 50_000;
-      const seed = randomSecretKey();
-      const key = createPrivateKey({
-        key: Buffer.concat([PKCS8_ED25519, seed]),
-        format: 'der',
-        type: 'pkcs8',
+      const { publicKey } = await seedSignedLedger(sql, module.get(SealingService), {
+        events,
+        serialPrefix: 'B',
+        gtin: g,
       });
-      const maker = gln(1);
-      await sql.query(
-        `INSERT INTO participant (id, name, roles, company_prefixes, license_number, license_authority, license_valid_until)
-         VALUES ($1, 'Maker', '{MANUFACTURER}', '{9506000}', 'L1', 'EMA', '2099-01-01')`,
-        [maker],
-      );
-      await sql.query(
-        `INSERT INTO participant_key (participant_id, key_id, public_key) VALUES ($1, 'k1', $2)`,
-        [maker, Buffer.from(publicKeyOf(seed))],
-      );
-      const sealing = module.get(SealingService);
-      for (let done = 0; done < events; done += 5000) {
-        const rows = Array.from({ length: Math.min(5000, events - done) }, (_, i) => {
-          const event = {
-            eventId: randomUUID(),
-            type: 'SHIP',
-            actor: maker,
-            eventTime: '2026-01-05T10:00:00Z',
-            items: [unit(`B${done + i}`, g)],
-            to: gln(2),
-          };
-          const json = canonicalJson(event);
-          const signature = sign(null, Buffer.from(`custos-event:v1:${json}`), key).toString(
-            'base64url',
-          );
-          const hash = Buffer.from(sha256(leafInput({ event, keyId: 'k1', signature })));
-          return [event.eventId, json, signature, hash.toString('hex')];
-        });
-        await sql.query(
-          `INSERT INTO ledger_event (event_id, type, actor, key_id, signature, event_json, content_hash, event_time)
-           SELECT e, 'SHIP', $5, 'k1', s, j, decode(h, 'hex'), '2026-01-05T10:00:00Z'
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS r(e, j, s, h, ord)
-           ORDER BY ord`,
-          [
-            rows.map((r) => r[0]),
-            rows.map((r) => r[1]),
-            rows.map((r) => r[2]),
-            rows.map((r) => r[3]),
-            maker,
-          ],
-        );
-        while ((await sealing.sealBlock()).block);
-      }
       const sample = await sql.query<{ event_json: string; signature: string }>(
         `SELECT event_json, signature FROM ledger_event LIMIT 1`,
       );
       const message = Buffer.from(`custos-event:v1:${sample.rows[0]!.event_json}`);
       const signature = Buffer.from(sample.rows[0]!.signature, 'base64url');
-      const publicKey = publicKeyOf(seed);
       const verifyRate = opsPerSecond(() => verifyFast(signature, message, publicKey), 500);
       ctx.report('raw Ed25519 verifyFast, 1 core, reference', verifyRate, 'sig/s');
       const refs = `${ref}; Ed25519 ${Math.round(verifyRate).toLocaleString('en')}/s on 1 core`;

@@ -6,20 +6,15 @@
 // audit of the same ledger. The ledger: 30,000 really signed events in blocks of 1,000
 // (six chunks of 5,000 leaves), three rows of it changed behind the application's back.
 // Needs `npm run build` first (npm test builds).
-import { createPrivateKey, randomUUID, sign } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import { gql, type GraphQLClient } from 'graphql-request';
 import { Client } from 'pg';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
 import { CoreModule } from '../../libs/core/src/core.module';
-import { leafInput } from '../../libs/ledger/src/events';
-import { canonicalJson } from '../../libs/ledger/src/jcs';
-import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
-import { sha256 } from '../../libs/ledger/src/sha256';
 import { CHUNK_LEAVES } from '../../libs/regulators/src/audit.service';
 import { SealingModule } from '../../libs/sealing/src/sealing.module';
 import { SealingService } from '../../libs/sealing/src/sealing.service';
-import { gln, unit } from '../events/fixture';
+import { gln } from '../events/fixture';
 import { client, failure, newKey, participantInput, register, signInWith } from '../participants';
 import { startProduct, type Product } from '../product';
 import {
@@ -29,12 +24,12 @@ import {
   testRedisUrl,
   type TestDatabase,
 } from '../storage';
+import { seedSignedLedger } from './signed-ledger';
 import { collect, wsClient } from './ws-client';
 
 const ADMIN_TOKEN = 'audit-resume-e2e-admin-token-0123456789abcdef';
 const SEALING_KEY = 'a1'.repeat(32);
 const EVENTS = 30_000;
-const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 const RUN_FIELDS = `id status requestedBy treeSize doneEvents percentDone eventsPerSecond resumes
   discrepancyCount startedAt finishedAt error`;
@@ -71,56 +66,7 @@ async function seedLedger(db: TestDatabase, prefix: string): Promise<void> {
   const sql = new Client({ connectionString: db.url });
   await sql.connect();
   try {
-    const seed = randomSecretKey();
-    const key = createPrivateKey({
-      key: Buffer.concat([PKCS8_ED25519, seed]),
-      format: 'der',
-      type: 'pkcs8',
-    });
-    const maker = gln(1);
-    await sql.query(
-      `INSERT INTO participant (id, name, roles, company_prefixes, license_number, license_authority, license_valid_until)
-       VALUES ($1, 'Maker', '{MANUFACTURER}', '{9506000}', 'L1', 'EMA', '2099-01-01')`,
-      [maker],
-    );
-    await sql.query(
-      `INSERT INTO participant_key (participant_id, key_id, public_key) VALUES ($1, 'k1', $2)`,
-      [maker, Buffer.from(publicKeyOf(seed))],
-    );
-    const sealing = module.get(SealingService);
-    for (let done = 0; done < EVENTS; done += 5000) {
-      const rows = Array.from({ length: 5000 }, (_, i) => {
-        const event = {
-          eventId: randomUUID(),
-          type: 'SHIP',
-          actor: maker,
-          eventTime: '2026-01-05T10:00:00Z',
-          items: [unit(`R${done + i}`)],
-          to: gln(2),
-        };
-        const signature = sign(
-          null,
-          Buffer.from(`custos-event:v1:${canonicalJson(event)}`),
-          key,
-        ).toString('base64url');
-        const hash = Buffer.from(sha256(leafInput({ event, keyId: 'k1', signature })));
-        return [event.eventId, canonicalJson(event), signature, hash.toString('hex')];
-      });
-      await sql.query(
-        `INSERT INTO ledger_event (event_id, type, actor, key_id, signature, event_json, content_hash, event_time)
-         SELECT e, 'SHIP', $5, 'k1', s, j, decode(h, 'hex'), '2026-01-05T10:00:00Z'
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS r(e, j, s, h, ord)
-         ORDER BY ord`,
-        [
-          rows.map((r) => r[0]),
-          rows.map((r) => r[1]),
-          rows.map((r) => r[2]),
-          rows.map((r) => r[3]),
-          maker,
-        ],
-      );
-      while ((await sealing.sealBlock()).block);
-    }
+    await seedSignedLedger(sql, module.get(SealingService), { events: EVENTS, serialPrefix: 'R' });
     // Changed behind the application's back, in the first, fourth and last chunk: an
     // event's recipient (leaf 100, block 0), a stored leaf hash (leaf 17,000, block 17),
     // a block's sealedAt (block 29).

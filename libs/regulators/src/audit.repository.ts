@@ -6,6 +6,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
 import { STORAGE } from '@custos/core/tokens';
+import type { BlockFields } from '@custos/ledger/block';
 
 export const AUDIT_CHANNEL = 'custos_audit';
 
@@ -44,17 +45,8 @@ export interface DiscrepancyRecord {
   readonly message: string;
 }
 
-export interface AuditBlock {
-  readonly height: number;
-  readonly prevHash: string;
-  readonly firstLeafIndex: number;
-  readonly eventCount: number;
-  readonly treeSize: number;
-  readonly rootHash: string;
-  readonly sealedAt: string;
-  readonly hash: string;
-  readonly checkpoint: string;
-}
+/** A stored block: the fields its hash covers (libs/ledger), its hash and signed checkpoint. */
+export type AuditBlock = BlockFields & { readonly hash: string; readonly checkpoint: string };
 
 export interface AuditLeaf {
   readonly leafIndex: number;

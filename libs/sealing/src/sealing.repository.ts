@@ -5,6 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { STORAGE } from '@custos/core/tokens';
 import type { Storage } from '@custos/core/database/storage';
 import type { Prisma } from '@custos/core/generated/prisma/client';
+import type { BlockFields } from '@custos/ledger/block';
 
 /**
  * The one advisory-lock key of the sequencer (any constant; "custos-seal" in ASCII). Every
@@ -23,17 +24,8 @@ export interface PendingEvent {
   readonly acceptedAt: Date;
 }
 
-export interface BlockRow {
-  readonly height: number;
-  readonly prevHash: string;
-  readonly firstLeafIndex: number;
-  readonly eventCount: number;
-  readonly treeSize: number;
-  readonly rootHash: string;
-  readonly sealedAt: string;
-  readonly hash: string;
-  readonly checkpoint: string;
-}
+/** A stored block: the fields its hash covers (libs/ledger), its hash and signed checkpoint. */
+export type BlockRow = BlockFields & { readonly hash: string; readonly checkpoint: string };
 
 export interface NodeRow {
   readonly level: number;
