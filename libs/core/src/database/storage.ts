@@ -2,6 +2,7 @@
 // is configuration only: one Prisma schema and one generated client, with the `pg`
 // driver adapter on PostgreSQL or the PGlite adapter on the embedded database; BullMQ
 // on Redis, or on its PostgreSQL backend in the same database (docs/adr/0001).
+import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -66,8 +67,12 @@ export async function openStorage(config: Config, options: OpenStorageOptions): 
       closers.push(() => db.close());
       adapter = new PrismaPGlite(db);
     } else {
-      // Scans are bound by round trips, not CPU: enough connections to keep PostgreSQL busy.
-      adapter = new PrismaPg({ connectionString: config.database.url, max: 20 });
+      // Scans are bound by round trips, not CPU: enough connections to keep PostgreSQL busy,
+      // and named statements so PostgreSQL plans each statement once per connection.
+      adapter = new PrismaPg(
+        { connectionString: config.database.url, max: 20 },
+        { statementNameGenerator: statementName },
+      );
     }
 
     // Prisma's tables first, while the session's search_path is still the default.
@@ -218,6 +223,17 @@ async function listenPostgres(
     clearTimeout(retry);
     await client?.end().catch(() => undefined);
   };
+}
+
+/**
+ * A prepared-statement name per SQL text (a hash, so one name never means two texts).
+ * Statements with long parameter lists (`IN ($1, …, $n)` of varying length) stay unnamed,
+ * so the per-connection statement cache stays bounded.
+ */
+function statementName(query: { sql: string; args: unknown[] }): string {
+  return query.args.length <= 32
+    ? `c_${createHash('sha256').update(query.sql).digest('hex').slice(0, 40)}`
+    : '';
 }
 
 function redisOptionsFromUrl(url: string): RedisOptions {
