@@ -7,6 +7,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
 import { STORAGE } from '@custos/core/tokens';
 import type { BlockFields } from '@custos/ledger/block';
+import { type RawBlock, toBlockRow } from '@custos/sealing/sealing.repository';
 
 export const AUDIT_CHANNEL = 'custos_audit';
 
@@ -265,36 +266,14 @@ export class AuditRepository {
   }
 
   async blocks(fromHeight: number, toHeight: number): Promise<AuditBlock[]> {
-    const rows = await this.prisma.$queryRawUnsafe<
-      {
-        height: number;
-        prev_hash: string;
-        first_leaf_index: bigint;
-        event_count: number;
-        tree_size: bigint;
-        root_hash: string;
-        sealed_at: string;
-        hash: string;
-        checkpoint: string;
-      }[]
-    >(
+    const rows = await this.prisma.$queryRawUnsafe<RawBlock[]>(
       `SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash, sealed_at,
               hash, checkpoint
        FROM block WHERE height >= $1 AND height < $2 ORDER BY height`,
       fromHeight,
       toHeight,
     );
-    return rows.map((r) => ({
-      height: r.height,
-      prevHash: r.prev_hash,
-      firstLeafIndex: Number(r.first_leaf_index),
-      eventCount: r.event_count,
-      treeSize: Number(r.tree_size),
-      rootHash: r.root_hash,
-      sealedAt: r.sealed_at,
-      hash: r.hash,
-      checkpoint: r.checkpoint,
-    }));
+    return rows.map(toBlockRow);
   }
 
   /**

@@ -72,7 +72,8 @@ type Tx = Prisma.TransactionClient;
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
-interface RawBlock {
+/** A block row as PostgreSQL returns it (snake case, bigints). */
+export interface RawBlock {
   height: number;
   prev_hash: string;
   first_leaf_index: bigint;
@@ -84,7 +85,7 @@ interface RawBlock {
   checkpoint: string;
 }
 
-function toBlockRow(r: RawBlock): BlockRow {
+export function toBlockRow(r: RawBlock): BlockRow {
   return {
     height: r.height,
     prevHash: r.prev_hash,
