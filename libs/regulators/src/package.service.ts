@@ -15,11 +15,12 @@ import {
   VerificationService,
 } from '@custos/verification/verification.service';
 import { LotTraceRepository } from './lot-trace.repository';
+import type { Participant } from '@custos/participants/participant';
 
 export interface PackageView {
   readonly identifier: string;
   readonly status: NonNullable<VerificationResult['status']>;
-  readonly custodian: string | undefined;
+  readonly custodian: Participant | undefined;
   readonly product: VerificationResult['product'];
   readonly trail: readonly TrailStep[];
 }
@@ -61,7 +62,7 @@ export class PackageService {
     return {
       identifier: result.identifier,
       status: result.status,
-      custodian: result.custodian?.id,
+      custodian: result.custodian,
       product: result.product,
       trail: result.trail,
     };

@@ -11,9 +11,10 @@ import { LotTraceService } from '@custos/regulators/lot-trace.service';
 import { PackageService } from '@custos/regulators/package.service';
 import { Access } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { EventType, PackageStatus, Severity } from '../graphql/ledger-enums';
+import { PackageStatus, Severity } from '../graphql/ledger-enums';
 import { type Participant, toParticipant } from '../participants/participant.model';
 import { mapIterator } from './map-iterator';
+import { toTrailEntry } from '../verification/verification.model';
 import { Alert, AlertConnection, LotTrace, Package, toAlert } from './regulators.model';
 
 @Resolver()
@@ -73,21 +74,12 @@ export class RegulatorsResolver {
   ): Promise<Package | null> {
     const view = await this.packages.read(code, principal);
     if (!view) return null;
-    const custodian = view.custodian ? await this.participants.find(view.custodian) : undefined;
     return {
       identifier: view.identifier,
       status: PackageStatus[view.status],
-      ...(custodian ? { custodian: toParticipant(custodian) } : {}),
+      ...(view.custodian ? { custodian: toParticipant(view.custodian) } : {}),
       ...(view.product ? { product: { ...view.product } } : {}),
-      trail: view.trail.map((t) => ({
-        eventId: t.eventId,
-        type: EventType[t.type],
-        actor: t.actor,
-        eventTime: t.eventTime,
-        sealed: t.sealed,
-        ...(t.blockHeight !== null ? { blockHeight: t.blockHeight } : {}),
-        ...(t.leafIndex !== null ? { leafIndex: t.leafIndex } : {}),
-      })),
+      trail: view.trail.map(toTrailEntry),
     };
   }
 

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import type { VerificationResult } from '@custos/verification/verification.service';
+import type { TrailStep, VerificationResult } from '@custos/verification/verification.service';
 import { EventType, PackageStatus, Severity, Verdict } from '../graphql/ledger-enums';
 import { Checkpoint } from '../ledger/ledger.model';
 import { Participant } from '../participants/participant.model';
@@ -122,6 +122,18 @@ export class Verification {
   proof?: ProofBundle;
 }
 
+export function toTrailEntry(step: TrailStep): TrailEntry {
+  return {
+    eventId: step.eventId,
+    type: EventType[step.type],
+    actor: step.actor,
+    eventTime: step.eventTime,
+    sealed: step.sealed,
+    ...(step.blockHeight !== null ? { blockHeight: step.blockHeight } : {}),
+    ...(step.leafIndex !== null ? { leafIndex: step.leafIndex } : {}),
+  };
+}
+
 export function toVerification(
   result: VerificationResult,
   custodian: Participant | undefined,
@@ -138,15 +150,7 @@ export function toVerification(
     ...(result.product ? { product: { ...result.product } } : {}),
     ...(result.status ? { status: PackageStatus[result.status] } : {}),
     ...(custodian ? { custodian } : {}),
-    trail: result.trail.map((t) => ({
-      eventId: t.eventId,
-      type: EventType[t.type],
-      actor: t.actor,
-      eventTime: t.eventTime,
-      sealed: t.sealed,
-      ...(t.blockHeight !== null ? { blockHeight: t.blockHeight } : {}),
-      ...(t.leafIndex !== null ? { leafIndex: t.leafIndex } : {}),
-    })),
+    trail: result.trail.map(toTrailEntry),
     ...(result.proof
       ? {
           proof: {
