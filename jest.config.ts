@@ -27,8 +27,8 @@ const config: Config = {
   moduleNameMapper: {
     // Generated Prisma client and ESM sources import './x.js'; jest resolves the .ts file.
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    '^@custos/(gs1|ledger|custody|core|participants|events|sealing|verification|regulators)/(.*)$':
-      '<rootDir>/libs/$1/src/$2',
+    // Every library resolves the same way: @custos/<lib>/<file> is libs/<lib>/src/<file>.
+    '^@custos/([a-z0-9-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   maxWorkers: 2,
   testTimeout: 60_000,
