@@ -1,13 +1,14 @@
-// Where the third-party conformance material lives: ../shared/conformance beside the
-// repository (CI clones the repository with shared/ next to it), or CUSTOS_CONFORMANCE_DIR.
+// Where the third-party conformance material lives: test/conformance in this repository
+// (a byte-for-byte copy of the team's collection; origins and licences in its README,
+// INVENTORY.csv and NOTICE.md), or CUSTOS_CONFORMANCE_DIR to test against another copy.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const root =
-  process.env.CUSTOS_CONFORMANCE_DIR ?? resolve(__dirname, '..', '..', 'shared', 'conformance');
+export const conformanceRoot =
+  process.env.CUSTOS_CONFORMANCE_DIR ?? resolve(__dirname, 'conformance');
 
 export function conformancePath(...parts: string[]): string {
-  const path = join(root, ...parts);
+  const path = join(conformanceRoot, ...parts);
   if (!existsSync(path)) {
     throw new Error(`conformance material missing: ${path} (set CUSTOS_CONFORMANCE_DIR)`);
   }

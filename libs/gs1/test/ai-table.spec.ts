@@ -1,4 +1,4 @@
-// The committed AI table must be exactly what the generator makes of the shared copy of
+// The committed AI table must be exactly what the generator makes of the conformance copy of
 // the GS1 Barcode Syntax Dictionary.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// Helpers for the GS1 conformance specs: load a vector file from ../shared/conformance,
+// Helpers for the GS1 conformance specs: load a vector file from test/conformance,
 // translate the reference notation ('^' = FNC1) and report how each vector was judged.
 import { readConformanceJson } from '../../../test/conformance';
 import type { AiElement } from '../src/ai';
