@@ -1,5 +1,5 @@
 // PGlite gives no error when two processes open one data folder, and one of them then
-// loses committed rows (measured: ../shared/notes/prisma-pglite-bullmq.md). So the
+// loses committed rows (measured with PGlite 0.5, kill -9 mid-write: docs/adr/0001). So the
 // embedded mode takes this lock before opening the folder.
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
