@@ -4,14 +4,7 @@ import type { Config } from 'jest';
 // require() them too; so ESM-only packages are transpiled to CommonJS like our own code
 // (test/jest/*.cjs say how). See docs/adr/0001.
 const tsJestOptions = { tsconfig: '<rootDir>/tsconfig.jest.json' };
-const esmPackages = [
-  '@noble',
-  'canonicalize',
-  '@prisma/schema-engine-wasm',
-  '@nestjs',
-  '@electric-sql',
-  'jose',
-];
+const esmPackages = ['@noble', '@prisma/schema-engine-wasm', '@nestjs', '@electric-sql', 'jose'];
 
 const config: Config = {
   testEnvironment: 'node',

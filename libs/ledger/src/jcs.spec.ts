@@ -74,6 +74,24 @@ describe('canonicalJson contract', () => {
     expect(() => canonicalJson({ a: '\ud800' })).toThrow(/cannot canonicalize/);
     expect(() => canonicalJson(undefined)).toThrow(/no JSON form/);
   });
+  it('finds a lone surrogate anywhere: in a key, an array, after other escapes', () => {
+    expect(() => canonicalJson({ ['k\udfff']: 1 })).toThrow(/lone surrogate/);
+    expect(() => canonicalJson(['ok', { b: ['x\udbff'] }])).toThrow(/lone surrogate/);
+    expect(() => canonicalJson({ a: '\\\ud800"' })).toThrow(/lone surrogate/);
+    expect(() => canonicalJson('\ud83d\u0041')).toThrow(/lone surrogate/);
+  });
+  it('accepts surrogate pairs and text that only looks like an escape', () => {
+    expect(canonicalJson({ a: '\ud83d\ude00' })).toBe('{"a":"\u{1F600}"}');
+    expect(canonicalJson({ a: '\\ud800' })).toBe('{"a":"\\\\ud800"}');
+    expect(canonicalJson({ a: 'undefined', undefined: null })).toBe(
+      '{"a":"undefined","undefined":null}',
+    );
+  });
+  it('refuses a member without a JSON form (a function) instead of writing invalid JSON', () => {
+    expect(() => canonicalJson({ a: () => 1 })).toThrow(/no JSON form/);
+    expect(() => canonicalJson([() => 1])).toThrow(/no JSON form/);
+    expect(() => canonicalJson({ a: 1n })).toThrow(/cannot canonicalize/);
+  });
   it('sorts keys by UTF-16 code units, not code points', () => {
     expect(canonicalJson({ '\u{1F600}': 1, '\uFB33': 2 })).toBe('{"\u{1F600}":1,"\uFB33":2}');
   });
