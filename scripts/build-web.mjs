@@ -2,7 +2,7 @@
 // with libs/ledger and @noble into ES modules (the camera code, with zxing-wasm, is a
 // separate chunk loaded only when asked for), and copies index.html, styles.css and
 // zxing's reader .wasm beside them, so the service serves every asset itself (no CDN).
-// Runs after `nest build` (which empties dist/); `npm run build` runs both.
+// scripts/build.mjs runs it after compiling the server (`npm run build` runs both).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

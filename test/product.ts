@@ -22,9 +22,32 @@ export async function startProduct(
 ): Promise<Product> {
   if (!existsSync(MAIN))
     throw new Error(`${MAIN} is missing: run npm run build first (npm test does)`);
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', PORT: '0', ...env },
+  return startCommand(process.execPath, [...nodeArgs, MAIN], env, timeoutMs);
+}
+
+/** `npm start` itself (the prestart build check, then the product), in the repository. */
+export function startWithNpm(env: Record<string, string>, timeoutMs = 120_000): Promise<Product> {
+  return startCommand('npm', ['start', '--silent'], env, timeoutMs);
+}
+
+async function startCommand(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<Product> {
+  // Its own process group, so that stop() reaches node under npm's shell too.
+  const child = spawn(command, args, {
+    cwd: join(__dirname, '..'),
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NO_COLOR: '1',
+      PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -56,7 +79,11 @@ export async function startProduct(
     process: child,
     output: () => output,
     stop: (signal = 'SIGTERM') => {
-      child.kill(signal);
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // already gone
+      }
       return exited;
     },
   };
