@@ -4,7 +4,16 @@ import type { Config } from 'jest';
 // require() them too; so ESM-only packages are transpiled to CommonJS like our own code
 // (test/jest/*.cjs say how). See docs/adr/0001.
 const tsJestOptions = { tsconfig: '<rootDir>/tsconfig.jest.json' };
-const esmPackages = ['@noble', '@prisma/schema-engine-wasm', '@nestjs', '@electric-sql', 'jose'];
+const esmPackages = [
+  '@noble',
+  '@prisma/schema-engine-wasm',
+  '@nestjs',
+  '@electric-sql',
+  'jose',
+  // Mercurius imports the ESM-only quick-lru with import() (rewritten, as for PGlite).
+  'quick-lru',
+  'mercurius',
+];
 
 const config: Config = {
   testEnvironment: 'node',
@@ -13,6 +22,7 @@ const config: Config = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/jest/require-dynamic-imports.cjs',
+    '/node_modules/mercurius/index\\.js$': '<rootDir>/test/jest/require-dynamic-imports.cjs',
     '/node_modules/.+\\.js$': ['<rootDir>/test/jest/esm-package-transformer.cjs', tsJestOptions],
     '^.+\\.ts$': ['ts-jest', tsJestOptions],
   },

@@ -1,10 +1,11 @@
 // Deny by default, proven on the assembled service: every operation of the executable
 // schema has an explicit @Access rule. A colleague who adds a resolver without one makes
 // this test fail (the second case shows the audit catches exactly that).
-import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLModule, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Access } from '../../apps/api/src/auth/access.decorator';
 import { auditAccessRules } from '../../apps/api/src/auth/access-audit';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
@@ -66,7 +67,7 @@ class ForgetfulResolver {
 
 @Module({
   imports: [
-    GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true }),
+    GraphQLModule.forRoot<MercuriusDriverConfig>({ driver: MercuriusDriver, autoSchemaFile: true }),
   ],
   providers: [RuledResolver, ForgetfulResolver],
 })
@@ -74,7 +75,7 @@ class ForgetfulModule {}
 
 describe('the access audit itself', () => {
   it('reports operations whose resolver has no rule', async () => {
-    const app = await NestFactory.create(ForgetfulModule, { logger: false });
+    const app = await NestFactory.create(ForgetfulModule, new FastifyAdapter(), { logger: false });
     await app.init();
     try {
       const report = auditAccessRules(app);

@@ -1,15 +1,16 @@
-import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Config } from '@custos/core/config/config';
 import { SealingModule } from '@custos/sealing/sealing.module';
 import { EventsModule } from '@custos/events/events.module';
 import { AccessGuard } from './auth/access.guard';
 import { EventsResolver } from './events/events.resolver';
 import { DomainErrorFilter } from './graphql/domain-error.filter';
-import { formatGraphqlError } from './graphql/format-error';
-import { requestLimitsPlugin } from './graphql/request-limits';
+import { formatExecutionErrors, GraphqlHttpRoute } from './graphql/graphql-http';
+import { requestLimitsHook } from './graphql/request-limits';
 import { ParticipantsModule } from '@custos/participants/participants.module';
 import { ParticipantResolver } from './participants/participant.resolver';
 import { SignInResolver } from './participants/sign-in.resolver';
@@ -19,11 +20,7 @@ import { WebController } from './web/web.controller';
 import { VerificationModule } from '@custos/verification/verification.module';
 import { VerificationResolver } from './verification/verification.resolver';
 import { RegulatorsModule } from '@custos/regulators/regulators.module';
-import {
-  acceptConnection,
-  formatSubscriptionResult,
-  graphqlContext,
-} from './graphql/subscriptions';
+import { GraphqlWsServer } from './graphql/subscriptions';
 import { RegulatorsResolver } from './regulators/regulators.resolver';
 import { AuditResolver } from './regulators/audit.resolver';
 
@@ -34,22 +31,21 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        GraphQLModule.forRoot<ApolloDriverConfig>({
-          driver: ApolloDriver,
-          path: '/graphql',
+        GraphQLModule.forRoot<MercuriusDriverConfig>({
+          driver: MercuriusDriver,
           // Built in memory at start; apps/api/src/schema.gql is the committed copy that
           // a test keeps in step (npm run schema rewrites it).
           autoSchemaFile: true,
           sortSchema: true,
-          introspection: config.graphqlIntrospection,
-          playground: false,
-          includeStacktraceInErrorResponses: false,
-          formatError: formatGraphqlError,
-          plugins: [requestLimitsPlugin(config.requestLimits)],
-          context: graphqlContext,
-          subscriptions: {
-            'graphql-ws': { onConnect: acceptConnection, onNext: formatSubscriptionResult },
-          },
+          // POST /graphql is our own route (graphql-http.ts) and subscriptions our own
+          // graphql-ws server (subscriptions.ts); Mercurius parses, validates, caches and
+          // compiles: a query seen twice runs as JIT-compiled code (graphql-jit).
+          routes: false,
+          subscription: false,
+          jit: 1,
+          errorFormatter: (execution) => formatExecutionErrors(execution),
+          validationRules: config.graphqlIntrospection ? [] : [NoSchemaIntrospectionCustomRule],
+          hooks: { preExecution: requestLimitsHook(config.requestLimits) },
         }),
         ParticipantsModule,
         SealingModule,
@@ -59,6 +55,8 @@ export class ApiModule {
       ],
       controllers: [WebController],
       providers: [
+        GraphqlHttpRoute,
+        GraphqlWsServer,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         ServerInfoResolver,

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
-import { type INestApplication, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { Server } from 'node:http';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Config } from '@custos/core/config/config';
-import { configureHttp } from '../../api/src/graphql/http-limits';
+import { GraphqlWsServer } from '../../api/src/graphql/subscriptions';
 import { AppModule } from './app.module';
+import { configureHttp, createHttpAdapter } from './http-platform';
 
 export interface RunningApp {
-  readonly app: INestApplication;
+  readonly app: NestFastifyApplication;
   readonly url: string;
   /** Stops taking requests, lets running requests and jobs finish, closes connections. */
   stop(): Promise<void>;
@@ -18,14 +19,15 @@ export async function startApp(
   config: Config,
   options: { logger?: false } = {},
 ): Promise<RunningApp> {
-  const app = await NestFactory.create(AppModule.forRoot(config), {
-    logger: options.logger ?? ['log', 'warn', 'error'],
-    bodyParser: true,
-  });
-  configureHttp(app, config);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    createHttpAdapter(config),
+    { logger: options.logger ?? ['log', 'warn', 'error'] },
+  );
+  const http = configureHttp(app);
+  const subscriptions = config.role === 'worker' ? undefined : app.get(GraphqlWsServer);
   await app.listen(config.port, '0.0.0.0');
-  const server = app.getHttpServer() as Server;
-  const address = server.address();
+  const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   let stopping: Promise<void> | undefined;
   return {
@@ -33,10 +35,10 @@ export async function startApp(
     url: `http://127.0.0.1:${port}`,
     stop() {
       stopping ??= (async () => {
-        // Refuse new connections at once; idle keep-alive sockets go now, busy ones
-        // after their response. Then the worker drains and connections close.
-        server.close();
-        server.closeIdleConnections();
+        // Subscriptions end first (they would hold the server open), then new requests
+        // are refused and running ones finish; then the worker drains and connections close.
+        await subscriptions?.close();
+        await http.drain();
         await app.close();
       })();
       return stopping;

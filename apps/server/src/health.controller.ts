@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { Storage } from '@custos/core/database/storage';
 import { STORAGE } from '@custos/core/tokens';
 
@@ -34,13 +34,13 @@ export class HealthController {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
   @Get()
-  async health(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
+  async health(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthReport> {
     const [database, queue] = await Promise.all([
       probe(() => this.storage.pingDatabase()),
       probe(() => this.storage.pingQueue()),
     ]);
     const ok = database === 'up' && queue === 'up';
-    res.status(ok ? 200 : 503);
+    void res.status(ok ? 200 : 503);
     return { status: ok ? 'ok' : 'degraded', database, queue };
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { SealingMetrics } from '@custos/sealing/sealing-metrics';
 
 /**
@@ -12,8 +12,8 @@ export class MetricsController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  async scrape(@Res({ passthrough: true }) res: Response): Promise<string> {
-    res.type(this.metrics.contentType);
+  async scrape(@Res({ passthrough: true }) res: FastifyReply): Promise<string> {
+    void res.type(this.metrics.contentType);
     return this.metrics.metrics();
   }
 }

@@ -3,7 +3,7 @@ import { GqlExecutionContext } from '@nestjs/graphql';
 import type { RequestContext } from './access.guard';
 
 /**
- * The caller's network address, for per-address limits: Express's `req.ip`, which
+ * The caller's network address, for per-address limits: Fastify's `request.ip`, which
  * follows X-Forwarded-For only through the proxies CUSTOS_TRUST_PROXY_HOPS trusts.
  */
 export const ClientAddress = createParamDecorator(

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { DomainError } from '@custos/core/errors/domain-error';
 import { formatGraphqlError } from './format-error';
 
-/** What Apollo hands formatError for an error thrown in a resolver at `path`. */
+/** What execution hands formatGraphqlError for an error thrown in a resolver at `path`. */
 function fromResolver(error: Error) {
   const wrapped = new GraphQLError(error.message, { path: ['participant'], originalError: error });
   return [

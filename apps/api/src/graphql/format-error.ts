@@ -1,17 +1,16 @@
 // The one place where errors become GraphQL errors. Domain errors keep their code and
-// sentence; GraphQL's own request errors (syntax, validation) and our request limits
-// (request-limits.ts) pass through;
-// anything else is ours, logged here and answered with a bare INTERNAL_SERVER_ERROR, so
-// no stack trace, SQL or driver message ever reaches a client.
-import type { GraphQLFormattedError } from 'graphql';
+// sentence; GraphQL's own request errors (syntax, validation, variables) and our request
+// limits (request-limits.ts) pass through with their code; anything else is ours, logged
+// here and answered with a bare INTERNAL_SERVER_ERROR, so no stack trace, SQL or driver
+// message ever reaches a client.
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Logger } from '@nestjs/common';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainError, isClientError } from '@custos/core/errors/domain-error';
 import { requestLimitCodes } from './request-limits';
 
 const logger = new Logger('GraphQL');
 
-/** Codes Apollo and graphql-js give to malformed requests: the client's to fix. */
+/** Codes of malformed requests (graphql-js's and the GraphQL-over-HTTP layer's): the client's to fix. */
 const requestErrorCodes = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -21,6 +20,15 @@ const requestErrorCodes = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
 ]);
+
+/** The error a resolver threw, under the GraphQLErrors that execution wrapped it in. */
+export function unwrapResolverError(error: unknown): unknown {
+  let inner = error;
+  while (inner instanceof GraphQLError && inner.originalError !== undefined) {
+    inner = inner.originalError;
+  }
+  return inner;
+}
 
 export function formatGraphqlError(
   formatted: GraphQLFormattedError,

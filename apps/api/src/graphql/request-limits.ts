@@ -9,6 +9,7 @@ import {
   type DocumentNode,
   type FragmentDefinitionNode,
   getArgumentValues,
+  getOperationAST,
   getVariableValues,
   GraphQLError,
   type GraphQLSchema,
@@ -202,26 +203,35 @@ export function checkRequestLimits(
   }
 }
 
-interface OperationContext {
-  readonly schema: GraphQLSchema;
-  readonly document: DocumentNode;
-  readonly operation?: OperationDefinitionNode | undefined;
-  readonly request: { readonly variables?: Record<string, unknown> | undefined };
-}
+const staticVerdicts = new WeakMap<OperationDefinitionNode, GraphQLError | null>();
 
 /**
- * The Apollo plugin that applies the limits to every operation. Typed structurally:
- * @apollo/server's CJS and ESM type declarations do not mix.
+ * The Mercurius preExecution hook that applies the limits to every operation, after
+ * parsing and validation and before anything runs. Mercurius keeps parsed documents, so
+ * the verdict on an operation without variables is computed once.
  */
-export function requestLimitsPlugin(limits: RequestLimits) {
-  return {
-    requestDidStart() {
-      return Promise.resolve({
-        didResolveOperation({ schema, document, operation, request }: OperationContext) {
-          if (operation) checkRequestLimits(schema, document, operation, request.variables, limits);
-          return Promise.resolve();
-        },
-      });
-    },
+export function requestLimitsHook(limits: RequestLimits) {
+  return (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    context: object,
+    variables?: Record<string, unknown>,
+  ): void => {
+    const { operationName } = context as { readonly operationName?: string | undefined };
+    const operation = getOperationAST(document, operationName);
+    if (!operation) return; // execution reports the missing operation
+    const isStatic = !operation.variableDefinitions?.length;
+    let verdict = isStatic ? staticVerdicts.get(operation) : undefined;
+    if (verdict === undefined) {
+      try {
+        checkRequestLimits(schema, document, operation, variables, limits);
+        verdict = null;
+      } catch (err) {
+        if (!(err instanceof GraphQLError)) throw err;
+        verdict = err;
+      }
+      if (isStatic) staticVerdicts.set(operation, verdict);
+    }
+    if (verdict) throw verdict;
   };
 }

@@ -1,42 +1,61 @@
-// GraphQL subscriptions over graphql-ws (SPEC section 8). A WebSocket client sends its
-// bearer token as `connectionParams.authorization` ("Bearer <token>", as in the HTTP
-// header). The context of every operation on the socket carries it as the request's
-// authorization header, so the AccessGuard authenticates subscriptions with exactly the
-// code and rules of HTTP (admin token or session, revoked keys refused), at each
-// subscribe, and puts the principal in the context for @Access and @CurrentPrincipal.
-import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
+// GraphQL subscriptions over graphql-ws (SPEC section 8; protocol graphql-transport-ws)
+// at /graphql, on the HTTP server beside Fastify's routes: graphql-ws's own server
+// (graphql-ws/use/ws), which closes a socket with a code and a reason, rather than
+// Mercurius' subscription layer (docs/adr/0004). A WebSocket client sends its bearer
+// token as `connectionParams.authorization` ("Bearer <token>", as in the HTTP header).
+// The context of every operation on the socket carries it as the request's authorization
+// header, so the AccessGuard authenticates subscriptions with exactly the code and rules
+// of HTTP (admin token or session, revoked keys refused), at each subscribe, and puts the
+// principal in the context for @Access and @CurrentPrincipal.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import type {
+  ExecutionResult,
+  FormattedExecutionResult,
+  GraphQLError,
+  GraphQLFormattedError,
+} from 'graphql';
+import type { Disposable } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import type { RequestContext } from '../auth/access.guard';
 import { formatGraphqlError } from './format-error';
+import { GRAPHQL_PATH } from './graphql-http';
 
 interface WsContext {
-  readonly connectionParams?: Readonly<Record<string, unknown>>;
+  readonly connectionParams?: Readonly<Record<string, unknown>> | undefined;
 }
 
-function authorizationOf(params: WsContext['connectionParams']): string | undefined {
-  const value = params?.['authorization'] ?? params?.['Authorization'];
-  return typeof value === 'string' ? value : undefined;
+function authorizationOf(params: WsContext['connectionParams']): unknown {
+  return params?.['authorization'] ?? params?.['Authorization'];
 }
 
 /** Refuses, before any operation, a socket whose authorization is not "Bearer <token>". */
 export function acceptConnection(context: WsContext): boolean {
-  const value = params(context)?.['authorization'] ?? params(context)?.['Authorization'];
+  const value = authorizationOf(context.connectionParams);
   if (value === undefined) return true; // anonymous: the guard refuses what needs a token
   return typeof value === 'string' && /^Bearer\s+\S+$/i.test(value);
 }
 
-const params = (context: WsContext) => context.connectionParams;
-
-/** The GraphQL context of one operation: from HTTP as before, from a socket as above. */
-export function graphqlContext(input: { req?: unknown } & WsContext): RequestContext {
-  if (input.req !== undefined) return { req: input.req as RequestContext['req'] };
-  const authorization = authorizationOf(input.connectionParams);
-  return { req: { headers: authorization ? { authorization } : {} } };
+/** The GraphQL context of one operation on a socket: its authorization as a header. */
+export function socketContext(context: WsContext): RequestContext {
+  const authorization = authorizationOf(context.connectionParams);
+  return {
+    req: { headers: typeof authorization === 'string' ? { authorization } : {} },
+  };
 }
 
 /**
- * graphql-ws sends results without Apollo's formatError, so a subscription's errors (the
- * guard refusing at subscribe, a domain error in a resolver) go through the same mapping
- * here: a socket client gets the same `extensions.code` and sentence as an HTTP one.
+ * graphql-ws sends results as execution made them, so a subscription's errors (the guard
+ * refusing at subscribe, a domain error in a resolver) go through the same mapping here:
+ * a socket client gets the same `extensions.code` and sentence as an HTTP one.
  */
 export function formatSubscriptionResult(
   _ctx: unknown,
@@ -50,4 +69,67 @@ export function formatSubscriptionResult(
     ...(result.data !== undefined ? { data: result.data } : {}),
     errors: result.errors.map((error) => formatGraphqlError(error.toJSON(), error)),
   };
+}
+
+function formatSubscribeErrors(
+  _ctx: unknown,
+  _id: string,
+  _payload: unknown,
+  errors: readonly GraphQLError[],
+): GraphQLFormattedError[] {
+  return errors.map((error) =>
+    formatGraphqlError(
+      { ...error.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } },
+      error,
+    ),
+  );
+}
+
+/** The graphql-ws server of the API role, on the process's HTTP server. */
+@Injectable()
+export class GraphqlWsServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private sockets: WebSocketServer | undefined;
+  private server: Disposable | undefined;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly schemaHost: GraphQLSchemaHost,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const sockets = new WebSocketServer({ noServer: true });
+    this.sockets = sockets;
+    this.server = useServer(
+      {
+        schema: this.schemaHost.schema,
+        context: (ctx) => socketContext(ctx),
+        onConnect: acceptConnection,
+        onNext: formatSubscriptionResult,
+        onError: formatSubscribeErrors,
+      },
+      sockets,
+    );
+    const http = this.adapterHost.httpAdapter.getHttpServer() as import('node:http').Server;
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (request.url ?? '').split('?')[0];
+      if (path !== GRAPHQL_PATH) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
+    });
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.close(); // open sockets would hold the HTTP server's close forever
+  }
+
+  /** Ends every subscription (1001 going away) and stops taking sockets; idempotent. */
+  async close(): Promise<void> {
+    await this.server?.dispose();
+    this.server = undefined;
+    await new Promise<void>((resolve) =>
+      this.sockets ? this.sockets.close(() => resolve()) : resolve(),
+    );
+  }
 }

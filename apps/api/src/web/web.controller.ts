@@ -1,5 +1,6 @@
-import { Controller, Get, Logger, Param, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { createHash } from 'node:crypto';
+import { Controller, Get, Headers, Logger, Param, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 
@@ -32,6 +33,13 @@ const CONTENT_TYPES: Record<string, string> = {
 interface File {
   readonly type: string;
   readonly body: Buffer;
+  /** Strong validator of the bytes, for revalidation with If-None-Match. */
+  readonly etag: string;
+}
+
+function file(type: string, body: Buffer): File {
+  const digest = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+  return { type, body, etag: `"${digest}"` };
 }
 
 /** dist/web above this file: dist/apps/api/src/web when built, apps/api/src/web in tests. */
@@ -48,10 +56,10 @@ function load(root: string | undefined): { index?: File; assets: Map<string, Fil
   const dir = join(root, 'assets');
   for (const name of existsSync(dir) ? readdirSync(dir) : []) {
     const type = CONTENT_TYPES[extname(name)];
-    if (type) assets.set(name, { type, body: readFileSync(join(dir, name)) });
+    if (type) assets.set(name, file(type, readFileSync(join(dir, name))));
   }
   return {
-    index: { type: CONTENT_TYPES['.html']!, body: readFileSync(join(root, 'index.html')) },
+    index: file(CONTENT_TYPES['.html']!, readFileSync(join(root, 'index.html'))),
     assets,
   };
 }
@@ -70,36 +78,47 @@ export class WebController {
   }
 
   @Get()
-  index(@Res() res: Response): void {
+  index(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: FastifyReply): void {
     if (!this.page.index) {
-      res.status(503).type('text/plain').send('The scan page is not built: run `npm run build`.\n');
+      void res
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('The scan page is not built: run `npm run build`.\n');
       return;
     }
-    this.send(res, this.page.index);
+    this.send(res, this.page.index, ifNoneMatch);
   }
 
   @Get('assets/:name')
-  asset(@Param('name') name: string, @Res() res: Response): void {
+  asset(
+    @Param('name') name: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() res: FastifyReply,
+  ): void {
     const file = this.page.assets.get(name); // only files the build wrote: no path to escape
     if (!file) {
-      res.status(404).type('text/plain').send('Not found.\n');
+      void res.status(404).type('text/plain; charset=utf-8').send('Not found.\n');
       return;
     }
-    this.send(res, file);
+    this.send(res, file, ifNoneMatch);
   }
 
-  private send(res: Response, file: File): void {
-    res
-      .set({
-        'Content-Type': file.type,
-        'Content-Security-Policy': SCAN_PAGE_CSP,
-        'X-Content-Type-Options': 'nosniff',
-        'Referrer-Policy': 'no-referrer',
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Permissions-Policy': 'camera=(self), microphone=(), geolocation=()',
-        // Names are not content-hashed (but for chunks): revalidate with the ETag.
-        'Cache-Control': 'no-cache',
-      })
-      .send(file.body);
+  private send(res: FastifyReply, file: File, ifNoneMatch: string | undefined): void {
+    void res.headers({
+      'Content-Type': file.type,
+      'Content-Security-Policy': SCAN_PAGE_CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Permissions-Policy': 'camera=(self), microphone=(), geolocation=()',
+      // Names are not content-hashed (but for chunks): revalidate with the ETag.
+      'Cache-Control': 'no-cache',
+      ETag: file.etag,
+    });
+    const matches = ifNoneMatch
+      ?.split(',')
+      .some((tag) => tag.trim().replace(/^W\//, '') === file.etag);
+    if (matches) void res.status(304).send();
+    else void res.send(file.body);
   }
 }
