@@ -24,3 +24,14 @@ describe(`epc-uri-to-digital-link/normalisation-vectors.json (${file.count} vect
     expect(normaliseEpcisIdentifier(v.input)).toBe(v.expected);
   });
 });
+
+describe('EPC URN characters the reference leaves unescaped', () => {
+  // From event-hash-ralphtro/examples/epclist_normalisation.prehashes: ' stays as written.
+  it.each([
+    [
+      "urn:epc:id:upui:1234567.098765.51qIgY)%3C%26Jp3*j7'SDB",
+      "https://id.gs1.org/01/01234567987651/235/51qIgY%29%3C%26Jp3%2Aj7'SDB",
+    ],
+    ['urn:epc:id:sgtin:4012345.011111.a;b=c', 'https://id.gs1.org/01/04012345111118/21/a;b=c'],
+  ])('%s', (input, expected) => expect(normaliseEpcisIdentifier(input)).toBe(expected));
+});
