@@ -2,7 +2,8 @@
 // against the assembled service on PostgreSQL and Redis. First the page on its own, with
 // the GraphQL answers stood in by a real signed fixture bundle (rendering, sign-in
 // signature, proof check, tampering, wedge input, CSP, a scan started while the last
-// verdict is shown, a session that cannot be renewed); then the whole path: seeding through the GraphQL API only, sign-in in the
+// verdict is shown, a session that cannot be renewed, phones of 360 and 390 px in every
+// state); then the whole path: seeding through the GraphQL API only, sign-in in the
 // browser, three scans, failed scans after an authentic one, and sign-in after "sign in first".
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { Browser, Page, Route } from 'playwright-core';
@@ -41,6 +42,84 @@ const UNREADABLE: StoodIn = {
     },
   ],
 };
+
+const LONG_SERIAL = 'ABCDEFGHIJKLMNOPQRST'; // 20 characters, the most AI (21) holds
+const LONG_LOT = 'LOTABCDEFGHIJKLMNOPQ';
+const PHONE_CODES = {
+  authentic: makeBundle().identifier!,
+  suspect: `https://id.gs1.org/01/09506000134352/21/${LONG_SERIAL}/10/${LONG_LOT}?17=271231`,
+  counterfeit: `(01)09506000134352(21)${LONG_SERIAL}(10)${LONG_LOT}(17)271231`,
+  tampered: 'TAMPERED',
+};
+
+/** Answers with the longest texts a verdict can hold: no word is wider than a phone. */
+function phoneAnswers(): Record<string, StoodIn> {
+  const identifier = `https://id.gs1.org/01/09506000134352/21/${LONG_SERIAL}`;
+  const product = { gtin: '09506000134352', lot: LONG_LOT, expiry: '2027-12-31' };
+  const custodian = {
+    id: '9506002000037',
+    name: 'Riverside Community Pharmacy and Dispensary of the Royal Infirmary (Outpatients)',
+  };
+  const step = (i: number, type: string, sealed: boolean) => ({
+    eventId: `00000000-0000-4000-8000-00000000001${i}`,
+    type,
+    actor: `950600${i}000037`,
+    eventTime: `2026-11-0${i + 1}T10:00:00Z`,
+    sealed,
+    blockHeight: sealed ? 1234567 : null,
+    leafIndex: sealed ? 98765432 + i : null,
+  });
+  const tampered = makeBundle();
+  tampered.trail[1]!.actor = '9506000000014';
+  return {
+    [PHONE_CODES.authentic]: { ...makeBundle(), product, status: 'ACTIVE', custodian },
+    [PHONE_CODES.suspect]: {
+      identifier,
+      verdict: 'SUSPECT',
+      findings: [
+        {
+          code: 'CUSTODY_BREAK',
+          severity: 'WARNING',
+          message: `RECEIVE by 9506002000037 at 2026-11-03T10:00:00.000Z of ${identifier}, but its last SHIP went to 9506001000025 (event 00000000-0000-4000-8000-000000000012)`,
+          eventId: '00000000-0000-4000-8000-000000000012',
+        },
+        {
+          code: 'A_FINDING_CODE_THIS_PAGE_DOES_NOT_KNOW_YET',
+          severity: 'INFO',
+          message: `urn:epc:id:sgtin:9506000.013435.${LONG_SERIAL}/urn:epc:id:sscc:9506000.0123456789/${'9'.repeat(40)}`,
+        },
+      ],
+      product,
+      status: 'IN_TRANSIT',
+      custodian,
+      trail: [
+        step(0, 'COMMISSION', true),
+        step(1, 'PACK', true),
+        step(2, 'SHIP', true),
+        step(3, 'AN_EVENT_TYPE_THIS_PAGE_DOES_NOT_KNOW_YET', true),
+        step(4, 'RECEIVE', false),
+      ],
+      proof: null,
+    },
+    [PHONE_CODES.counterfeit]: {
+      identifier,
+      verdict: 'COUNTERFEIT',
+      findings: [
+        {
+          code: 'UNKNOWN_IDENTIFIER',
+          severity: 'CRITICAL',
+          message: `no COMMISSION of ${identifier} in the ledger`,
+        },
+      ],
+      product: null,
+      status: null,
+      custodian: null,
+      trail: [],
+      proof: null,
+    },
+    [PHONE_CODES.tampered]: { ...tampered, product, status: 'ACTIVE', custodian },
+  };
+}
 
 browserDescribe()('scan page', () => {
   let db: TestDatabase;
@@ -183,6 +262,63 @@ browserDescribe()('scan page', () => {
       }
       await route.fulfill({ contentType: 'application/json', body: JSON.stringify(body) });
     });
+  }
+
+  /**
+   * What is wrong with the layout at this width: the page or an element reaching past the
+   * viewport's right edge, or a button's words broken inside a word. [] when all is well.
+   */
+  function layoutFaults(page: Page): Promise<string[]> {
+    return page.evaluate<string[]>(`(() => {
+      const width = window.innerWidth;
+      const out = [];
+      const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+        [...el.classList].map((c) => '.' + c).join('');
+      const scrolled = document.scrollingElement.scrollWidth;
+      if (scrolled > width) out.push('the page is ' + scrolled + ' px wide');
+      for (const el of document.querySelectorAll('body *')) {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.right <= width + 0.5) continue;
+        out.push(name(el) + ' ends at ' + Math.round(box.right) + ' px');
+      }
+      for (const button of document.querySelectorAll('button')) {
+        if (button.getClientRects().length === 0) continue;
+        const range = document.createRange();
+        range.selectNodeContents(button);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        const words = button.textContent.trim().split(/\\s+/).length;
+        if (lines > words) out.push(name(button) + ' breaks inside a word');
+      }
+      return out.slice(0, 12);
+    })()`);
+  }
+
+  /**
+   * Checks that an element and its text are inside the viewport from left to right (the
+   * text too: text overflowing its box is not in the box), and returns its line count.
+   */
+  async function expectInsideViewport(page: Page, selector: string): Promise<number> {
+    const box = await page.evaluate<{
+      left: number;
+      right: number;
+      width: number;
+      lines: number;
+    }>(`(() => {
+      const el = document.querySelector(${JSON.stringify(selector)});
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const box = el.getBoundingClientRect();
+      const text = range.getBoundingClientRect();
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      return { left: Math.min(box.left, text.left), right: Math.max(box.right, text.right),
+        width: window.innerWidth, lines: tops.size };
+    })()`);
+    expect({ selector, inside: box.left >= 0 && box.right <= box.width + 0.5, box }).toEqual({
+      selector,
+      inside: true,
+      box,
+    });
+    return box.lines;
   }
 
   describe('on its own, with stood-in answers', () => {
@@ -361,6 +497,59 @@ browserDescribe()('scan page', () => {
       expect(problems).toEqual([]);
       await context.close();
     });
+
+    // Phones are a target (the camera button): nothing may be cut off or scroll sideways
+    // at 360 px, whatever the answer holds: long identifiers, findings, names and trails.
+    for (const width of [360, 390]) {
+      it(`fits a ${width} px phone in every state, the verdict word and Sign out in full`, async () => {
+        const answers = phoneAnswers();
+        const context = await browser.newContext({ viewport: { width, height: 780 } });
+        const page = await context.newPage();
+        const problems = watchProblems(page);
+        await standIn(page, (code) => answers[code] ?? UNREADABLE);
+        await page.goto(running.url);
+        await page.waitForSelector('html[data-ready="true"]');
+        expect(await page.evaluate<number>('window.innerWidth')).toBe(width);
+        const fits = async (state: string) => {
+          expect({ state, faults: await layoutFaults(page) }).toEqual({ state, faults: [] });
+          await screenshot(page, `phone-${width}-${state}`);
+        };
+
+        await fits('signed-out');
+        await signInOnPage(page, '9506000000007', 'counter-2-key-2026-11-30', randomSecretKey());
+        await expectInsideViewport(page, '#sign-out');
+        await fits('signed-in');
+
+        for (const [state, code, word] of [
+          ['authentic', PHONE_CODES.authentic, 'AUTHENTIC'],
+          ['suspect', PHONE_CODES.suspect, 'SUSPECT'],
+          ['counterfeit', PHONE_CODES.counterfeit, 'COUNTERFEIT'],
+          ['not-verified', PHONE_CODES.tampered, 'NOT VERIFIED'],
+        ] as const) {
+          await scan(page, code);
+          await expect(page.locator('#verdict-title').textContent()).resolves.toBe(word);
+          expect({ state, lines: await expectInsideViewport(page, '#verdict-title') }).toEqual({
+            state,
+            lines: 1,
+          });
+          await expectInsideViewport(page, '#sign-out');
+          await fits(state);
+        }
+
+        for (const [state, code] of [
+          ['unreadable', 'hello world'],
+          ['unreadable-long', `]d201095060001343532${'1'.repeat(70)}`],
+        ] as const) {
+          await submitScan(page, code);
+          await shownProblem(page);
+          await expectNoVerdict(page);
+          await expectInsideViewport(page, '#sign-out');
+          await fits(state);
+        }
+        expect(problems).toEqual([]);
+        await context.close();
+      });
+    }
   });
 
   describe('against the service', () => {
@@ -440,6 +629,7 @@ browserDescribe()('scan page', () => {
         `No verdict. ${NOT_A_PACKAGE_CODE}`,
       );
       expect(await focusedId(page)).toBe('code');
+      expect(await layoutFaults(page)).toEqual([]);
       await screenshot(page, 'scan-unreadable');
 
       await scan(page, world.authenticWedge);
