@@ -18,6 +18,8 @@ export interface ScanWorld {
   readonly lot: string;
   /** The authentic unit as a wedge scanner types it: `]d2`, no brackets, GS typed `<GS>`. */
   readonly authenticWedge: string;
+  /** The same scan with the GTIN's check digit wrong, as a misread gives it. */
+  readonly wrongCheckDigitWedge: string;
   readonly dispensedUri: string;
   readonly unknownUri: string;
 }
@@ -38,6 +40,7 @@ export async function seedScanWorld(url: string, adminToken: string): Promise<Sc
   const tag = randomBytes(3).toString('hex').toUpperCase();
   const [held, dispensed, unknown] = [`H${tag}`, `D${tag}`, `U${tag}`];
   const lot = `LOT${tag}`;
+  const wrongCheckDigit = GTIN.slice(0, -1) + String((Number(GTIN.at(-1)) + 1) % 10);
   const items = [unitUri(held), unitUri(dispensed)];
   await world.act(manufacturer, 'COMMISSION', { items, lot, expiry: '2030-06-30' });
   await world.act(manufacturer, 'SHIP', { items, to: dispenser.id });
@@ -49,6 +52,7 @@ export async function seedScanWorld(url: string, adminToken: string): Promise<Sc
     dispenser,
     lot,
     authenticWedge: `]d201${GTIN}21${held}<GS>10${lot}<GS>17300630`,
+    wrongCheckDigitWedge: `]d201${wrongCheckDigit}21${held}<GS>10${lot}<GS>17300630`,
     dispensedUri: unitUri(dispensed),
     unknownUri: unitUri(unknown),
   };

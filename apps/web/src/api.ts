@@ -1,5 +1,6 @@
 // The few GraphQL operations of SPEC section 7 the scan page uses, over fetch to the
 // service that served the page (same origin: the page needs no other host).
+import { NETWORK } from './problems';
 
 export interface Finding {
   code: string;
@@ -27,11 +28,16 @@ export interface Verification {
   proof?: { checkpoint: { origin: string; treeSize: number }; entries: unknown[] } | null;
 }
 
-/** A GraphQL error with its stable `extensions.code` (UNAUTHENTICATED, BAD_USER_INPUT, …). */
+/**
+ * A GraphQL error with its stable `extensions.code` (UNAUTHENTICATED, BAD_USER_INPUT, …)
+ * and `extensions.field`, the input at fault; or one of the page's own codes (NETWORK,
+ * HTTP) for a request that got no GraphQL answer.
+ */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -39,7 +45,7 @@ export class ApiError extends Error {
 
 interface GraphqlResponse<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
 }
 
 export async function graphql<T>(
@@ -58,17 +64,20 @@ export async function graphql<T>(
       body: JSON.stringify({ query, variables }),
     });
   } catch {
-    throw new ApiError('NETWORK', 'The service cannot be reached. Check the connection.');
+    throw new ApiError(NETWORK, 'the service cannot be reached');
   }
   let body: GraphqlResponse<T>;
   try {
     body = (await response.json()) as GraphqlResponse<T>;
   } catch {
-    throw new ApiError('HTTP', `The service answered ${response.status} without a result.`);
+    throw new ApiError('HTTP', `the service answered HTTP ${response.status} without a result`);
   }
   const error = body.errors?.[0];
-  if (error) throw new ApiError(error.extensions?.code ?? 'ERROR', error.message);
-  if (!body.data) throw new ApiError('HTTP', `The service answered ${response.status}.`);
+  if (error) {
+    throw new ApiError(error.extensions?.code ?? 'ERROR', error.message, error.extensions?.field);
+  }
+  if (!body.data)
+    throw new ApiError('HTTP', `the service answered HTTP ${response.status} without data`);
   return body.data;
 }
 

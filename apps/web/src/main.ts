@@ -1,8 +1,26 @@
 // The pharmacist's scan page (SPEC sections 1 and 6): sign in with the participant's
 // key, scan, read the verdict, reasons and trail, and see the proof checked right here.
+// The scan area is drawn from one state at a time (render.ts `ScanView`), and a scan
+// replaces it the moment it starts: a failed scan never shows the last package's verdict.
 import { ApiError, VERIFY_PACKAGE, graphql, type Verification } from './api';
+import {
+  NETWORK,
+  NOTHING_SCANNED,
+  SIGN_IN_FIRST,
+  scanProblem,
+  signInProblem,
+  type Problem,
+  type ServiceError,
+} from './problems';
 import { checkProof, fetchLedgerKey } from './proof';
-import { announcement, renderVerification, showProof } from './render';
+import {
+  announcement,
+  h,
+  problemAnnouncement,
+  proofWarning,
+  renderScan,
+  type ScanView,
+} from './render';
 import { GS, normaliseScan } from './scan-input';
 import { decodeSeed, renew, signIn, signOut, storedSession, type Session } from './session';
 
@@ -28,6 +46,7 @@ const resultArea = byId<HTMLElement>('result');
 const announcer = byId<HTMLElement>('announcer');
 
 let session: Session | undefined = storedSession();
+// Every scan takes the next number; an answer that arrives after a later scan started is dropped.
 let scanNumber = 0;
 
 function showSession(): void {
@@ -41,12 +60,42 @@ function say(element: HTMLElement, text: string, kind: 'info' | 'error' = 'info'
   element.dataset.kind = kind;
 }
 
+/** A problem in a status line: its sentence, and the service's words on a line of their own. */
+function sayProblem(element: HTMLElement, problem: Problem): void {
+  element.replaceChildren(
+    problem.sentence,
+    problem.detail ? h('span', { class: 'problem-detail' }, `Details: ${problem.detail}`) : '',
+  );
+  element.dataset.kind = 'error';
+}
+
+/**
+ * Draws the scan area for `view`: the one place the result area changes. `spoken` replaces
+ * what the live region says (left as it is when undefined: the proof line redrawn).
+ */
+function show(view: ScanView, spoken?: string): void {
+  resultArea.replaceChildren(...renderScan(view));
+  resultArea.setAttribute('aria-busy', String(view.kind === 'checking'));
+  say(scanStatus, view.kind === 'checking' ? 'Checking…' : '');
+  if (spoken !== undefined) announcer.textContent = spoken;
+}
+
+function showProblem(problem: Problem, code?: string): void {
+  show({ kind: 'problem', problem, ...(code ? { code } : {}) }, problemAnnouncement(problem));
+}
+
 function focusScan(): void {
   codeField.focus();
   codeField.select(); // the next wedge scan replaces the last code instead of appending
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+function serviceError(err: unknown): ServiceError {
+  return err instanceof ApiError
+    ? { code: err.code, field: err.field, message: err.message }
+    : { code: 'ERROR', message: message(err) };
+}
 
 signInForm.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -68,19 +117,23 @@ signInForm.addEventListener('submit', (event) => {
     say(signInStatus, 'Signing in…');
     try {
       session = await signIn(participantId, keyId, secret);
-      seedField.value = '';
-      say(signInStatus, '');
-      showSession();
-      focusScan();
     } catch (err) {
-      say(signInStatus, `Sign-in failed: ${message(err)}`, 'error');
+      sayProblem(signInStatus, signInProblem(serviceError(err)));
+      return;
     }
+    seedField.value = '';
+    say(signInStatus, '');
+    showSession();
+    show({ kind: 'idle' }, ''); // "sign in first" is answered
+    focusScan();
   })();
 });
 
 byId<HTMLButtonElement>('sign-out').addEventListener('click', () => {
   signOut();
   session = undefined;
+  scanNumber++; // an answer still on its way is for the one who signed out
+  show({ kind: 'idle' }, '');
   showSession();
   participantField.focus();
 });
@@ -94,60 +147,57 @@ codeField.addEventListener('keydown', (event) => {
 });
 
 async function verify(code: string): Promise<Verification> {
-  if (!session) throw new ApiError('UNAUTHENTICATED', 'Sign in first.');
+  if (!session) throw new ApiError('UNAUTHENTICATED', 'not signed in');
   try {
     return (await graphql<{ verifyPackage: Verification }>(VERIFY_PACKAGE, { code }, session.token))
       .verifyPackage;
   } catch (err) {
     if (!(err instanceof ApiError) || err.code !== 'UNAUTHENTICATED') throw err;
-    session = await renew(session);
+    // The session expired or was ended: sign in again with the seed this page holds, or
+    // show the sign-in form (a refused renewal, e.g. a revoked key, ends it for good).
+    try {
+      session = await renew(session);
+    } catch (renewal) {
+      if (renewal instanceof ApiError && renewal.code === NETWORK) throw renewal;
+      session = undefined;
+    }
+    if (!session) signOut();
     showSession();
-    if (!session) throw new ApiError('UNAUTHENTICATED', 'Your session ended: sign in again.');
+    if (!session) throw err;
     return (await graphql<{ verifyPackage: Verification }>(VERIFY_PACKAGE, { code }, session.token))
       .verifyPackage;
   }
 }
 
 async function scan(raw: string): Promise<void> {
+  const mine = ++scanNumber;
   const code = normaliseScan(raw);
   if (!code) {
-    say(scanStatus, 'Type, paste or scan a code first.', 'error');
+    showProblem(NOTHING_SCANNED);
+    focusScan();
     return;
   }
   if (!session) {
-    say(scanStatus, 'Sign in first: the ledger answers signed-in participants only.', 'error');
+    showProblem(SIGN_IN_FIRST, code);
     participantField.focus();
     return;
   }
-  const mine = ++scanNumber;
-  say(scanStatus, 'Checking…');
-  resultArea.setAttribute('aria-busy', 'true');
+  show({ kind: 'checking', code }, '');
   let answer: Verification;
   try {
     answer = await verify(code);
   } catch (err) {
     if (mine !== scanNumber) return;
-    resultArea.removeAttribute('aria-busy');
-    const text =
-      err instanceof ApiError && err.code === 'BAD_USER_INPUT'
-        ? `This is not a code the ledger can read: ${err.message}`
-        : `No answer: ${message(err)}`;
-    say(scanStatus, text, 'error');
-    announcer.textContent = text;
+    showProblem(scanProblem(serviceError(err)), code);
     focusScan();
     return;
   }
   if (mine !== scanNumber) return;
-  say(scanStatus, '');
-  const result = renderVerification(answer, code);
-  resultArea.replaceChildren(result);
-  resultArea.removeAttribute('aria-busy');
-  announcer.textContent = announcement(answer);
+  show({ kind: 'answer', answer, code, proof: 'checking' }, announcement(answer));
   focusScan();
   const outcome = await checkProof(answer);
   if (mine !== scanNumber) return;
-  const warning = showProof(result, answer, outcome);
-  if (warning) announcer.textContent = warning;
+  show({ kind: 'answer', answer, code, proof: outcome }, proofWarning(answer, outcome));
 }
 
 scanForm.addEventListener('submit', (event) => {

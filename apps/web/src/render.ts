@@ -1,8 +1,11 @@
-// Draws one verification answer: the verdict (word, icon and colour: never colour
+// Draws the scan area from one state (`ScanView`): nothing, a problem in place of a
+// verdict, or one verification answer — the verdict (word, icon and colour: never colour
 // alone), the reasons in plain words, the product, status and custodian, the trail as a
-// timeline and the proof line. Only textContent is set, never HTML, so nothing in an
-// answer can inject markup.
+// timeline and the proof line. The whole area is drawn anew for every state, so nothing
+// of one package's answer can stay on screen beside another scan's. Only textContent is
+// set, never HTML, so nothing in an answer can inject markup.
 import type { Finding, TrailEntry, Verification } from './api';
+import type { Problem } from './problems';
 import type { ProofOutcome } from './proof';
 import { displayScan } from './scan-input';
 import { VERDICT_WORDS, eventWord, findingSentence, statusWord } from './words';
@@ -81,6 +84,82 @@ function trailStep(step: TrailEntry): HTMLElement {
   );
 }
 
+/** What the scan area shows. */
+export type ScanView =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'checking'; readonly code: string }
+  | { readonly kind: 'problem'; readonly problem: Problem; readonly code?: string }
+  | {
+      readonly kind: 'answer';
+      readonly answer: Verification;
+      readonly code: string;
+      readonly proof: ProofOutcome | 'checking';
+    };
+
+/** The children of the result area for `view`; none while idle or checking. */
+export function renderScan(view: ScanView): HTMLElement[] {
+  switch (view.kind) {
+    case 'idle':
+    case 'checking':
+      return [];
+    case 'problem':
+      return [renderProblem(view.problem, view.code)];
+    case 'answer':
+      return [renderVerification(view.answer, view.code, view.proof)];
+  }
+}
+
+function scannedLine(code: string): HTMLElement {
+  return h('p', { class: 'scanned' }, 'Scanned: ', h('code', {}, displayScan(code)));
+}
+
+/** A scan without a verdict: said as plainly as a verdict, and never looking like one. */
+function renderProblem(problem: Problem, code: string | undefined): HTMLElement {
+  return h(
+    'article',
+    { class: 'result result--problem', id: 'scan-problem', 'aria-labelledby': 'problem-title' },
+    h(
+      'div',
+      { class: 'problem' },
+      icon('warn', 'icon problem-icon'),
+      h(
+        'div',
+        {},
+        h('h2', { id: 'problem-title', class: 'problem-title' }, 'No verdict'),
+        h('p', { class: 'problem-sentence' }, problem.sentence),
+      ),
+    ),
+    code ? scannedLine(code) : null,
+    problem.detail ? h('p', { class: 'problem-detail' }, `Details: ${problem.detail}`) : null,
+  );
+}
+
+/** The verdict as shown: a proof that fails in the browser overrides the service's word. */
+function shownVerdict(
+  answer: Verification,
+  proof: ProofOutcome | 'checking',
+): { word: string; advice: string; kind: string; icon: keyof typeof ICON_PATHS } {
+  if (proof !== 'checking' && proof.kind === 'failed') {
+    return {
+      word: 'NOT VERIFIED',
+      advice: notVerifiedAdvice(answer),
+      kind: 'unverified',
+      icon: 'stop',
+    };
+  }
+  const words = VERDICT_WORDS[answer.verdict];
+  return {
+    word: words.title.toUpperCase(),
+    advice: words.advice,
+    kind: answer.verdict.toLowerCase(),
+    icon: VERDICT_ICON[answer.verdict],
+  };
+}
+
+function notVerifiedAdvice(answer: Verification): string {
+  return `The ledger answered ${VERDICT_WORDS[answer.verdict].title.toLowerCase()}, but its proof did not check in your browser: do not dispense; report it.`;
+}
+
 function proofLine(outcome: ProofOutcome | 'checking'): HTMLElement {
   if (outcome === 'checking') {
     return h('p', { class: 'proof proof--pending', id: 'proof' }, 'Checking the proof…');
@@ -126,10 +205,13 @@ function proofLine(outcome: ProofOutcome | 'checking'): HTMLElement {
   }
 }
 
-/** The whole answer; the proof line is swapped in by `showProof` once checked. */
-export function renderVerification(answer: Verification, scanned: string): HTMLElement {
-  const words = VERDICT_WORDS[answer.verdict];
-  const verdictClass = answer.verdict.toLowerCase();
+/** The whole answer, with the proof line for `proof` (checking until the browser checked it). */
+export function renderVerification(
+  answer: Verification,
+  scanned: string,
+  proof: ProofOutcome | 'checking',
+): HTMLElement {
+  const verdict = shownVerdict(answer, proof);
   const product = answer.product;
   const facts: [string, string][] = [
     ['Identifier', answer.identifier],
@@ -152,19 +234,19 @@ export function renderVerification(answer: Verification, scanned: string): HTMLE
   ];
   return h(
     'article',
-    { class: `result result--${verdictClass}`, 'aria-labelledby': 'verdict-title' },
+    { class: `result result--${verdict.kind}`, 'aria-labelledby': 'verdict-title' },
     h(
       'div',
-      { class: `verdict verdict--${verdictClass}` },
-      icon(VERDICT_ICON[answer.verdict], 'icon verdict-icon'),
+      { class: `verdict verdict--${verdict.kind}` },
+      icon(verdict.icon, 'icon verdict-icon'),
       h(
         'div',
-        {},
-        h('h2', { id: 'verdict-title', class: 'verdict-word' }, words.title.toUpperCase()),
-        h('p', { class: 'verdict-advice' }, words.advice),
+        { class: 'verdict-text' },
+        h('h2', { id: 'verdict-title', class: 'verdict-word' }, verdict.word),
+        h('p', { class: 'verdict-advice' }, verdict.advice),
       ),
     ),
-    h('p', { class: 'scanned' }, 'Scanned: ', h('code', {}, displayScan(scanned))),
+    scannedLine(scanned),
     h('h3', {}, 'Why'),
     answer.findings.length > 0
       ? h('ul', { class: 'findings', id: 'findings' }, answer.findings.map(finding))
@@ -188,35 +270,23 @@ export function renderVerification(answer: Verification, scanned: string): HTMLE
           'No events to show: none were recorded, or none you may see.',
         ),
     h('h3', {}, 'Proof'),
-    proofLine('checking'),
+    proofLine(proof),
   );
 }
 
-/**
- * Swaps in the proof line. A proof that fails here overrides the verdict shown: whatever
- * the service answered, the page cannot vouch for it.
- */
-export function showProof(
-  result: HTMLElement,
-  answer: Verification,
-  outcome: ProofOutcome,
-): string | undefined {
-  result.querySelector('#proof')?.replaceWith(proofLine(outcome));
-  if (outcome.kind !== 'failed') return undefined;
-  const verdict = result.querySelector('.verdict');
-  verdict?.setAttribute('class', 'verdict verdict--unverified');
-  verdict?.querySelector('svg')?.replaceWith(icon('stop', 'icon verdict-icon'));
-  const title = result.querySelector('#verdict-title');
-  if (title) title.textContent = 'NOT VERIFIED';
-  const advice = `The ledger answered ${VERDICT_WORDS[answer.verdict].title.toLowerCase()}, but its proof did not check in your browser: do not dispense; report it.`;
-  const line = result.querySelector('.verdict-advice');
-  if (line) line.textContent = advice;
-  return `Not verified. ${advice}`;
-}
-
+/** What a screen reader hears once the answer is in. */
 export function announcement(answer: Verification): string {
   const words = VERDICT_WORDS[answer.verdict];
   const first = answer.findings[0];
   const reason = first ? ` ${findingSentence(first.code) ?? first.message}` : '';
   return `${words.title}. ${words.advice}${reason}`;
+}
+
+/** What a screen reader hears when the proof fails in the browser, after the answer. */
+export function proofWarning(answer: Verification, outcome: ProofOutcome): string | undefined {
+  return outcome.kind === 'failed' ? `Not verified. ${notVerifiedAdvice(answer)}` : undefined;
+}
+
+export function problemAnnouncement(problem: Problem): string {
+  return `No verdict. ${problem.sentence}`;
 }
