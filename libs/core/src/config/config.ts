@@ -31,6 +31,8 @@ export interface Config {
   readonly sealMaxWaitMs: number;
   readonly graphqlIntrospection: boolean;
   readonly shutdownTimeoutMs: number;
+  /** Longest wait at start for migrations another process is applying. */
+  readonly migrationWaitMs: number;
   readonly signIn: SignInConfig;
   readonly requestLimits: RequestLimits;
   /** Proxies in front of the API whose X-Forwarded-For is trusted (0: use the peer address). */
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     sealMaxWaitMs: read.integer('SEAL_MAX_WAIT_MS', 1, 3_600_000) ?? 500,
     graphqlIntrospection: read.boolean('CUSTOS_GRAPHQL_INTROSPECTION') ?? true,
     shutdownTimeoutMs: read.integer('CUSTOS_SHUTDOWN_TIMEOUT_MS', 0, 600_000) ?? 30_000,
+    migrationWaitMs: (read.integer('CUSTOS_MIGRATION_WAIT_SECONDS', 1, 86_400) ?? 300) * 1000,
     signIn: {
       challengeTtlSeconds: read.integer('CUSTOS_CHALLENGE_TTL_SECONDS', 5, 600) ?? 120,
       rateWindowSeconds: read.integer('CUSTOS_SIGNIN_RATE_WINDOW_SECONDS', 1, 86_400) ?? 60,
