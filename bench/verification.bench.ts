@@ -12,7 +12,13 @@ import { Client } from 'pg';
 import { MAX_BLOCKS_PER_SEAL } from '../libs/sealing/src/sealing.service';
 import { canonicalJson } from '../libs/ledger/src/jcs';
 import { leafInput } from '../libs/ledger/src/events';
-import { createTestDatabase, serverConfig, testQueuePrefix, testRedisUrl } from '../test/storage';
+import {
+  createTestDatabase,
+  serverConfig,
+  testQueuePrefix,
+  testRedisUrl,
+  testSecrets,
+} from '../test/storage';
 import { insertPending, type PendingRow } from '../test/sealing/fixture';
 import { openSealer, type TestSealer } from '../test/sealing/sealer';
 import { startProduct } from '../test/product';
@@ -83,6 +89,7 @@ export const bench: Bench = {
     const db = await createTestDatabase('bench_verify');
     const prefix = testQueuePrefix('bench_verify');
     const env = {
+      ...testSecrets(db),
       DATABASE_URL: db.url,
       REDIS_URL: testRedisUrl,
       CUSTOS_QUEUE_PREFIX: prefix,

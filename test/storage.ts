@@ -1,7 +1,7 @@
 // Storage for tests: every test file gets its own PostgreSQL database and its own queue
 // prefix on the real servers (.ci/run points CUSTOS_TEST_DATABASE_URL and
 // CUSTOS_TEST_REDIS_URL at them). Nothing is mocked.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,20 @@ export function tempDir(label: string): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/**
+ * The secrets services mode needs from the environment (it generates none), derived
+ * from the database's name: every process and config of one test database agrees, as
+ * the replicas of one deployment do. Pass '' for one of them to leave it unset.
+ */
+export function testSecrets(db: Pick<TestDatabase, 'name'>): Record<string, string> {
+  const derive = (what: string) => createHash('sha256').update(`${what}:${db.name}`).digest();
+  return {
+    CUSTOS_SEALING_KEY: derive('sealing-key').toString('hex'),
+    CUSTOS_SESSION_SECRET: derive('session-secret').toString('base64url'),
+    CUSTOS_ADMIN_TOKEN: derive('admin-token').toString('base64url'),
+  };
+}
+
 /** Config on the real test servers, in this file's own database and queue prefix. */
 export function serverConfig(
   db: TestDatabase,
@@ -70,6 +84,7 @@ export function serverConfig(
     REDIS_URL: testRedisUrl,
     CUSTOS_QUEUE_PREFIX: prefix,
     PORT: '0',
+    ...testSecrets(db),
     ...env,
   });
 }

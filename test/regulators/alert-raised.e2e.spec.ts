@@ -15,6 +15,7 @@ import {
   serverConfig,
   testQueuePrefix,
   testRedisUrl,
+  testSecrets,
   type TestDatabase,
 } from '../storage';
 import { collect, wsClient } from './ws-client';
@@ -49,6 +50,7 @@ describe('alertRaised across two API processes', () => {
     };
     here = await startApp(serverConfig(db, prefix, env), { logger: false });
     other = await startProduct({
+      ...testSecrets(db),
       ...env,
       DATABASE_URL: db.url,
       REDIS_URL: testRedisUrl,

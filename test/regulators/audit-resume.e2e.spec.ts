@@ -22,6 +22,7 @@ import {
   serverConfig,
   testQueuePrefix,
   testRedisUrl,
+  testSecrets,
   type TestDatabase,
 } from '../storage';
 import { seedSignedLedger } from './signed-ledger';
@@ -95,6 +96,7 @@ describe('the audit through GraphQL: progress, subscription, kill and resume', (
   const workers: Product[] = [];
 
   const workerEnv = () => ({
+    ...testSecrets(db),
     DATABASE_URL: db.url,
     REDIS_URL: testRedisUrl,
     CUSTOS_QUEUE_PREFIX: prefix,

@@ -6,7 +6,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createTestDatabase, testQueuePrefix, testRedisUrl, type TestDatabase } from '../storage';
+import {
+  createTestDatabase,
+  testQueuePrefix,
+  testRedisUrl,
+  testSecrets,
+  type TestDatabase,
+} from '../storage';
 import { loadConfig } from '../../libs/core/src/config/config';
 import { insertPending, shipEvent, testSigner } from './fixture';
 import { checkLedger } from './ledger-check';
@@ -64,6 +70,7 @@ describe('a sealer killed mid-seal', () => {
 
   it('loses, duplicates, reorders and forks nothing; another sealer takes over', async () => {
     const env = {
+      ...testSecrets(db),
       DATABASE_URL: db.url,
       REDIS_URL: testRedisUrl,
       CUSTOS_QUEUE_PREFIX: testQueuePrefix('seal_crash'),

@@ -116,7 +116,7 @@ describe('sealing on PostgreSQL', () => {
     });
   });
 
-  it('uses CUSTOS_SEALING_KEY when set, else generates one key once and keeps it in the database', async () => {
+  it('uses CUSTOS_SEALING_KEY when set, else (CUSTOS_GENERATE_SECRETS=database) generates one key once and keeps it in the database', async () => {
     const seed = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
     const fixed = await sealer({ CUSTOS_SEALING_KEY: seed, CUSTOS_LOG_ORIGIN: 'custos.test/log' });
     // RFC 8032 test 1: this seed's public key is d75a9801...511a.
@@ -128,8 +128,9 @@ describe('sealing on PostgreSQL', () => {
     expect(await fixed.query.ledgerKey()).toMatch(
       new RegExp(`^custos\\.test/log\\+[0-9a-f]{8}\\+${vkeyTail.replace(/[+/]/g, '\\$&')}$`),
     );
-    const first = await (await sealer()).query.ledgerKey();
-    const second = await (await sealer()).query.ledgerKey();
+    const generating = { CUSTOS_SEALING_KEY: '', CUSTOS_GENERATE_SECRETS: 'database' };
+    const first = await (await sealer(generating)).query.ledgerKey();
+    const second = await (await sealer(generating)).query.ledgerKey();
     expect(second).toBe(first);
     expect(first).not.toBe(await fixed.query.ledgerKey());
     const kept = await pg.query(`SELECT key FROM system_setting WHERE key = 'secret.sealing-key'`);

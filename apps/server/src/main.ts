@@ -1,6 +1,7 @@
 // `npm start`: read the environment, apply pending migrations, run the roles, and on
 // SIGTERM or SIGINT stop taking requests, let running work finish, close, exit 0.
 import { ConfigError, loadConfig } from '@custos/core/config/config';
+import { explainRefusedSecrets } from '@custos/core/system/legacy-secrets';
 import { logStart, startApp } from './bootstrap';
 
 async function main(): Promise<void> {
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`custos: ${err.message}`);
+      const legacy = await explainRefusedSecrets(err, process.env.DATABASE_URL);
+      if (legacy) console.error(`custos: ${legacy}`);
       process.exit(1);
     }
     throw err;

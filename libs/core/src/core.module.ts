@@ -44,8 +44,11 @@ export class CoreModule {
         {
           provide: STORAGE,
           useFactory: async () => {
-            const storage = await openStorage(config, { migrate: true });
             const logger = new Logger('Storage');
+            const storage = await openStorage(config, {
+              migrate: true,
+              log: (message) => logger.log(message),
+            });
             for (const name of storage.appliedMigrations) logger.log(`applied migration ${name}`);
             logger.log(
               `database: ${storage.databaseKind}${config.database.kind === 'pglite' ? ` in ${config.database.dataDir}` : ''}; queue: ${storage.queue.kind}`,

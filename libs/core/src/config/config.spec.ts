@@ -1,4 +1,24 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
+
+const SERVICES = { DATABASE_URL: 'postgresql://u@db:5432/custos' };
+const SECRETS = {
+  CUSTOS_SEALING_KEY: 'AB'.repeat(32),
+  CUSTOS_SESSION_SECRET: 's'.repeat(40),
+  CUSTOS_ADMIN_TOKEN: 'a'.repeat(40),
+};
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
 
 describe('loadConfig', () => {
   it('runs on embedded defaults when neither DATABASE_URL nor REDIS_URL is set', () => {
@@ -18,11 +38,11 @@ describe('loadConfig', () => {
 
   it('uses PostgreSQL and Redis when their URLs are set', () => {
     const config = loadConfig({
+      ...SECRETS,
       DATABASE_URL: 'postgresql://u@db:5432/custos',
       REDIS_URL: 'redis://cache:6379',
       CUSTOS_ROLE: 'worker',
       CUSTOS_QUEUE_PREFIX: 'custos_t1',
-      CUSTOS_SEALING_KEY: 'AB'.repeat(32),
     });
     expect(config.database).toEqual({ kind: 'postgresql', url: 'postgresql://u@db:5432/custos' });
     expect(config.queue).toEqual({ kind: 'redis', url: 'redis://cache:6379', prefix: 'custos_t1' });
@@ -78,5 +98,88 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CUSTOS_ADMIN_TOKEN: 'short-secret' })).toThrow(
       'CUSTOS_ADMIN_TOKEN: expected at least 32 printable characters without spaces, got "<hidden>"',
     );
+  });
+
+  describe('secrets', () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'custos-config-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    const file = (name: string, content: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, content, { mode: 0o600 });
+      return path;
+    };
+
+    it('with DATABASE_URL, refuses to start without them, saying what to set for each', () => {
+      const error = configError(SERVICES);
+      expect(error.missingSecrets).toEqual([
+        'CUSTOS_SEALING_KEY',
+        'CUSTOS_SESSION_SECRET',
+        'CUSTOS_ADMIN_TOKEN',
+      ]);
+      expect(error.problems).toEqual([
+        'CUSTOS_SEALING_KEY: not set; set it or CUSTOS_SEALING_KEY_FILE (a file holding it, 64 hex characters: openssl rand -hex 32)',
+        'CUSTOS_SESSION_SECRET: not set; set it or CUSTOS_SESSION_SECRET_FILE (a file holding it, 32+ characters: openssl rand -base64 48)',
+        'CUSTOS_ADMIN_TOKEN: not set; set it or CUSTOS_ADMIN_TOKEN_FILE (a file holding it, 32+ characters: openssl rand -base64 48)',
+        'with DATABASE_URL, secrets come from the environment or files: they are not generated into the database, where a dump would hold them (CUSTOS_GENERATE_SECRETS=database does that anyway, for development only)',
+      ]);
+      const one = configError({ ...SERVICES, ...SECRETS, CUSTOS_SESSION_SECRET: '' });
+      expect(one.missingSecrets).toEqual(['CUSTOS_SESSION_SECRET']);
+    });
+
+    it('with DATABASE_URL, generates them into the database only when told so', () => {
+      const config = loadConfig({ ...SERVICES, CUSTOS_GENERATE_SECRETS: 'database' });
+      expect(config).toMatchObject({
+        generateSecrets: 'database',
+        sealingKeyHex: undefined,
+        sessionSecret: undefined,
+        adminToken: undefined,
+      });
+      expect(configError({ CUSTOS_GENERATE_SECRETS: 'yes' }).problems).toEqual([
+        'CUSTOS_GENERATE_SECRETS: expected one of database, got "yes"',
+      ]);
+    });
+
+    it('embedded, needs none of them (they are generated into the data folder)', () => {
+      expect(loadConfig({}, '/srv/app')).toMatchObject({
+        generateSecrets: undefined,
+        adminToken: undefined,
+      });
+    });
+
+    it('reads each from the file its _FILE variable names (container secrets)', () => {
+      const config = loadConfig({
+        ...SERVICES,
+        CUSTOS_SEALING_KEY_FILE: file('sealing-key', `${'CD'.repeat(32)}\n`),
+        CUSTOS_SESSION_SECRET_FILE: file('session', `  ${'x'.repeat(48)}\r\n`),
+        CUSTOS_ADMIN_TOKEN_FILE: file('admin', 'y'.repeat(32)),
+      });
+      expect(config.sealingKeyHex).toBe('cd'.repeat(32));
+      expect(config.sessionSecret).toBe('x'.repeat(48));
+      expect(config.adminToken).toBe('y'.repeat(32));
+    });
+
+    it('names the _FILE variable and path at fault, never the content', () => {
+      const missing = join(dir, 'nope');
+      const error = configError({
+        ...SERVICES,
+        ...SECRETS,
+        CUSTOS_SEALING_KEY: '',
+        CUSTOS_SEALING_KEY_FILE: file('bad-key', 'not-hex-at-all-but-long-enough-to-look-secret'),
+        CUSTOS_SESSION_SECRET: '',
+        CUSTOS_SESSION_SECRET_FILE: missing,
+        CUSTOS_ADMIN_TOKEN_FILE: file('admin', 'z'.repeat(40)),
+      });
+      expect(error.problems).toEqual([
+        `CUSTOS_ADMIN_TOKEN and CUSTOS_ADMIN_TOKEN_FILE are both set: set one of them`,
+        `CUSTOS_SESSION_SECRET_FILE: cannot read ${missing} (ENOENT)`,
+        `CUSTOS_SEALING_KEY_FILE (${join(dir, 'bad-key')}): expected 64 hexadecimal characters (a 32-byte seed), got "<hidden>"`,
+      ]);
+      expect(error.missingSecrets).toEqual([]);
+      expect(error.message).not.toContain('not-hex');
+      expect(configError({ CUSTOS_ADMIN_TOKEN_FILE: file('empty', '\n') }).problems).toEqual([
+        `CUSTOS_ADMIN_TOKEN_FILE: ${join(dir, 'empty')} is empty`,
+      ]);
+    });
   });
 });

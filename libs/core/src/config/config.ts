@@ -1,6 +1,9 @@
 // The environment of SPEC section 8, read once at boot into one typed object. Every
 // variable is checked here; a bad one stops the process with its name and what is
-// expected, before anything is opened.
+// expected, before anything is opened. Secrets may come from files (`<NAME>_FILE`, for
+// container secrets); with DATABASE_URL they must come from the environment or a file,
+// because generated ones would be kept in the database, where any dump holds them.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export type Role = 'api' | 'worker' | 'all';
@@ -20,17 +23,25 @@ export interface Config {
   readonly dataDir: string;
   readonly database: DatabaseConfig;
   readonly queue: QueueConfig;
-  /** Unset means: generate one and keep it in the data folder (embedded) or the database. */
+  /**
+   * Unset means: generate one and keep it with the data, in the data folder (embedded) or,
+   * with DATABASE_URL, in the database only when `generateSecrets` is 'database'.
+   */
   readonly adminToken: string | undefined;
-  /** Key of the session tokens (HS256); unset means generated and kept with the data. */
+  /** Key of the session tokens (HS256); unset means generated, as `adminToken`. */
   readonly sessionSecret: string | undefined;
   readonly sessionTtlSeconds: number;
   readonly logOrigin: string;
+  /** Seed of the sealing key; unset means generated, as `adminToken`. */
   readonly sealingKeyHex: string | undefined;
+  /** CUSTOS_GENERATE_SECRETS=database: with DATABASE_URL, generate unset secrets there. */
+  readonly generateSecrets: 'database' | undefined;
   readonly sealMaxEvents: number;
   readonly sealMaxWaitMs: number;
   readonly graphqlIntrospection: boolean;
   readonly shutdownTimeoutMs: number;
+  /** Longest wait at start for migrations another process is applying. */
+  readonly migrationWaitMs: number;
   readonly signIn: SignInConfig;
   readonly requestLimits: RequestLimits;
   /** Proxies in front of the API whose X-Forwarded-For is trusted (0: use the peer address). */
@@ -59,11 +70,34 @@ export interface RequestLimits {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    readonly problems: readonly string[],
+    /** The secrets refused because services mode does not generate them (variable names). */
+    readonly missingSecrets: readonly string[] = [],
+  ) {
     super(`invalid configuration:\n  ${problems.join('\n  ')}`);
     this.name = 'ConfigError';
   }
 }
+
+/** The three secrets, how to make one, and the name it is kept under when generated. */
+export const SECRETS = [
+  {
+    env: 'CUSTOS_SEALING_KEY',
+    kept: 'sealing-key',
+    make: '64 hex characters: openssl rand -hex 32',
+  },
+  {
+    env: 'CUSTOS_SESSION_SECRET',
+    kept: 'session-key',
+    make: '32+ characters: openssl rand -base64 48',
+  },
+  {
+    env: 'CUSTOS_ADMIN_TOKEN',
+    kept: 'admin-token',
+    make: '32+ characters: openssl rand -base64 48',
+  },
+] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -91,10 +125,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     sessionTtlSeconds: read.integer('CUSTOS_SESSION_TTL_SECONDS', 60, 86_400) ?? 900,
     logOrigin: read.origin('CUSTOS_LOG_ORIGIN') ?? 'custos.local/log',
     sealingKeyHex: read.hex('CUSTOS_SEALING_KEY', 32),
+    generateSecrets: read.oneOf('CUSTOS_GENERATE_SECRETS', ['database'] as const),
     sealMaxEvents: read.integer('SEAL_MAX_EVENTS', 1, 100_000) ?? 1000,
     sealMaxWaitMs: read.integer('SEAL_MAX_WAIT_MS', 1, 3_600_000) ?? 500,
     graphqlIntrospection: read.boolean('CUSTOS_GRAPHQL_INTROSPECTION') ?? true,
     shutdownTimeoutMs: read.integer('CUSTOS_SHUTDOWN_TIMEOUT_MS', 0, 600_000) ?? 30_000,
+    migrationWaitMs: (read.integer('CUSTOS_MIGRATION_WAIT_SECONDS', 1, 86_400) ?? 300) * 1000,
     signIn: {
       challengeTtlSeconds: read.integer('CUSTOS_CHALLENGE_TTL_SECONDS', 5, 600) ?? 120,
       rateWindowSeconds: read.integer('CUSTOS_SIGNIN_RATE_WINDOW_SECONDS', 1, 86_400) ?? 60,
@@ -110,7 +146,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     trustProxyHops: read.integer('CUSTOS_TRUST_PROXY_HOPS', 0, 10) ?? 0,
   };
-  if (problems.length > 0) throw new ConfigError(problems);
+  const missingSecrets =
+    config.database.kind === 'postgresql' && config.generateSecrets === undefined
+      ? SECRETS.filter(({ env: name }) => read.isUnset(name)).map(({ env: name }) => name)
+      : [];
+  for (const secret of SECRETS.filter(({ env: name }) => missingSecrets.includes(name))) {
+    problems.push(
+      `${secret.env}: not set; set it or ${secret.env}_FILE (a file holding it, ${secret.make})`,
+    );
+  }
+  if (missingSecrets.length > 0) {
+    problems.push(
+      'with DATABASE_URL, secrets come from the environment or files: they are not generated into the database, where a dump would hold them (CUSTOS_GENERATE_SECRETS=database does that anyway, for development only)',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems, missingSecrets);
   return config;
 }
 
@@ -123,6 +173,39 @@ class EnvReader {
   string(name: string): string | undefined {
     const value = this.env[name];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  /** Neither `name` nor `name`_FILE is set. */
+  isUnset(name: string): boolean {
+    return this.string(name) === undefined && this.string(`${name}_FILE`) === undefined;
+  }
+
+  /**
+   * A secret from `name`, or from the file `name`_FILE names (its content, surrounding
+   * white space removed), with the label to report it under. Both set is a mistake.
+   */
+  private secretSource(name: string): { raw: string; label: string } | undefined {
+    const direct = this.string(name);
+    const path = this.string(`${name}_FILE`);
+    if (path === undefined) return direct === undefined ? undefined : { raw: direct, label: name };
+    if (direct !== undefined) {
+      this.problems.push(`${name} and ${name}_FILE are both set: set one of them`);
+      return undefined;
+    }
+    let content: string;
+    try {
+      content = readFileSync(path, 'utf8').trim();
+    } catch (err) {
+      this.problems.push(
+        `${name}_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+      return undefined;
+    }
+    if (content === '') {
+      this.problems.push(`${name}_FILE: ${path} is empty`);
+      return undefined;
+    }
+    return { raw: content, label: `${name}_FILE (${path})` };
   }
 
   private fail(name: string, expected: string, got: string): undefined {
@@ -181,19 +264,27 @@ class EnvReader {
   }
 
   secret(name: string, minLength: number): string | undefined {
-    const raw = this.string(name);
-    if (raw === undefined) return undefined;
-    return raw.length >= minLength && /^[\x21-\x7e]+$/.test(raw)
-      ? raw
-      : this.fail(name, `at least ${minLength} printable characters without spaces`, '<hidden>');
+    const source = this.secretSource(name);
+    if (source === undefined) return undefined;
+    return source.raw.length >= minLength && /^[\x21-\x7e]+$/.test(source.raw)
+      ? source.raw
+      : this.fail(
+          source.label,
+          `at least ${minLength} printable characters without spaces`,
+          '<hidden>',
+        );
   }
 
   hex(name: string, bytes: number): string | undefined {
-    const raw = this.string(name);
-    if (raw === undefined) return undefined;
-    return new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(raw)
-      ? raw.toLowerCase()
-      : this.fail(name, `${bytes * 2} hexadecimal characters (a ${bytes}-byte seed)`, '<hidden>');
+    const source = this.secretSource(name);
+    if (source === undefined) return undefined;
+    return new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(source.raw)
+      ? source.raw.toLowerCase()
+      : this.fail(
+          source.label,
+          `${bytes * 2} hexadecimal characters (a ${bytes}-byte seed)`,
+          '<hidden>',
+        );
   }
 
   /** C2SP tlog-checkpoint origin: a schema-less URL, no spaces or plus signs. */

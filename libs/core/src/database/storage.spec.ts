@@ -5,6 +5,7 @@ import {
   serverConfig,
   tempDir,
   testQueuePrefix,
+  testSecrets,
   type TestDatabase,
 } from '../../../../test/storage';
 import { DataDirInUseError } from './data-dir-lock';
@@ -100,7 +101,11 @@ describe('queue on PostgreSQL (BullMQ PostgreSQL backend, no Redis)', () => {
   afterAll(() => db?.drop());
 
   it('runs a queued job in the same database', async () => {
-    const config = loadConfig({ DATABASE_URL: db.url, CUSTOS_QUEUE_PREFIX: 'jobs' });
+    const config = loadConfig({
+      ...testSecrets(db),
+      DATABASE_URL: db.url,
+      CUSTOS_QUEUE_PREFIX: 'jobs',
+    });
     const storage = await openStorage(config, { migrate: true });
     try {
       expect(storage.queue.kind).toBe('postgresql');

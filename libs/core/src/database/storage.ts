@@ -12,6 +12,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Config } from '../config/config';
 import { PrismaClient } from '../generated/prisma/client';
 import { lockDataDir } from './data-dir-lock';
+import { withMigrationLock } from './migration-lock';
 import { PGlitePool } from './pglite-pool';
 import { applyMigrations } from './schema-engine';
 
@@ -49,6 +50,8 @@ export interface ListenOptions {
 export interface OpenStorageOptions {
   /** Apply pending Prisma migrations first (npm start does; tests of a fresh database do). */
   readonly migrate: boolean;
+  /** Where to say that the start waits for another process's migrations. */
+  readonly log?: (message: string) => void;
 }
 
 export async function openStorage(config: Config, options: OpenStorageOptions): Promise<Storage> {
@@ -75,8 +78,18 @@ export async function openStorage(config: Config, options: OpenStorageOptions): 
       );
     }
 
-    // Prisma's tables first, while the session's search_path is still the default.
-    const appliedMigrations = options.migrate ? await applyMigrations(adapter) : [];
+    // Prisma's tables first, while the session's search_path is still the default. On
+    // PostgreSQL several processes may start at once: one migrates, the others wait.
+    const migrate = () => applyMigrations(adapter);
+    const appliedMigrations = !options.migrate
+      ? []
+      : config.database.kind === 'postgresql'
+        ? await withMigrationLock(
+            config.database.url,
+            { waitMs: config.migrationWaitMs, log: options.log ?? (() => undefined) },
+            migrate,
+          )
+        : await migrate();
     const prisma = new PrismaClient({ adapter });
     closers.push(() => prisma.$disconnect());
 

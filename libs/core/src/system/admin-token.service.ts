@@ -5,8 +5,9 @@ import { CONFIG } from '../tokens';
 import { SecretsService } from './secrets.service';
 
 /**
- * The bootstrap bearer token with the ADMIN role (SPEC section 3): CUSTOS_ADMIN_TOKEN,
- * or, when unset, one generated on the first start and kept with the data.
+ * The bootstrap bearer token with the ADMIN role (SPEC section 3): CUSTOS_ADMIN_TOKEN (or
+ * the file CUSTOS_ADMIN_TOKEN_FILE names), or, when unset, one generated on the first
+ * start and kept with the data (SecretsService says where and when).
  */
 @Injectable()
 export class AdminTokenService implements OnApplicationBootstrap {
@@ -27,7 +28,7 @@ export class AdminTokenService implements OnApplicationBootstrap {
     this.token = Buffer.from(kept.value);
     const where =
       kept.keptIn === 'database'
-        ? 'in the database (system_setting secret.admin-token)'
+        ? `in the database (read it with: psql "$DATABASE_URL" -Atc "SELECT value FROM system_setting WHERE key = 'secret.admin-token'")`
         : `in ${kept.keptIn}`;
     if (kept.created) {
       this.logger.warn(
