@@ -311,7 +311,12 @@ export class VerificationService {
     if (sealed.length === 0) return undefined;
     let root: Uint8Array;
     let size: number;
-    const [checkpoint, vkey] = await head;
+    const [latest, vkey] = await head;
+    let checkpoint = latest;
+    // The checkpoint is read beside the history: a block sealed in between holds events
+    // past it. Those are proven against the checkpoint read again, which covers them.
+    const highest = Math.max(...sealed.map((c) => c.stored.leafIndex!));
+    if (highest >= checkpoint.treeSize) checkpoint = await this.ledger.checkpoint();
     try {
       ({ root, size } = this.openCheckpoint(checkpoint.note, vkey));
     } catch (err) {
