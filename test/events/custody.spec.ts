@@ -3,7 +3,7 @@
 // by item, alerted (and announced with pg_notify) and do not move custody; two concurrent
 // submissions shipping the same unit cannot both be clean.
 import { Client, type Notification } from 'pg';
-import { ALERT_CHANNEL } from '../../libs/events/src/alert-publisher.service';
+import { ALERT_CHANNEL } from '../../libs/store/src/alert.repository';
 import { gln, IngestFixture, signed, ssccUri, unit, type Party } from './fixture';
 
 interface State {

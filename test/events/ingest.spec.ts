@@ -5,6 +5,7 @@ import { leafInput } from '../../libs/ledger/src/events';
 import { sha256 } from '../../libs/ledger/src/sha256';
 import { bytesToHex } from '../../libs/ledger/src/bytes';
 import { canonicalJson } from '../../libs/ledger/src/jcs';
+import { publicKeyOf, verifyStrict } from '../../libs/ledger/src/ed25519';
 import { MAX_BATCH_EVENTS, type SignedEventSubmission } from '../../libs/events/src/submission';
 import {
   gln,
@@ -152,6 +153,53 @@ describe('submitEvents: storage, idempotency, all-or-nothing, rejections', () =>
     const states = await f.query(`SELECT 1 FROM unit_state WHERE identifier = $1`, unit('A-1'));
     expect(states).toEqual([]);
   });
+
+  it('checks a full batch of bad signatures off the main thread: other work keeps being served', async () => {
+    // Issue 12: every rejection was re-checked by the strict verifier on this thread, so
+    // 10,000 bad signatures froze the process for seconds. The stall is measured as the
+    // longest gap of a 10 ms timer while the batch is checked, against what the strict
+    // re-checks alone cost on this thread in the same run (the machine is shared): the
+    // old code stalled for more than all of it; the bound is half of it (the batch's own
+    // validation and custody work still run on this thread).
+    const wrong = commission('BAD-0').signature;
+    const probe = Array.from({ length: 200 }, (_, i) => ({
+      message: new TextEncoder().encode(`custos-event:v1:{"n":${i}}`),
+      signature: Buffer.from(String(wrong), 'base64url'),
+      publicKey: publicKeyOf(maker.secretKey),
+    }));
+    const probeStart = performance.now();
+    for (const r of probe) verifyStrict(r.signature, r.message, r.publicKey);
+    const strictOnThisThread = ((performance.now() - probeStart) / probe.length) * MAX_BATCH_EVENTS;
+    const batch = Array.from({ length: MAX_BATCH_EVENTS }, (_, i) => {
+      const event = {
+        eventId: randomUUID(),
+        type: 'SHIP',
+        actor: maker.id,
+        eventTime: nextTime(),
+        items: [unit(`BAD-${i}`)],
+        to: distributor.id,
+      };
+      return { event, keyId: maker.keyId, signature: wrong };
+    });
+    let longest = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 10);
+    let result;
+    try {
+      result = await f.ingest.submit(batch);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(result.accepted).toEqual([]);
+    expect(result.rejected).toHaveLength(MAX_BATCH_EVENTS);
+    expect(result.rejected.every((r, i) => r.index === i && r.code === 'BAD_SIGNATURE')).toBe(true);
+    expect(longest).toBeLessThan(strictOnThisThread / 2);
+    // 10,000 strict verifications on the worker threads: seconds alone, minutes on a busy machine.
+  }, 600_000);
 
   type Case = [code: string, make: () => SignedEventSubmission, message: RegExp];
 

@@ -5,8 +5,13 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { Client } from 'pg';
 import { CoreModule } from '../../libs/core/src/core.module';
-import { AuditService } from '../../libs/regulators/src/audit.service';
+import { AUDIT_OPTIONS, AuditService } from '../../libs/regulators/src/audit.service';
 import { RegulatorsModule } from '../../libs/regulators/src/regulators.module';
+import { AuditRepository } from '../../libs/regulators/src/audit.repository';
+import { JOB_QUEUE, STORAGE } from '../../libs/core/src/tokens';
+import { SignatureVerificationService } from '../../libs/events/src/signature-verification.service';
+import { LedgerQueryService } from '../../libs/sealing/src/ledger-query.service';
+import { SealingKeyService } from '../../libs/sealing/src/sealing-key.service';
 import { SealingService } from '../../libs/sealing/src/sealing.service';
 import { insertPending, shipEvent, testSigner } from '../sealing/fixture';
 import { gln } from '../events/fixture';
@@ -23,9 +28,13 @@ describe('full-ledger audit', () => {
   beforeAll(async () => {
     db = await createTestDatabase('audit');
     const config = serverConfig(db, testQueuePrefix('audit'), { SEAL_MAX_EVENTS: '100' });
+    // Chunks of 50 leaves: a run of 600 leaves commits 12 times (two runs can interleave).
     module = await Test.createTestingModule({
       imports: [CoreModule.forRoot(config), RegulatorsModule],
-    }).compile();
+    })
+      .overrideProvider(AUDIT_OPTIONS)
+      .useValue({ chunkLeaves: 50 })
+      .compile();
     await module.init();
     audit = module.get(AuditService);
     sql = new Client({ connectionString: db.url });
@@ -70,6 +79,67 @@ describe('full-ledger audit', () => {
     expect(done.run.nextBlock).toBe(6);
     expect(done.percentDone).toBe(100);
     expect(done.eventsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('runs two audits at once, each with its own state: neither disturbs the other', async () => {
+    // Issue 12: one key cache on the service, cleared by each run's start, let a second run
+    // empty the keys of the first mid-walk (false KEY_MISSING). Two runs are allowed. The
+    // repository orders the two runs so the second starts exactly while the first is
+    // mid-walk: the first run's first commit waits until the second has started, and the
+    // second's key read waits until the first has checked and committed another chunk.
+    // A gate never holds longer than 2 s (a shared key cache can make a run wait on itself).
+    const within = (gate: Promise<void>) =>
+      Promise.race([gate, new Promise<void>((r) => setTimeout(r, 2000))]);
+    class GatedRepository extends AuditRepository {
+      private walks = 0;
+      private commits = 0;
+      private secondStarted!: () => void;
+      private firstMoved!: () => void;
+      private readonly started = new Promise<void>((r) => (this.secondStarted = r));
+      private readonly moved = new Promise<void>((r) => (this.firstMoved = r));
+      private atCommit!: () => void;
+      readonly committing = new Promise<void>((r) => (this.atCommit = r));
+      override async blocks(from: number, to: number) {
+        const rows = await super.blocks(from, to);
+        if (++this.walks === 2) this.secondStarted();
+        return rows;
+      }
+      override async publicKeys(pairs: readonly { actor: string; keyId: string }[]) {
+        if (this.walks >= 2) await within(this.moved);
+        return super.publicKeys(pairs);
+      }
+      override async commitChunk(...args: Parameters<AuditRepository['commitChunk']>) {
+        const n = ++this.commits;
+        if (n === 1) {
+          this.atCommit();
+          await within(this.started);
+        }
+        const ok = await super.commitChunk(...args);
+        if (n === 2) this.firstMoved();
+        return ok;
+      }
+    }
+    const repository = new GatedRepository(module.get(STORAGE));
+    const gated = new AuditService(
+      repository,
+      module.get(LedgerQueryService),
+      module.get(SealingKeyService),
+      module.get(SignatureVerificationService),
+      module.get(JOB_QUEUE),
+      { chunkLeaves: 50 },
+    );
+    const first = await gated.start(undefined);
+    const second = await gated.start(undefined);
+    const firstDone = gated.run(first.run.id.toString());
+    await repository.committing;
+    await Promise.all([firstDone, gated.run(second.run.id.toString())]);
+    for (const id of [first.run.id, second.run.id]) {
+      expect((await gated.progress(id.toString()))!.run).toMatchObject({
+        status: 'COMPLETED',
+        nextLeaf: EVENTS,
+      });
+      expect(await gated.discrepancies(id.toString(), null, 1000)).toEqual([]);
+    }
   });
 
   it('reports a changed event, tree node and block with their block and leaf', async () => {

@@ -7,6 +7,7 @@ import { SystemSettingRepository } from '../../libs/core/src/system/system-setti
 import { LedgerQueryService } from '../../libs/sealing/src/ledger-query.service';
 import { SealingKeyService } from '../../libs/sealing/src/sealing-key.service';
 import { SealingRepository } from '../../libs/sealing/src/sealing.repository';
+import { AlertRepository } from '../../libs/store/src/alert.repository';
 import {
   type SealingHooks,
   type SealingObserver,
@@ -33,7 +34,14 @@ export async function openSealer(
     config,
     new SecretsService(config, new SystemSettingRepository(storage)),
   );
-  const sealing = new SealingService(config, repository, key, options.hooks, options.observer);
+  const sealing = new SealingService(
+    config,
+    repository,
+    key,
+    new AlertRepository(storage),
+    options.hooks,
+    options.observer,
+  );
   const query = new LedgerQueryService(config, repository, key);
   return {
     config,

@@ -2,6 +2,7 @@
 // tampered event, where its key comes from, and a ledger that verifies end to end after
 // many random batches.
 import { Client } from 'pg';
+import { ALERT_CHANNEL } from '../../libs/store/src/alert.repository';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 import { insertPending, shipEvent, testSigner } from './fixture';
 import { checkLedger } from './ledger-check';
@@ -81,6 +82,12 @@ describe('sealing on PostgreSQL', () => {
 
   it('never seals an event whose stored content no longer matches its hash: it stops before it and alerts once', async () => {
     const s = await sealer({ SEAL_MAX_EVENTS: '100', SEAL_MAX_WAIT_MS: '1' });
+    // alertRaised subscribers hear of the sealer's alert (issue 12: it was inserted unannounced).
+    const listener = new Client({ connectionString: db.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(`${n.channel}:${n.payload ?? ''}`));
+    await listener.query(`LISTEN ${ALERT_CHANNEL}`);
     const rows = ship(10);
     await insertPending(pg, rows);
     const tampered = rows[6]!;
@@ -97,10 +104,18 @@ describe('sealing on PostgreSQL', () => {
       'SELECT count(leaf_index) AS sealed, count(*) - count(leaf_index) AS pending FROM ledger_event',
     );
     expect(counts.rows[0]).toEqual({ sealed: '6', pending: '4' });
-    const alerts = await pg.query('SELECT code, severity, event_id FROM alert');
+    const alerts = await pg.query('SELECT id, code, severity, event_id FROM alert');
     expect(alerts.rows).toEqual([
-      { code: 'INTEGRITY_FAILURE', severity: 'CRITICAL', event_id: tampered.eventId },
+      {
+        id: expect.any(String),
+        code: 'INTEGRITY_FAILURE',
+        severity: 'CRITICAL',
+        event_id: tampered.eventId,
+      },
     ]);
+    for (let i = 0; i < 50 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await listener.end();
+    expect(heard).toEqual([`${ALERT_CHANNEL}:${String(alerts.rows[0].id)}`]);
     // Restored from the submitter's copy: sealing resumes, in order.
     await pg.query('UPDATE ledger_event SET event_json = $1 WHERE event_id = $2', [
       tampered.eventJson,

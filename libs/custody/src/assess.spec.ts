@@ -79,7 +79,9 @@ describe('assess: every finding of SPEC section 6', () => {
       'COUNTERFEIT',
       () =>
         run([commission()], {
-          integrityFailures: [{ message: 'leaf hash differs', eventId: 'x' }],
+          integrityFailures: [
+            { message: 'leaf hash differs', publicMessage: 'leaf hash differs', eventId: 'x' },
+          ],
         }),
     ],
     ['CUSTODY_BREAK', 'SUSPECT', () => run([commission(), ship(OTHER, PHARMACY)])],

@@ -3,7 +3,7 @@
 // applies (custody-projection.ts), then turn the record, the scan and the ledger's
 // integrity checks into findings and a verdict.
 import type { CustodyEvent, CustodyInput, EventItemRef } from './custody-event';
-import { finding, type Finding, verdictFor, type Verdict } from './findings';
+import { finding, flagMeaning, type Finding, verdictFor, type Verdict } from './findings';
 import { CustodyProjection, type PackageStatus } from './custody-projection';
 
 export interface LedgerEventView extends CustodyEvent {
@@ -28,7 +28,14 @@ export interface AssessInput {
   /** Today, `YYYY-MM-DD`, for EXPIRED. */
   readonly today: string;
   /** What the ledger checks found wrong (signatures, leaf hashes, proofs, checkpoint). */
-  readonly integrityFailures: readonly { readonly message: string; readonly eventId?: string }[];
+  readonly integrityFailures: readonly IntegrityFailure[];
+}
+
+/** A ledger check that failed: `publicMessage` says what failed without naming a party. */
+export interface IntegrityFailure {
+  readonly message: string;
+  readonly publicMessage: string;
+  readonly eventId?: string;
 }
 
 export interface Assessment {
@@ -47,7 +54,7 @@ export function assess(input: AssessInput): Assessment {
   const projection = new CustodyProjection([]);
   const unit = input.identifier;
   const findings: Finding[] = input.integrityFailures.map((f) =>
-    finding('INTEGRITY_FAILURE', f.message, f.eventId),
+    finding('INTEGRITY_FAILURE', f.message, f.eventId, f.publicMessage),
   );
   const trail: LedgerEventView[] = [];
   const holders = new Set<string>();
@@ -62,9 +69,8 @@ export function assess(input: AssessInput): Assessment {
   let origin: CustodyEvent | undefined;
   let ending: CustodyEvent | undefined;
   let shipped: CustodyEvent | undefined;
-  let recall: CustodyEvent | undefined;
-  /** RECALLs seen before the unit was commissioned, matched against its lot at the end. */
-  const pendingRecalls: CustodyEvent[] = [];
+  /** RECALLs of the unit's GTIN, as the signed events say; kept if of its commissioned lot. */
+  const recalls = new Set<CustodyEvent>();
   let seq = 0n;
 
   for (const event of input.events) {
@@ -72,8 +78,7 @@ export function assess(input: AssessInput): Assessment {
     if (event.type === 'RECALL') {
       if (event.gtin !== undefined && event.gtin === input.gtin) {
         trail.push(event);
-        if (event.lot === projection.get(unit)?.lot) recall ??= event;
-        else if (projection.get(unit) === undefined) pendingRecalls.push(event);
+        recalls.add(event);
       }
       continue;
     }
@@ -87,6 +92,7 @@ export function assess(input: AssessInput): Assessment {
             outcome.flag,
             `${outcome.identifier} ${outcome.reason ?? ''}`.trim(),
             event.eventId,
+            `${outcome.identifier}: ${flagMeaning(outcome.flag)}`,
           ),
         );
       }
@@ -107,8 +113,15 @@ export function assess(input: AssessInput): Assessment {
     if (after?.shipmentTo) holders.add(after.shipmentTo);
   }
   const state = projection.get(unit);
-  // A recall of the commissioned lot counts wherever it stands in the history.
-  recall ??= pendingRecalls.find((r) => r.lot === state?.lot);
+  // A recall concerns the unit when it names the unit's GTIN and commissioned lot, wherever
+  // it stands in the history; a recall of another lot of the GTIN is not in its trail.
+  const lotOfUnit = state?.lot ?? undefined;
+  const recall = [...recalls].find((r) => lotOfUnit !== undefined && r.lot === lotOfUnit);
+  for (let i = trail.length - 1; i >= 0; i--) {
+    const step = trail[i]!;
+    if (recalls.has(step) && !(lotOfUnit !== undefined && step.lot === lotOfUnit))
+      trail.splice(i, 1);
+  }
 
   const unsealed = trail.filter((e) => !e.sealed);
   if (unsealed.length > 0) {
@@ -161,6 +174,7 @@ export function assess(input: AssessInput): Assessment {
         'ALREADY_DISPENSED',
         `dispensed by ${ending.actor} at ${ending.eventTime}`,
         ending.eventId,
+        `dispensed at ${ending.eventTime}`,
       ),
     );
   }
@@ -170,6 +184,7 @@ export function assess(input: AssessInput): Assessment {
         'DECOMMISSIONED',
         `decommissioned (${ending.reason ?? 'as part of its container'}) by ${ending.actor} at ${ending.eventTime}`,
         ending.eventId,
+        `decommissioned (${ending.reason ?? 'as part of its container'}) at ${ending.eventTime}`,
       ),
     );
   }
@@ -179,6 +194,7 @@ export function assess(input: AssessInput): Assessment {
         'RECALLED',
         `lot ${lot ?? ''} was recalled by ${recall.actor} at ${recall.eventTime}`,
         recall.eventId,
+        `lot ${lot ?? ''} was recalled at ${recall.eventTime}`,
       ),
     );
   if (expiry !== undefined && expiry < input.today) add(finding('EXPIRED', `expired on ${expiry}`));
@@ -188,6 +204,7 @@ export function assess(input: AssessInput): Assessment {
         'IN_TRANSIT',
         `shipped by ${state.shipmentFrom ?? '?'} to ${state.shipmentTo ?? '?'}, not yet received`,
         shipped?.eventId,
+        'shipped, not yet received',
       ),
     );
   }
@@ -203,6 +220,8 @@ export function assess(input: AssessInput): Assessment {
       finding(
         'NOT_IN_YOUR_CUSTODY',
         `${scanner.id} neither holds it nor is the recipient of its open shipment`,
+        undefined,
+        'the scanner neither holds it nor is the recipient of its open shipment',
       ),
     );
   }

@@ -24,6 +24,11 @@ export interface Finding {
   readonly severity: Severity;
   readonly message: string;
   readonly eventId?: string;
+  /**
+   * The message with no party named, for a caller the read rule keeps from the trail
+   * (SPEC 7): the verdict and why, never who held, shipped or dispensed the unit.
+   */
+  readonly publicMessage: string;
 }
 
 /** The least verdict a finding asks for (SPEC section 6 table). */
@@ -58,10 +63,34 @@ export function severityOf(code: FindingCode): Severity {
   }
 }
 
-export function finding(code: FindingCode, message: string, eventId?: string): Finding {
+/** A finding; `publicMessage` defaults to `message`, for messages that name no party. */
+export function finding(
+  code: FindingCode,
+  message: string,
+  eventId?: string,
+  publicMessage: string = message,
+): Finding {
   return eventId === undefined
-    ? { code, severity: severityOf(code), message }
-    : { code, severity: severityOf(code), message, eventId };
+    ? { code, severity: severityOf(code), message, publicMessage }
+    : { code, severity: severityOf(code), message, eventId, publicMessage };
+}
+
+/** What each custody flag means, in words that name no party (SPEC section 6 table). */
+export function flagMeaning(code: FindingCode): string {
+  switch (code) {
+    case 'CUSTODY_BREAK':
+      return 'an event by a party that did not hold it, or a receipt with no matching shipment';
+    case 'CONFLICTING_CUSTODY':
+      return 'two parties hold or received it';
+    case 'ALREADY_DISPENSED':
+      return 'acted on after it was dispensed';
+    case 'DECOMMISSIONED':
+      return 'acted on after it was decommissioned';
+    case 'UNKNOWN_IDENTIFIER':
+      return 'acted on but never commissioned or packed';
+    default:
+      return code;
+  }
 }
 
 /** COUNTERFEIT if any finding asks for it, else SUSPECT if any does, else AUTHENTIC. */

@@ -7,9 +7,9 @@ import { canonicalIdentifier } from '@custos/gs1/canonical';
 import { flagSeverity } from '@custos/custody/custody-flags';
 import { CustodyProjection } from '@custos/custody/custody-projection';
 import type { ValidatedEvent } from './event-validation';
-import type { NewAlert } from './alert.repository';
+import type { NewAlert } from '@custos/store/alert.repository';
 import type { NewEventItem } from './ledger-event.repository';
-import type { Tx } from './transaction.repository';
+import type { Tx } from '@custos/store/transaction.repository';
 import { UnitStateRepository } from './unit-state.repository';
 
 export interface CustodyOutcome {

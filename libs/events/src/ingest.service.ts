@@ -7,7 +7,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { authorizeEvent, checkEntitlement } from './event-authorization';
 import { validateEvent, type ValidatedEvent } from './event-validation';
-import { AlertPublisher } from './alert-publisher.service';
+import { AlertRepository } from '@custos/store/alert.repository';
 import { CustodyService } from './custody.service';
 import { LedgerEventRepository } from './ledger-event.repository';
 import { type ActorKey, ParticipantDirectoryRepository } from './participant-directory.repository';
@@ -20,7 +20,7 @@ import {
   MAX_BATCH_ITEMS,
   type SignedEventSubmission,
 } from './submission';
-import { TransactionRepository } from './transaction.repository';
+import { TransactionRepository } from '@custos/store/transaction.repository';
 
 export interface SubmitEventsResult {
   /** One receipt per event, in order; empty when anything was rejected. */
@@ -63,7 +63,7 @@ export class IngestService {
     private readonly transactions: TransactionRepository,
     private readonly events: LedgerEventRepository,
     private readonly custody: CustodyService,
-    private readonly alerts: AlertPublisher,
+    private readonly alerts: AlertRepository,
     private readonly sealTrigger: SealTriggerService,
   ) {}
 
@@ -231,7 +231,7 @@ export class IngestService {
         );
         await this.events.insertItems(tx, custody.items);
         await this.events.insertRecalls(tx, custody.recalls);
-        await this.alerts.publish(tx, custody.alerts);
+        await this.alerts.raise(custody.alerts, tx);
         if (!(await verifying).every(Boolean)) throw new SignatureRollback();
         // Every event verified and nothing was rejected: `valid` holds them all, in order.
         const receipts = valid.map((e) => ({ eventId: e.eventId, status: statuses.get(e.index)! }));

@@ -1,7 +1,7 @@
 // The ledger_event and event_item tables on the write path: idempotency look-ups and
 // bulk inserts (unnest: one statement per table per batch).
 import { Injectable } from '@nestjs/common';
-import { prismaOf, type Tx } from './transaction.repository';
+import { prismaOf, type Tx } from '@custos/store/transaction.repository';
 
 export interface NewLedgerEvent {
   readonly eventId: string;

@@ -1,7 +1,8 @@
 // Verifies a batch of event signatures with the ledger's Ed25519 rule (SPEC section 4)
 // over exactly the bytes received. Small batches run on this thread with `verifyFast`;
-// larger ones are spread over worker threads (verify-pool.ts) and every rejection is
-// re-checked with the strict rule, so the decision is always `verifyStrict`'s.
+// larger ones are spread over worker threads (verify-pool.ts), which also re-check every
+// OpenSSL rejection with the strict rule, so the decision is always `verifyStrict`'s and
+// a batch of bad signatures never holds this thread.
 import { availableParallelism } from 'node:os';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { bytesToBase64Url } from '@custos/ledger/bytes';
@@ -56,10 +57,7 @@ export class SignatureVerificationService implements OnModuleDestroy {
     slices.forEach((slice, c) => {
       const ok = answers[c]!;
       slice.forEach((i, j) => {
-        const r = requests[i]!;
-        // OpenSSL's accept on a screened key is the strict rule's accept; a reject is
-        // decided by the strict rule itself.
-        results[i] = ok[j] === 1 || verifyStrict(r.signature, r.message, r.publicKey);
+        results[i] = ok[j] === 1;
       });
     });
     return results;

@@ -4,7 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PackageStatus, UnitStateRecord } from '@custos/custody/custody-projection';
 import type { ItemKind } from './event-validation';
-import { prismaOf, type Tx } from './transaction.repository';
+import { prismaOf, type Tx } from '@custos/store/transaction.repository';
 
 interface Row {
   identifier: string;

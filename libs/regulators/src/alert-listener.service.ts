@@ -1,6 +1,6 @@
 // alertRaised across processes. Whoever commits an alert (ingest, sealing, verification,
 // in any process) announces its id with pg_notify(ALERT_CHANNEL) in the same transaction
-// (libs/events/src/alert.repository.ts). This process LISTENs once, on a connection of
+// (libs/store/src/alert.repository.ts). This process LISTENs once, on a connection of
 // its own (Storage.listen), so it hears each committed alert exactly once; it reads the
 // rows by id, in batches, and hands each alert to each of its own subscribers once. Ids
 // already handed out are remembered (the last 10,000), so the catch-up read after a lost
@@ -9,7 +9,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Storage, Unlisten } from '@custos/core/database/storage';
 import { STORAGE } from '@custos/core/tokens';
-import { ALERT_CHANNEL } from '@custos/events/alert.repository';
+import { ALERT_CHANNEL } from '@custos/store/alert.repository';
 import type { AlertRecord } from './alert';
 import { AlertsRepository } from './alerts.repository';
 import { PushIterator } from './push-iterator';

@@ -6,7 +6,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { Storage, Unlisten } from '@custos/core/database/storage';
 import { STORAGE } from '@custos/core/tokens';
 import { AUDIT_CHANNEL, AuditRepository, type AuditRunRecord } from './audit.repository';
-import { type AuditProgress, progressOf } from './audit.service';
+import { type AuditProgress, progressOf } from './audit-checks';
 import { PushIterator } from './push-iterator';
 
 const finished = (run: AuditRunRecord) => run.status === 'COMPLETED' || run.status === 'FAILED';

@@ -1,8 +1,8 @@
 // package(code) (SPEC section 7): a unit's trail under the read rule. verifyPackage does
 // the replay and re-verification and says whether this caller may read the trail
 // (`trailVisible`: a regulator or the admin always; a trading partner only for a unit
-// that was once in its custody). An identifier never commissioned answers null without
-// going through verifyPackage, so reading the trail of nothing raises no alert.
+// that was once in its custody). Reading is not scanning: it raises no alert, and an
+// identifier never commissioned answers null.
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@custos/core/auth/principal';
 import { DomainError } from '@custos/core/errors/domain-error';
@@ -50,7 +50,7 @@ export class PackageService {
       throw err;
     }
     if (!(await this.units.exists(identifier))) return undefined;
-    const result = await this.verification.verifyPackage(code, principal);
+    const result = await this.verification.verifyPackage(code, principal, 'read');
     if (!result.trailVisible) {
       throw new DomainError(
         'FORBIDDEN',

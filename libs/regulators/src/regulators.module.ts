@@ -7,7 +7,7 @@ import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { AuditProgressListener } from './audit-progress-listener.service';
 import { AuditRepository } from './audit.repository';
-import { AuditService } from './audit.service';
+import { AUDIT_OPTIONS, AuditService, CHUNK_LEAVES } from './audit.service';
 import { SignatureVerificationService } from '@custos/events/signature-verification.service';
 import { LotTraceRepository } from './lot-trace.repository';
 import { LotTraceService } from './lot-trace.service';
@@ -21,6 +21,7 @@ import { PackageService } from './package.service';
     AlertsService,
     AlertListener,
     AuditRepository,
+    { provide: AUDIT_OPTIONS, useValue: { chunkLeaves: CHUNK_LEAVES } },
     AuditService,
     AuditProgressListener,
     // Its own verifier threads (libs/events), for the audit's signature checks.

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { StoreModule } from '@custos/store/store.module';
 import { LedgerQueryService } from './ledger-query.service';
 import { SealingKeyService } from './sealing-key.service';
 import { SealingMetrics } from './sealing-metrics';
@@ -8,6 +9,7 @@ import { SEALING_OBSERVER, SealingService } from './sealing.service';
 
 /** The sealer, its key, its metrics and the log's read side; the worker starts SealingScheduler. */
 @Module({
+  imports: [StoreModule],
   providers: [
     SealingRepository,
     SealingKeyService,

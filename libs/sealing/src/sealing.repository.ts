@@ -253,20 +253,6 @@ export class SealingRepository {
     return Number(rows[0]?.count ?? 0);
   }
 
-  /** Raises a regulator alert once per key (an event the sealer refused to seal). */
-  async raiseAlertOnce(alert: {
-    code: string;
-    message: string;
-    eventId: string;
-    dedupKey: string;
-  }): Promise<void> {
-    await this.storage.prisma.$executeRaw`
-      INSERT INTO alert (code, severity, message, event_id, dedup_key)
-      VALUES (${alert.code}, 'CRITICAL'::severity, ${alert.message}, ${alert.eventId},
-              ${alert.dedupKey})
-      ON CONFLICT (dedup_key) DO NOTHING`;
-  }
-
   async latestBlock(): Promise<BlockRow | undefined> {
     const rows = await this.storage.prisma.$queryRaw<RawBlock[]>`
       SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,

@@ -12,6 +12,7 @@ import {
   frontierIds,
   frontierRoot,
 } from '@custos/ledger/merkle-append';
+import { AlertRepository } from '@custos/store/alert.repository';
 import { SealingKeyService } from './sealing-key.service';
 import {
   type BlockRow,
@@ -83,6 +84,7 @@ export class SealingService {
     @Inject(CONFIG) private readonly config: Config,
     private readonly repository: SealingRepository,
     private readonly key: SealingKeyService,
+    private readonly alerts: AlertRepository,
     @Optional() @Inject(SEALING_HOOKS) private readonly hooks?: SealingHooks,
     @Optional() @Inject(SEALING_OBSERVER) private readonly observer?: SealingObserver,
   ) {}
@@ -213,12 +215,17 @@ export class SealingService {
       `sealing halted: event ${refused.eventId} ${refused.reason}; it was changed after it was accepted and is not sealed, nor is anything after it, until the row is restored`,
     );
     this.observer?.integrityFailure(refused.eventId);
-    await this.repository.raiseAlertOnce({
-      code: 'INTEGRITY_FAILURE',
-      message: `Sealing halted at event ${refused.eventId}: ${refused.reason}.`,
-      eventId: refused.eventId,
-      dedupKey: `seal-integrity:${refused.eventId}`,
-    });
+    await this.alerts.raise([
+      {
+        code: 'INTEGRITY_FAILURE',
+        severity: 'CRITICAL',
+        message: `Sealing halted at event ${refused.eventId}: ${refused.reason}.`,
+        identifier: null,
+        eventId: refused.eventId,
+        participantId: null,
+        dedupKey: `seal-integrity:${refused.eventId}`,
+      },
+    ]);
   }
 }
 

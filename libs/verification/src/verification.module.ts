@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ParticipantsModule } from '@custos/participants/participants.module';
 import { SealingModule } from '@custos/sealing/sealing.module';
+import { StoreModule } from '@custos/store/store.module';
+import { VerificationAlerts } from './verification-alerts.service';
 import { VerificationRepository } from './verification.repository';
 import { VerificationService } from './verification.service';
 
 /** verifyPackage: replay with proofs (SPEC section 6). */
 @Module({
-  imports: [SealingModule, ParticipantsModule],
-  providers: [VerificationRepository, VerificationService],
+  imports: [SealingModule, ParticipantsModule, StoreModule],
+  providers: [VerificationAlerts, VerificationRepository, VerificationService],
   exports: [VerificationService],
 })
 export class VerificationModule {}

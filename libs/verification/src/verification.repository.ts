@@ -1,6 +1,6 @@
-// Reads for verifyPackage: in one statement, the events of a unit and of every container
-// it was packed in, its GTIN's recalls, each actor's key and each event's block; and the
-// once-a-day alert of a failed verification.
+// Reads for verifyPackage: in one statement, the events of a unit, of what was packed in
+// it and of every container it was packed in, its GTIN's recalls, each actor's key and
+// each event's block.
 // Everything read here is re-verified by the service before it is believed.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
@@ -29,14 +29,6 @@ export interface StoredEvent {
 
 /** A block row as stored: the fields its hash covers, and the hash it claims. */
 export type StoredBlock = BlockFields & { readonly hash: string };
-
-export interface VerificationAlert {
-  readonly code: string;
-  readonly message: string;
-  readonly identifier: string;
-  readonly participantId: string | null;
-  readonly dedupKey: string;
-}
 
 interface EventRow {
   seq: bigint;
@@ -87,14 +79,25 @@ export class VerificationRepository {
   }
 
   /**
-   * Every event naming `identifier` or an SSCC it was ever packed in (following PACK
-   * events, at most `maxDepth` containers deep), as item or parent, in acceptance order:
-   * one statement.
+   * Every event naming `identifier`, what was ever packed in it (an SSCC's contents), or an
+   * SSCC any of these was ever packed in (following PACK events, at most `maxDepth` deep),
+   * as item or parent, and the recalls of `gtin`, in acceptance order: one statement.
    */
   async history(identifier: string, gtin: string | null, maxDepth: number): Promise<StoredEvent[]> {
     const rows = await this.storage.prisma.$queryRaw<EventRow[]>`
-      WITH RECURSIVE ids(identifier, depth) AS (
+      WITH RECURSIVE contents(identifier, depth) AS (
+        -- A logistic unit's own history needs what was packed in it (whether its packer
+        -- held that), so its contents are followed down, PACK by PACK.
         SELECT ${identifier}::text, 0
+        UNION
+        SELECT c.identifier, contents.depth + 1
+          FROM contents
+          JOIN event_item p ON p.identifier = contents.identifier AND p.role = 'PARENT'
+          JOIN ledger_event pe ON pe.seq = p.event_seq AND pe.type = 'PACK'
+          JOIN event_item c ON c.event_seq = pe.seq AND c.role = 'ITEM'
+         WHERE contents.depth < ${maxDepth}
+      ), ids(identifier, depth) AS (
+        SELECT identifier, 0 FROM contents
         UNION
         SELECT p.identifier, ids.depth + 1
           FROM ids
@@ -122,24 +125,6 @@ export class VerificationRepository {
        WHERE e.seq IN (SELECT seq FROM seqs)
        ORDER BY e.seq`;
     return rows.map((row) => this.toEvent(row));
-  }
-
-  /** Stores each alert unless its dedup key exists; announces new ones on `channel`. */
-  async raiseOnce(alerts: readonly VerificationAlert[], channel: string): Promise<number> {
-    if (alerts.length === 0) return 0;
-    const rows = await this.storage.prisma.$queryRaw<{ id: bigint }[]>`
-      WITH inserted AS (
-        INSERT INTO alert (code, severity, message, identifier, participant_id, dedup_key)
-        SELECT a.code, 'CRITICAL'::severity, a.message, a.identifier, a.participant_id, a.dedup_key
-          FROM unnest(${alerts.map((a) => a.code)}::text[], ${alerts.map((a) => a.message)}::text[],
-                      ${alerts.map((a) => a.identifier)}::text[], ${alerts.map((a) => a.participantId)}::text[],
-                      ${alerts.map((a) => a.dedupKey)}::text[])
-               AS a(code, message, identifier, participant_id, dedup_key)
-        ON CONFLICT (dedup_key) DO NOTHING
-        RETURNING id
-      )
-      SELECT id FROM inserted, LATERAL (SELECT pg_notify(${channel}, inserted.id::text)) AS announced`;
-    return rows.length;
   }
 }
 

@@ -7,10 +7,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '@custos/core/auth/principal';
 import { DomainError } from '@custos/core/errors/domain-error';
-import { ALERT_CHANNEL } from '@custos/events/alert.repository';
-import { assess, type Assessment, type LedgerEventView } from '@custos/custody/assess';
-import type { DecommissionReason, EventType } from '@custos/custody/custody-event';
-import type { Finding } from '@custos/custody/findings';
+import {
+  assess,
+  type Assessment,
+  type IntegrityFailure,
+  type LedgerEventView,
+} from '@custos/custody/assess';
+import type { EventType } from '@custos/custody/custody-event';
+import { validateEvent, type ValidatedEvent } from '@custos/events/event-validation';
 import type { PackageStatus } from '@custos/custody/custody-projection';
 import { canonicalIdentifier } from '@custos/gs1/canonical';
 import { expiryToIsoDate } from '@custos/gs1/dates';
@@ -36,6 +40,8 @@ import { type LedgerCheckpoint, LedgerQueryService } from '@custos/sealing/ledge
 import type { Participant } from '@custos/participants/participant';
 import { ParticipantService } from '@custos/participants/participant.service';
 import { SealingKeyService } from '@custos/sealing/sealing-key.service';
+import { type DisclosedFinding, disclosedFindings, mayReadTrail } from './read-rule';
+import { VerificationAlerts } from './verification-alerts.service';
 import { type StoredEvent, VerificationRepository } from './verification.repository';
 
 const MAX_NESTING = 16;
@@ -65,7 +71,7 @@ export interface ProofBundle {
 export interface VerificationResult {
   readonly identifier: string;
   readonly verdict: Assessment['verdict'];
-  readonly findings: readonly Finding[];
+  readonly findings: readonly DisclosedFinding[];
   readonly product: Assessment['product'] | undefined;
   readonly status: PackageStatus | undefined;
   /** The custodian; undefined where the read rule hides it. */
@@ -75,6 +81,14 @@ export interface VerificationResult {
   /** Whether the caller may read the trail, custodian and proof (SPEC 7 read rule). */
   readonly trailVisible: boolean;
 }
+
+/**
+ * Why the package is looked at: a trading partner's `scan` (verifyPackage) may raise
+ * alerts; a `read` (package(code), a regulator's trail) never does.
+ */
+export type VerificationPurpose = 'scan' | 'read';
+
+type Failures = IntegrityFailure[];
 
 interface Checked {
   readonly stored: StoredEvent;
@@ -93,11 +107,13 @@ export class VerificationService {
     private readonly ledger: LedgerQueryService,
     private readonly sealingKey: SealingKeyService,
     private readonly participants: ParticipantService,
+    private readonly alerts: VerificationAlerts,
   ) {}
 
   async verifyPackage(
     code: string,
     principal: Principal | undefined,
+    purpose: VerificationPurpose = 'scan',
     now = new Date(),
   ): Promise<VerificationResult> {
     const scanned = this.parse(code);
@@ -105,8 +121,8 @@ export class VerificationService {
     const head = Promise.all([this.ledger.checkpoint(), this.sealingKey.vkey()]);
     head.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
     const events = await this.history(scanned.identifier, scanned.gtin);
-    const failures: { message: string; eventId?: string }[] = [];
-    const checked = this.checkEvents(events, scanned.gtin, failures);
+    const failures: Failures = [];
+    const checked = this.checkEvents(events, failures);
     // Whoever ends up custodian is one of the parties the events name: fetched beside the proofs.
     const parties = this.participants.findMany([
       ...new Set(
@@ -131,13 +147,11 @@ export class VerificationService {
       integrityFailures: failures,
     });
 
-    if (result.verdict === 'COUNTERFEIT')
-      await this.alert(scanned.identifier, scanner?.id ?? null, result.findings, today);
+    // Alerts come from trading partners' scans only (SPEC 6; README "Alerts").
+    if (result.verdict === 'COUNTERFEIT' && purpose === 'scan' && scanner && !scanner.regulator)
+      await this.alerts.counterfeit(scanned.identifier, scanner.id, result.findings, now);
 
-    const mayReadTrail =
-      principal?.kind === 'admin' ||
-      (principal?.kind === 'participant' &&
-        (scanner?.regulator || result.holders.has(principal.id)));
+    const visible = mayReadTrail(principal, result.holders);
     const trailIds = new Set(result.trail.map((e) => e.eventId));
     const trail = result.trail.map((view) => {
       const stored = checked.find((c) => c.view === view)!.stored;
@@ -154,17 +168,17 @@ export class VerificationService {
     return {
       identifier: scanned.identifier,
       verdict: result.verdict,
-      findings: result.findings,
+      findings: disclosedFindings(result.findings, visible),
       product: result.product,
       status: result.status,
       custodian:
-        mayReadTrail && result.custodian !== undefined
+        visible && result.custodian !== undefined
           ? (await parties).get(result.custodian)
           : undefined,
-      trail: mayReadTrail ? trail : [],
-      trailVisible: mayReadTrail,
+      trail: visible ? trail : [],
+      trailVisible: visible,
       proof:
-        mayReadTrail && proof
+        visible && proof
           ? {
               checkpoint: proof.checkpoint,
               entries: proof.entries.filter((e) => trailIds.has(e.eventId)),
@@ -213,14 +227,14 @@ export class VerificationService {
   }
 
   /** Recomputes each leaf input and checks it against the stored hash and the actor's signature. */
-  private checkEvents(
-    events: readonly StoredEvent[],
-    gtin: string | undefined,
-    failures: { message: string; eventId?: string }[],
-  ): Checked[] {
+  private checkEvents(events: readonly StoredEvent[], failures: Failures): Checked[] {
     return events.map((stored) => {
-      const fail = (message: string) =>
-        failures.push({ message: `event ${stored.eventId}: ${message}`, eventId: stored.eventId });
+      const fail = (message: string, publicMessage = message) =>
+        failures.push({
+          message: `event ${stored.eventId}: ${message}`,
+          publicMessage: `an event of its history: ${publicMessage}`,
+          eventId: stored.eventId,
+        });
       let event: EventObject = {};
       let input: Uint8Array | undefined;
       try {
@@ -236,7 +250,11 @@ export class VerificationService {
           fail('its stored columns disagree with the signed event');
         }
         const key = stored.publicKey ?? undefined;
-        if (!key) fail(`the key ${stored.keyId} of ${stored.actor} is not on record`);
+        if (!key)
+          fail(
+            `the key ${stored.keyId} of ${stored.actor} is not on record`,
+            'its key is not on record',
+          );
         else if (
           !verifyFast(
             base64UrlToBytes(stored.signature, 'signature'),
@@ -244,29 +262,40 @@ export class VerificationService {
             key,
           )
         ) {
-          fail(`its signature does not verify with key ${stored.keyId} of ${stored.actor}`);
+          fail(
+            `its signature does not verify with key ${stored.keyId} of ${stored.actor}`,
+            'its signature does not verify',
+          );
         }
       } catch (err) {
         fail(`it cannot be read back (${err instanceof Error ? err.message : String(err)})`);
       }
-      const str = (k: string): string | undefined => {
-        const value = event[k];
-        return typeof value === 'string' ? value : undefined;
-      };
+      // What an event concerns is what its signed fields name (the identifiers in their
+      // canonical form, as ingest derived them), never what an index row says.
+      let named: ValidatedEvent | undefined;
+      try {
+        named = validateEvent({ event, keyId: stored.keyId, signature: stored.signature }, 0);
+      } catch (err) {
+        if (input !== undefined)
+          fail(
+            `its signed fields do not validate (${err instanceof Error ? err.message : String(err)})`,
+          );
+      }
+      const eventTime = event['eventTime'];
       const view: LedgerEventView = {
         eventId: stored.eventId,
         type: stored.type as EventType,
         actor: stored.actor,
-        eventTime: str('eventTime') ?? '',
-        items: stored.items.filter((i) => i.role === 'ITEM').map((i) => i.identifier),
+        eventTime: typeof eventTime === 'string' ? eventTime : '',
+        items: named?.items.map((i) => i.identifier) ?? [],
         sealed: stored.leafIndex !== null,
-        ...opt('parent', stored.items.find((i) => i.role === 'PARENT')?.identifier),
-        ...opt('to', str('to')),
-        ...opt('from', str('from')),
-        ...opt('reason', str('reason') as DecommissionReason | undefined),
-        ...opt('lot', str('lot')),
-        ...opt('expiry', str('expiry')),
-        ...opt('gtin', stored.type === 'RECALL' ? gtin : undefined),
+        ...opt('parent', named?.parent?.identifier),
+        ...opt('to', named?.to),
+        ...opt('from', named?.from),
+        ...opt('reason', named?.reason),
+        ...opt('lot', named?.lot),
+        ...opt('expiry', named?.expiry),
+        ...opt('gtin', named?.gtin),
       };
       return { stored, view, input };
     });
@@ -275,22 +304,26 @@ export class VerificationService {
   /** Checks the latest signed checkpoint and every sealed event's inclusion and block. */
   private async checkInclusion(
     checked: readonly Checked[],
-    failures: { message: string; eventId?: string }[],
+    failures: Failures,
     head: Promise<[LedgerCheckpoint, string]>,
   ): Promise<ProofBundle | undefined> {
     const sealed = checked.filter((c) => c.stored.leafIndex !== null);
     if (sealed.length === 0) return undefined;
     let root: Uint8Array;
     let size: number;
-    const [checkpoint, vkey] = await head;
+    const [latest, vkey] = await head;
+    let checkpoint = latest;
+    // The checkpoint is read beside the history: a block sealed in between holds events
+    // past it. Those are proven against the checkpoint read again, which covers them.
+    const highest = Math.max(...sealed.map((c) => c.stored.leafIndex!));
+    if (highest >= checkpoint.treeSize) checkpoint = await this.ledger.checkpoint();
     try {
       ({ root, size } = this.openCheckpoint(checkpoint.note, vkey));
     } catch (err) {
-      for (const c of sealed)
-        failures.push({
-          message: `the latest checkpoint does not verify with the sealing key (${err instanceof Error ? err.message : String(err)})`,
-          eventId: c.stored.eventId,
-        });
+      for (const c of sealed) {
+        const message = `the latest checkpoint does not verify with the sealing key (${err instanceof Error ? err.message : String(err)})`;
+        failures.push({ message, publicMessage: message, eventId: c.stored.eventId });
+      }
       return undefined;
     }
     const proofs = await this.proofs(
@@ -301,7 +334,11 @@ export class VerificationService {
     for (const { stored, input } of sealed) {
       const leafIndex = stored.leafIndex!;
       const fail = (message: string) =>
-        failures.push({ message: `event ${stored.eventId}: ${message}`, eventId: stored.eventId });
+        failures.push({
+          message: `event ${stored.eventId}: ${message}`,
+          publicMessage: `an event of its history: ${message}`,
+          eventId: stored.eventId,
+        });
       const blockProblem = this.checkBlock(stored);
       if (blockProblem) fail(blockProblem);
       if (!input) continue;
@@ -379,26 +416,6 @@ export class VerificationService {
       return `block ${block.height + 1} does not link to block ${block.height}`;
     }
     return undefined;
-  }
-
-  private async alert(
-    identifier: string,
-    scanner: string | null,
-    findings: readonly Finding[],
-    today: string,
-  ): Promise<void> {
-    const critical = findings.filter((f) => f.severity === 'CRITICAL');
-    const codes = [...new Set(critical.map((f) => f.code))];
-    await this.repository.raiseOnce(
-      codes.map((code) => ({
-        code,
-        message: `verification of ${identifier}${scanner ? ` by ${scanner}` : ''} found ${code}: ${critical.find((f) => f.code === code)!.message}`,
-        identifier,
-        participantId: scanner,
-        dedupKey: `verify|${identifier}|${scanner ?? '-'}|${code}|${today}`,
-      })),
-      ALERT_CHANNEL,
-    );
   }
 }
 

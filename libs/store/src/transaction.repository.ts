@@ -8,7 +8,7 @@ import { STORAGE } from '@custos/core/tokens';
 
 /** A running transaction; only repositories look inside. */
 export interface Tx {
-  readonly __brand: 'custos-events-tx';
+  readonly __brand: 'custos-store-tx';
 }
 
 export function prismaOf(tx: Tx): Prisma.TransactionClient {

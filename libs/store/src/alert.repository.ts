@@ -1,0 +1,75 @@
+// The one writer of the alert table (SPEC sections 4, 6 and 7): every alert, whoever
+// raises it (ingest, the sealer, a failed verification), is inserted here, skipped when
+// its dedup key is already stored, and announced with pg_notify(ALERT_CHANNEL, id) in the
+// same transaction, so a listener in any process hears of exactly the committed ones.
+import { Inject, Injectable } from '@nestjs/common';
+import type { Storage } from '@custos/core/database/storage';
+import { STORAGE } from '@custos/core/tokens';
+import { prismaOf, type Tx } from './transaction.repository';
+
+/** The PostgreSQL channel announcing committed alerts; the payload is the alert id. */
+export const ALERT_CHANNEL = 'custos_alert';
+
+export type AlertSeverity = 'INFO' | 'WARNING' | 'CRITICAL';
+
+export interface NewAlert {
+  readonly code: string;
+  readonly severity: AlertSeverity;
+  readonly message: string;
+  readonly identifier: string | null;
+  readonly eventId: string | null;
+  readonly participantId: string | null;
+  /** Raised at most once per key; null for alerts that are always raised. */
+  readonly dedupKey?: string | null;
+}
+
+@Injectable()
+export class AlertRepository {
+  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+
+  /**
+   * Inserts the alerts whose dedup key is new (all those without one), in order, and
+   * notifies ALERT_CHANNEL of each; inside `tx` when given (ingest), else on its own.
+   * Returns the ids inserted.
+   */
+  async raise(alerts: readonly NewAlert[], tx?: Tx): Promise<bigint[]> {
+    if (alerts.length === 0) return [];
+    const db = tx ? prismaOf(tx) : this.storage.prisma;
+    const rows = await db.$queryRaw<{ id: bigint }[]>`
+      WITH inserted AS (
+        INSERT INTO alert (code, severity, message, identifier, event_id, participant_id, dedup_key)
+        SELECT a.code, a.severity::severity, a.message, a.identifier, a.event_id, a.participant_id,
+               a.dedup_key
+        FROM unnest(
+          ${alerts.map((a) => a.code)}::text[],
+          ${alerts.map((a) => a.severity)}::text[],
+          ${alerts.map((a) => a.message)}::text[],
+          ${alerts.map((a) => a.identifier)}::text[],
+          ${alerts.map((a) => a.eventId)}::text[],
+          ${alerts.map((a) => a.participantId)}::text[],
+          ${alerts.map((a) => a.dedupKey ?? null)}::text[]
+        ) WITH ORDINALITY AS a(code, severity, message, identifier, event_id, participant_id,
+                               dedup_key, ord)
+        ORDER BY a.ord
+        ON CONFLICT (dedup_key) DO NOTHING
+        RETURNING id
+      )
+      SELECT id FROM inserted ORDER BY id`;
+    const ids = rows.map((r) => BigInt(r.id));
+    if (ids.length > 0) {
+      await db.$executeRaw`
+        SELECT pg_notify(${ALERT_CHANNEL}, id) FROM unnest(${ids.map(String)}::text[]) AS id`;
+    }
+    return ids;
+  }
+
+  /** How many alerts with a dedup key starting `keyPrefix` `participantId` caused since `since`. */
+  async countSince(participantId: string, keyPrefix: string, since: Date): Promise<number> {
+    const rows = await this.storage.prisma.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM alert
+      WHERE participant_id = ${participantId}
+        AND raised_at >= (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+        AND starts_with(dedup_key, ${keyPrefix})`;
+    return Number(rows[0]?.n ?? 0);
+  }
+}
