@@ -1,4 +1,4 @@
-// The HTTP platform: Fastify under Nest (docs/adr/0004). What every route shares is set
+// The HTTP platform: Fastify under Nest (docs/adr/0005). What every route shares is set
 // here once: the body size cap (CUSTOS_MAX_BODY_BYTES), which proxies' X-Forwarded-For to
 // believe for the client address (CUSTOS_TRUST_PROXY_HOPS), the content types whose body
 // reaches a handler as raw bytes (@RawBody, raw-body.ts), and the drain at stop.

@@ -1,5 +1,5 @@
 // GraphQL over HTTP at /graphql: POST with a JSON body {query, variables, operationName}.
-// Mercurius (docs/adr/0004) parses, validates, caches and JIT-compiles; this route is
+// Mercurius (docs/adr/0005) parses, validates, caches and JIT-compiles; this route is
 // ours, so that every answer has GraphQL's error shape and a stable code: a body over
 // CUSTOS_MAX_BODY_BYTES is 413 REQUEST_TOO_LARGE, a body that is not JSON 400
 // BAD_REQUEST, a malformed request 400 with graphql-js's code, a resolver's error 200

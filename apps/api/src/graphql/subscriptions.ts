@@ -1,7 +1,7 @@
 // GraphQL subscriptions over graphql-ws (SPEC section 8; protocol graphql-transport-ws)
 // at /graphql, on the HTTP server beside Fastify's routes: graphql-ws's own server
 // (graphql-ws/use/ws), which closes a socket with a code and a reason, rather than
-// Mercurius' subscription layer (docs/adr/0004). A WebSocket client sends its bearer
+// Mercurius' subscription layer (docs/adr/0005). A WebSocket client sends its bearer
 // token as `connectionParams.authorization` ("Bearer <token>", as in the HTTP header).
 // The context of every operation on the socket carries it as the request's authorization
 // header, so the AccessGuard authenticates subscriptions with exactly the code and rules
