@@ -1,9 +1,20 @@
 // `npm run bench` runs every `bench/*.bench.ts` (each exports `bench: Bench`) at full size;
 // `npm run bench -- --smoke` runs each at a small size to prove it still works, and
-// `--only=NAME` picks benchmarks by name.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+// `--only=NAME` picks benchmarks by name. A full run writes every figure, with the machine
+// it was measured on, to `bench/results/<date>-<benches>.json` (`--out=FILE` elsewhere);
+// BENCHMARKS.md summarises those files.
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Bench, BenchContext } from './harness';
+
+interface Figure {
+  readonly bench: string;
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly note?: string;
+}
 
 function loadBenches(): Bench[] {
   return (
@@ -15,15 +26,24 @@ function loadBenches(): Bench[] {
   );
 }
 
+function option(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
 async function main(): Promise<void> {
   const smoke = process.argv.includes('--smoke');
-  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const only = option('only');
+  const figures: Figure[] = [];
+  const ran: string[] = [];
+  const started = new Date();
   for (const bench of loadBenches()) {
     if (only && !bench.name.includes(only)) continue;
+    ran.push(bench.name);
     console.log(`\n== ${bench.name}${smoke ? ' (smoke)' : ''}`);
     const ctx: BenchContext = {
       smoke,
       report(name, value, unit, note) {
+        figures.push({ bench: bench.name, name, value, unit, ...(note ? { note } : {}) });
         const shown = value >= 100 ? Math.round(value).toLocaleString('en') : value.toPrecision(3);
         console.log(
           `  ${name.padEnd(48)} ${shown.padStart(12)} ${unit}${note ? `  (${note})` : ''}`,
@@ -31,6 +51,30 @@ async function main(): Promise<void> {
       },
     };
     await bench.run(ctx);
+  }
+  const out =
+    option('out') ??
+    (smoke
+      ? undefined
+      : join(
+          __dirname,
+          'results',
+          `${started.toISOString().slice(0, 16).replace(':', '')}-${only ?? 'all'}.json`,
+        ));
+  if (out) {
+    const machine = {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    };
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(
+      out,
+      `${JSON.stringify({ started: started.toISOString(), smoke, benches: ran, machine, figures }, null, 2)}\n`,
+    );
+    console.log(`\nresults written to ${out}`);
   }
 }
 
