@@ -36,7 +36,10 @@ export type FormatErrorCode =
   | 'MALFORMED_CHECKPOINT'
   | 'MALFORMED_VERIFIER_KEY'
   | 'MALFORMED_SIGNER_KEY'
-  | 'MALFORMED_TLOG_PROOF';
+  | 'MALFORMED_TLOG_PROOF'
+  | 'MALFORMED_ADD_CHECKPOINT'
+  | 'MALFORMED_TILE_PATH'
+  | 'MALFORMED_TILE';
 
 /** Text in one of the C2SP formats does not parse. */
 export class FormatError extends Error {
