@@ -1,0 +1,455 @@
+// The Custos client: GraphQL over HTTP (POST /graphql, SPEC section 7) with `fetch`, and
+// subscriptions over graphql-ws. Works on Node 20 and in browsers; on Node, pass a
+// WebSocket implementation (the `ws` package) for subscriptions. Sign-in needs nothing
+// but the participant's key: the seed signs a challenge here and never leaves.
+//
+// Submission is safe to repeat by design (SPEC section 4: resubmitting the same signed
+// event is a no-op answered DUPLICATE), so the client retries a batch whose fate it does
+// not know (unreachable server, 5xx, 429) with backoff, and halves one the server finds
+// too large.
+import { createClient, type Client as WsClient } from 'graphql-ws';
+import type { SignedEvent } from '@custos/ledger/events';
+import { type BatchLimits, batchesOf, SERVER_LIMITS } from './batches';
+import { CustosRequestError, CustosUnreachableError, type ServerError } from './errors';
+import type { CustosKey } from './keys';
+import { signChallenge } from './keys';
+import * as Q from './queries';
+import type {
+  Alert,
+  AuditDiscrepancy,
+  AuditRun,
+  Checkpoint,
+  Connection,
+  EventRejection,
+  LotTrace,
+  Participant,
+  ParticipantInput,
+  Session,
+  SubmitEventsResult,
+  Verification,
+} from './types';
+
+export interface ClientOptions {
+  /** The service, e.g. http://127.0.0.1:3000 (no /graphql). */
+  readonly url: string;
+  /** A session token (`signIn`) or the admin token. */
+  readonly token?: string;
+  /** Signs in again with this key when the session has expired. */
+  readonly key?: CustosKey;
+  /** Default: the global fetch. */
+  readonly fetch?: typeof fetch;
+  /** Per request; default 120 s (a 10,000-event batch on a busy server takes a while). */
+  readonly timeoutMs?: number;
+  /** Attempts after the first for a request whose fate is unknown; default 4. */
+  readonly retries?: number;
+  /** First backoff delay, doubled each time; default 250 ms. */
+  readonly retryDelayMs?: number;
+  /** For subscriptions on Node (`import WebSocket from 'ws'`); default the global WebSocket. */
+  readonly webSocketImpl?: unknown;
+}
+
+export interface SubmitProgress {
+  /** Events sent and answered so far. */
+  readonly submitted: number;
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  readonly batches: number;
+}
+
+export interface SubmitOptions {
+  readonly limits?: Partial<BatchLimits>;
+  /** Stop at the first batch with a rejection (default true: later events may depend on it). */
+  readonly stopOnRejection?: boolean;
+  readonly onProgress?: (progress: SubmitProgress) => void;
+}
+
+/** A rejection, with `index` the event's position in the whole submission. */
+export type SubmitRejection = EventRejection;
+
+export interface SubmitReport extends SubmitProgress {
+  readonly ok: boolean;
+  readonly rejections: SubmitRejection[];
+}
+
+interface GraphQLAnswer<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function reasonOf(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+}
+
+export class CustosClient {
+  readonly url: string;
+  private tokenValue: string | undefined;
+  private key: CustosKey | undefined;
+  private readonly fetchImpl: typeof fetch;
+  private readonly options: ClientOptions;
+
+  constructor(options: ClientOptions) {
+    this.options = options;
+    this.url = options.url.replace(/\/+$/, '').replace(/\/graphql$/, '');
+    this.tokenValue = options.token;
+    this.key = options.key;
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  get token(): string | undefined {
+    return this.tokenValue;
+  }
+
+  /** One GraphQL operation; retried while the server is unreachable or answers 5xx. */
+  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const retries = this.options.retries ?? 4;
+    let delay = this.options.retryDelayMs ?? 250;
+    let signedInAgain = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once<T>(query, variables);
+      } catch (err) {
+        const retryable =
+          err instanceof CustosUnreachableError ||
+          (err instanceof CustosRequestError &&
+            (err.retryable || err.code === 'INTERNAL_SERVER_ERROR'));
+        if (
+          err instanceof CustosRequestError &&
+          err.code === 'UNAUTHENTICATED' &&
+          this.key?.participantId &&
+          !signedInAgain &&
+          !query.includes('signIn(')
+        ) {
+          signedInAgain = true;
+          await this.signIn(this.key);
+          continue;
+        }
+        if (!retryable || attempt >= retries) throw err;
+        await sleep(delay);
+        delay *= 2;
+      }
+    }
+  }
+
+  private async once<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    const endpoint = `${this.url}/graphql`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          ...(this.tokenValue ? { authorization: `Bearer ${this.tokenValue}` } : {}),
+        },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
+      });
+    } catch (err) {
+      throw new CustosUnreachableError(this.url, reasonOf(err));
+    }
+    let answer: GraphQLAnswer<T>;
+    try {
+      answer = (await response.json()) as GraphQLAnswer<T>;
+    } catch {
+      throw new CustosRequestError(response.status, [
+        {
+          message: `${endpoint} answered HTTP ${response.status} without a GraphQL body: is this a Custos server?`,
+        },
+      ]);
+    }
+    if (answer.errors?.length || !response.ok || !answer.data) {
+      const errors: ServerError[] = (answer.errors ?? []).map((e) => ({
+        message: e.message,
+        ...(e.extensions?.code ? { code: e.extensions.code } : {}),
+        ...(e.extensions?.field ? { field: e.extensions.field } : {}),
+      }));
+      throw new CustosRequestError(response.status, errors);
+    }
+    return answer.data;
+  }
+
+  /** Challenge, signature with the key, session token; later requests carry the token. */
+  async signIn(key: CustosKey, participantId = key.participantId): Promise<Session> {
+    if (!participantId) throw new Error('signIn: the key names no participant; pass participantId');
+    const { requestChallenge } = await this.request<{ requestChallenge: { nonce: string } }>(
+      Q.REQUEST_CHALLENGE,
+      { id: participantId },
+    );
+    const { signIn } = await this.request<{ signIn: Session }>(Q.SIGN_IN, {
+      id: participantId,
+      keyId: key.keyId,
+      nonce: requestChallenge.nonce,
+      signature: signChallenge(key, requestChallenge.nonce),
+    });
+    this.tokenValue = signIn.token;
+    this.key = { ...key, participantId };
+    return signIn;
+  }
+
+  /** Admin token or a regulator's session. */
+  async registerParticipant(input: ParticipantInput): Promise<Participant> {
+    const data = await this.request<{ registerParticipant: Participant }>(Q.REGISTER_PARTICIPANT, {
+      input,
+    });
+    return data.registerParticipant;
+  }
+
+  async participant(id: string): Promise<Participant | null> {
+    return (await this.request<{ participant: Participant | null }>(Q.PARTICIPANT, { id }))
+      .participant;
+  }
+
+  /** One `submitEvents` request as it stands (all or nothing; at most the server's limits). */
+  async submitBatch(events: readonly SignedEvent[]): Promise<SubmitEventsResult> {
+    return (await this.request<{ submitEvents: SubmitEventsResult }>(Q.SUBMIT_EVENTS, { events }))
+      .submitEvents;
+  }
+
+  /**
+   * Submits any number of signed events (an array, or a stream such as the lines of a
+   * large file) in order, in batches within the server's limits. Each batch is all or
+   * nothing; rejections come back with their index in the whole submission.
+   */
+  async submit(
+    events: Iterable<SignedEvent> | AsyncIterable<SignedEvent>,
+    options: SubmitOptions = {},
+  ): Promise<SubmitReport> {
+    const limits = { ...SERVER_LIMITS, ...options.limits };
+    const stopOnRejection = options.stopOnRejection ?? true;
+    let submitted = 0;
+    let accepted = 0;
+    let duplicates = 0;
+    let batches = 0;
+    const rejections: SubmitRejection[] = [];
+    const progress = (): SubmitProgress => ({
+      submitted,
+      accepted,
+      duplicates,
+      rejected: rejections.length,
+      batches,
+    });
+    for await (const batch of batchesOf(events, limits)) {
+      const result = await this.sendFitting(batch, submitted);
+      batches += result.requests;
+      submitted += batch.length;
+      for (const receipt of result.accepted) {
+        if (receipt.status === 'DUPLICATE') duplicates++;
+        else accepted++;
+      }
+      rejections.push(...result.rejected);
+      options.onProgress?.(progress());
+      if (result.rejected.length > 0 && stopOnRejection) break;
+    }
+    return { ...progress(), ok: rejections.length === 0, rejections };
+  }
+
+  /** Sends a batch; one the server refuses as too large is sent as two halves. */
+  private async sendFitting(
+    batch: readonly SignedEvent[],
+    offset: number,
+  ): Promise<SubmitEventsResult & { requests: number }> {
+    try {
+      const result = await this.submitBatch(batch);
+      return {
+        accepted: result.accepted,
+        rejected: result.rejected.map((r) => ({ ...r, index: r.index + offset })),
+        requests: 1,
+      };
+    } catch (err) {
+      const tooLarge =
+        err instanceof CustosRequestError &&
+        (err.status === 413 || err.code === 'REQUEST_TOO_LARGE' || err.code === 'BATCH_TOO_LARGE');
+      if (!tooLarge || batch.length < 2) throw err;
+      const half = Math.ceil(batch.length / 2);
+      const first = await this.sendFitting(batch.slice(0, half), offset);
+      if (first.rejected.length > 0) return first;
+      const second = await this.sendFitting(batch.slice(half), offset + half);
+      return {
+        accepted: [...first.accepted, ...second.accepted],
+        rejected: second.rejected,
+        requests: first.requests + second.requests,
+      };
+    }
+  }
+
+  /** Is this package genuine? The answer carries the proof bundle where the read rules allow. */
+  async verify(code: string): Promise<Verification> {
+    return (await this.request<{ verifyPackage: Verification }>(Q.VERIFY_PACKAGE, { code }))
+      .verifyPackage;
+  }
+
+  async checkpoint(): Promise<Checkpoint> {
+    return (await this.request<{ checkpoint: Checkpoint }>(Q.CHECKPOINT)).checkpoint;
+  }
+
+  /** The ledger's sealing key, C2SP vkey form: what `verifyBundle` checks a bundle with. */
+  async ledgerKey(): Promise<string> {
+    return (await this.request<{ ledgerKey: string }>(Q.LEDGER_KEY)).ledgerKey;
+  }
+
+  /** Waits until the log holds at least `treeSize` entries. */
+  async waitForTreeSize(treeSize: number, timeoutMs = 30_000): Promise<Checkpoint> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const checkpoint = await this.checkpoint();
+      if (checkpoint.treeSize >= treeSize) return checkpoint;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the log holds ${checkpoint.treeSize} entries, not ${treeSize}, after ${timeoutMs} ms`,
+        );
+      }
+      await sleep(100);
+    }
+  }
+
+  async lotTrace(
+    gtin: string,
+    lot: string,
+    page: { first?: number; after?: string } = {},
+  ): Promise<LotTrace> {
+    return (await this.request<{ lotTrace: LotTrace }>(Q.LOT_TRACE, { gtin, lot, ...page }))
+      .lotTrace;
+  }
+
+  async alerts(
+    filter: {
+      first?: number;
+      after?: string;
+      since?: string;
+      severity?: string;
+      code?: string;
+    } = {},
+  ): Promise<Connection<Alert>> {
+    return (await this.request<{ alerts: Connection<Alert> }>(Q.ALERTS, filter)).alerts;
+  }
+
+  async startAudit(): Promise<AuditRun> {
+    return (await this.request<{ startAudit: AuditRun }>(Q.START_AUDIT)).startAudit;
+  }
+
+  async auditRun(id: string): Promise<AuditRun | null> {
+    return (await this.request<{ auditRun: AuditRun | null }>(Q.AUDIT_RUN, { id })).auditRun;
+  }
+
+  /** Every discrepancy an audit found, paged through. */
+  async auditDiscrepancies(id: string, pageSize = 500): Promise<AuditDiscrepancy[]> {
+    const all: AuditDiscrepancy[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const data = await this.request<{ auditRun: { discrepancies: AuditDiscrepancy[] } | null }>(
+        Q.AUDIT_DISCREPANCIES,
+        { id, first: pageSize, ...(after ? { after } : {}) },
+      );
+      const page = data.auditRun?.discrepancies ?? [];
+      all.push(...page);
+      if (page.length < pageSize) return all;
+      after = page[page.length - 1]!.id;
+    }
+  }
+
+  /**
+   * A subscription as an async iterable; `return()` (breaking a for-await) closes it.
+   * Ends when the server completes it; throws on its error.
+   */
+  subscribe<T>(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): AsyncIterableIterator<T> & { close(): void } {
+    const ws = this.wsClient();
+    const iterator = ws.iterate<T>({ query, variables });
+    const close = () => void ws.dispose();
+    const next = async (): Promise<IteratorResult<T>> => {
+      const step = await iterator.next().catch((err: unknown) => {
+        close();
+        throw subscriptionError(err, this.url);
+      });
+      if (step.done) {
+        close();
+        return { done: true, value: undefined };
+      }
+      const result = step.value;
+      if (result.errors?.length) {
+        close();
+        throw new CustosRequestError(
+          200,
+          result.errors.map((e) => ({
+            message: e.message,
+            ...(typeof e.extensions?.code === 'string' ? { code: e.extensions.code } : {}),
+          })),
+        );
+      }
+      return { done: false, value: result.data as T };
+    };
+    const self = {
+      next,
+      return: async (): Promise<IteratorResult<T>> => {
+        await iterator.return?.();
+        close();
+        return { done: true, value: undefined };
+      },
+      close,
+      [Symbol.asyncIterator]() {
+        return self;
+      },
+    };
+    return self;
+  }
+
+  /** Every alert raised from now on (regulators and the admin). */
+  async *alertStream(): AsyncGenerator<Alert> {
+    for await (const data of this.subscribe<{ alertRaised: Alert }>(Q.ALERT_RAISED)) {
+      yield data.alertRaised;
+    }
+  }
+
+  /** An audit's progress after each chunk, until it finishes. */
+  async *auditProgress(id: string): AsyncGenerator<AuditRun> {
+    for await (const data of this.subscribe<{ auditProgress: AuditRun }>(Q.AUDIT_PROGRESS, {
+      id,
+    })) {
+      yield data.auditProgress;
+    }
+  }
+
+  private wsClient(): WsClient {
+    const impl = this.options.webSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket;
+    if (!impl) {
+      throw new Error(
+        'subscriptions need a WebSocket: on Node 20 pass webSocketImpl (the `ws` package) to CustosClient',
+      );
+    }
+    return createClient({
+      url: `${this.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: impl,
+      connectionParams: this.tokenValue ? { authorization: `Bearer ${this.tokenValue}` } : {},
+      retryAttempts: 0,
+      lazy: true,
+    });
+  }
+}
+
+function subscriptionError(err: unknown, url: string): Error {
+  if (err instanceof Error) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND')
+      return new CustosUnreachableError(url, code);
+    return err;
+  }
+  // graphql-ws rejects with the CloseEvent or an Event when the socket fails
+  const event = err as { code?: number; reason?: string; type?: string; error?: { code?: string } };
+  if (event.error?.code) return new CustosUnreachableError(url, event.error.code);
+  if (typeof event.code === 'number') {
+    return new Error(`the subscription was closed: ${event.code} ${event.reason ?? ''}`.trim());
+  }
+  if (Array.isArray(err)) {
+    return new CustosRequestError(
+      200,
+      (err as { message: string }[]).map((e) => ({ message: e.message })),
+    );
+  }
+  return new Error(`the subscription failed: ${JSON.stringify(err)}`);
+}

@@ -1,0 +1,59 @@
+// Errors of the Custos SDK. Each says what to fix in one sentence; callers branch on the
+// class (and `code` where the server gave one), never on the wording.
+
+/** A value passed to the SDK (or read from a file) has the wrong shape; names the field. */
+export class CustosArgumentError extends Error {
+  override readonly name = 'CustosArgumentError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** The server could not be reached at all (refused, DNS, timeout): nothing was sent or answered. */
+export class CustosUnreachableError extends Error {
+  override readonly name = 'CustosUnreachableError';
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(
+      `cannot reach the Custos server at ${url} (${reason}): is it running? ` +
+        'Start it with `npm start`, or point to it with --server or CUSTOS_URL',
+    );
+  }
+}
+
+/** One GraphQL error as the server formats it (apps/api/src/graphql/format-error.ts). */
+export interface ServerError {
+  readonly message: string;
+  readonly code?: string;
+  readonly field?: string;
+}
+
+/** The server answered with GraphQL errors, or with an HTTP status that is not 200. */
+export class CustosRequestError extends Error {
+  override readonly name = 'CustosRequestError';
+  constructor(
+    readonly status: number,
+    readonly errors: readonly ServerError[],
+  ) {
+    super(
+      errors.length > 0
+        ? errors.map((e) => (e.code ? `${e.code}: ${e.message}` : e.message)).join('; ')
+        : `HTTP ${status}`,
+    );
+  }
+
+  /** The first error's stable code (e.g. UNAUTHENTICATED), if any. */
+  get code(): string | undefined {
+    return this.errors[0]?.code;
+  }
+
+  /** A server-side or transport failure worth retrying (the request was idempotent). */
+  get retryable(): boolean {
+    return this.status >= 500 || this.status === 429;
+  }
+}
