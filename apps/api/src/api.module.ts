@@ -23,6 +23,8 @@ import { RegulatorsModule } from '@custos/regulators/regulators.module';
 import { GraphqlWsServer } from './graphql/subscriptions';
 import { RegulatorsResolver } from './regulators/regulators.resolver';
 import { AuditResolver } from './regulators/audit.resolver';
+import { AuthModule } from './auth/auth.module';
+import { EpcisHttpModule } from './epcis/epcis-http.module';
 
 /** The API role: code-first GraphQL at /graphql; resolvers stay thin. */
 @Module({})
@@ -52,6 +54,8 @@ export class ApiModule {
         EventsModule,
         VerificationModule,
         RegulatorsModule,
+        AuthModule,
+        EpcisHttpModule,
       ],
       controllers: [WebController],
       providers: [

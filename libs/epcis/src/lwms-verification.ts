@@ -41,6 +41,10 @@ export function lwmsVerificationData(
   today: Date = new Date(),
 ): LwmsData {
   const has = (code: string) => verification.findings.some((f) => f.code === code);
+  // The ledger cannot vouch for what it cannot verify, a "no match" included: a record
+  // that fails its integrity checks may be missing the very event that would match.
+  if (has('INTEGRITY_FAILURE'))
+    return { verified: false, verificationFailureReason: 'No_reason_provided' };
   const product = verification.product;
   if (has('UNKNOWN_IDENTIFIER') || !product) {
     return { verified: false, verificationFailureReason: 'No_match_GTIN_Serial' };
@@ -56,9 +60,6 @@ export function lwmsVerificationData(
           : 'No_match_GTIN_Serial_Expiry';
     return { verified: false, verificationFailureReason: reason };
   }
-  // The ledger cannot vouch for what it cannot verify.
-  if (has('INTEGRITY_FAILURE'))
-    return { verified: false, verificationFailureReason: 'No_reason_provided' };
   // Dispensed or decommissioned: it matches, but must not be sold again.
   if (has('ALREADY_DISPENSED') || has('DECOMMISSIONED')) {
     return { verified: false, verificationFailureReason: 'Not_for_re-distribution' };

@@ -33,6 +33,12 @@ describe('LWMS verification data', () => {
       { verified: false, verificationFailureReason: 'No_reason_provided' },
     ],
     [
+      'not verified, no reason given, even where the damaged record matches nothing',
+      { ...ask, lot: 'B1' },
+      { findings: [{ code: 'UNKNOWN_IDENTIFIER' }, { code: 'INTEGRITY_FAILURE' }] },
+      { verified: false, verificationFailureReason: 'No_reason_provided' },
+    ],
+    [
       'not verified, unknown serial',
       ask,
       { findings: [{ code: 'UNKNOWN_IDENTIFIER' }] },

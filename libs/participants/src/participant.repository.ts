@@ -92,6 +92,17 @@ export class ParticipantRepository {
     return rows.map(toParticipant);
   }
 
+  /** The participants holding any of these GS1 Company Prefixes. */
+  async findByCompanyPrefix(prefixes: readonly string[]): Promise<Participant[]> {
+    if (prefixes.length === 0) return [];
+    const rows = await this.storage.prisma.participant.findMany({
+      where: { companyPrefixes: { hasSome: [...prefixes] } },
+      include: withKeys,
+      orderBy: { id: 'asc' },
+    });
+    return rows.map(toParticipant);
+  }
+
   /** 'exists': the participant has a key with this id (revoked or not). */
   async addKey(
     participantId: string,

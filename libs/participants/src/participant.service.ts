@@ -84,6 +84,19 @@ export class ParticipantService {
     const found = await this.participants.findMany(ids);
     return new Map(found.map((p) => [p.id, p]));
   }
+
+  /**
+   * The brand owner of a GTIN-14: the participant that registered its GS1 Company Prefix
+   * (the digits after the indicator, 6 to 12 long); the longest prefix wins.
+   */
+  async ownerOfGtin(gtin: string): Promise<Participant | undefined> {
+    const prefixes: string[] = [];
+    for (let length = 6; length <= 12; length += 1) prefixes.push(gtin.slice(1, 1 + length));
+    const owners = await this.participants.findByCompanyPrefix(prefixes);
+    const longest = (p: Participant) =>
+      Math.max(...p.companyPrefixes.filter((c) => prefixes.includes(c)).map((c) => c.length));
+    return owners.sort((a, b) => longest(b) - longest(a))[0];
+  }
 }
 
 export function unknownParticipant(id: string, field: string): DomainError {

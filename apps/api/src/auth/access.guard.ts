@@ -2,11 +2,9 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Principal } from '@custos/core/auth/principal';
-import { SessionService } from '@custos/core/auth/session.service';
 import { DomainError } from '@custos/core/errors/domain-error';
-import { AdminTokenService } from '@custos/core/system/admin-token.service';
-import { SignInService } from '@custos/participants/sign-in.service';
 import { ACCESS_RULE, type AccessRule } from './access.decorator';
+import { BearerAuthenticator } from './bearer-authenticator';
 
 /** What every GraphQL resolver can read from its context. */
 export interface RequestContext {
@@ -20,17 +18,15 @@ export interface RequestContext {
 
 /**
  * Deny by default: an operation without an @Access rule is refused. The bearer token is
- * the admin token or a session token; a token that is present but invalid is refused
- * even where anyone may call. A session whose key was revoked since is refused
+ * the admin token or a session token (BearerAuthenticator); a token that is present but
+ * invalid is refused even where anyone may call. A session whose key was revoked since is refused
  * (KEY_REVOKED): a key revoked at T refuses everything after T.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly admin: AdminTokenService,
-    private readonly sessions: SessionService,
-    private readonly signIn: SignInService,
+    private readonly bearer: BearerAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -49,17 +45,7 @@ export class AccessGuard implements CanActivate {
 
   private async authenticate(context: RequestContext): Promise<Principal | undefined> {
     if (context.principal) return context.principal;
-    const header = context.req?.headers.authorization;
-    const value = Array.isArray(header) ? header[0] : header;
-    if (!value) return undefined;
-    const match = /^Bearer\s+(\S+)$/i.exec(value);
-    if (!match?.[1]) {
-      throw new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"');
-    }
-    if (this.admin.matches(match[1])) return { kind: 'admin' };
-    // The token says who signed in; the database says whether that still holds
-    // (participant registered, key not revoked) and with which roles.
-    return this.signIn.resume(await this.sessions.verify(match[1]));
+    return this.bearer.principalOf(context.req?.headers.authorization);
   }
 
   private allows(rule: AccessRule, principal: Principal | undefined): boolean {

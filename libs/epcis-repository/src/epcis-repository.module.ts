@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ParticipantsModule } from '@custos/participants/participants.module';
+import { VerificationModule } from '@custos/verification/verification.module';
+import { VrsService } from './vrs.service';
+
+/** Custos as an EPCIS 2.0 repository and DSCSA verification responder (SPEC section 10). */
+@Module({
+  imports: [ParticipantsModule, VerificationModule],
+  providers: [VrsService],
+  exports: [VrsService],
+})
+export class EpcisRepositoryModule {}
