@@ -10,7 +10,7 @@ import { AccessGuard } from './auth/access.guard';
 import { EventsResolver } from './events/events.resolver';
 import { DomainErrorFilter } from './graphql/domain-error.filter';
 import { formatExecutionErrors, GraphqlHttpRoute } from './graphql/graphql-http';
-import { requestLimitsHook } from './graphql/request-limits';
+import { documentShapeHook, requestLimitsHook } from './graphql/request-limits';
 import { ParticipantsModule } from '@custos/participants/participants.module';
 import { ParticipantResolver } from './participants/participant.resolver';
 import { SignInResolver } from './participants/sign-in.resolver';
@@ -47,7 +47,13 @@ export class ApiModule {
           jit: 1,
           errorFormatter: (execution) => formatExecutionErrors(execution),
           validationRules: config.graphqlIntrospection ? [] : [NoSchemaIntrospectionCustomRule],
-          hooks: { preExecution: requestLimitsHook(config.requestLimits) },
+          // A document over CUSTOS_GRAPHQL_MAX_TOKENS stops the parser: validation and the
+          // limits never see it (answerRefusal words the refusal).
+          graphql: { parseOptions: { maxTokens: config.requestLimits.maxTokens } },
+          hooks: {
+            preValidation: documentShapeHook(),
+            preExecution: requestLimitsHook(config.requestLimits),
+          },
         }),
         ParticipantsModule,
         SealingModule,

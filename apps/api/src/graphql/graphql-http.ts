@@ -14,6 +14,7 @@ import type { Config } from '@custos/core/config/config';
 import { CONFIG } from '@custos/core/tokens';
 import type { RequestContext } from '../auth/access.guard';
 import { formatGraphqlError } from './format-error';
+import { tooLargeToCheck } from './request-limits';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -74,6 +75,9 @@ function isValidationWrapper(error: unknown): error is MercuriusValidationError 
 /** What to answer when Mercurius threw instead of executing: the request is refused. */
 export function answerRefusal(error: unknown): Answer {
   if (isValidationWrapper(error)) {
+    const only = error.errors?.length === 1 ? error.errors[0] : undefined;
+    const long = only ? tooLargeToCheck(only) : undefined;
+    if (long) return { status: 400, body: { errors: [formatGraphqlError(long.toJSON(), long)] } };
     const errors = (error.errors?.length ? error.errors : [error]).map(formatRequestError);
     return { status: 400, body: { errors } };
   }

@@ -11,7 +11,7 @@ import {
   validate,
 } from 'graphql';
 import type { RequestLimits } from '@custos/core/config/config';
-import { checkRequestLimits, MAX_LIST_LENGTH } from './request-limits';
+import { checkRequestLimits, MAX_LIST_LENGTH, siblingPairs } from './request-limits';
 
 // A small schema with a recursive type, a paged field and a field with its own list cap.
 const Node: GraphQLObjectType = new GraphQLObjectType({
@@ -28,6 +28,7 @@ const schema = new GraphQLSchema({
     fields: {
       root: { type: Node },
       page: { type: new GraphQLList(Node), args: { first: { type: GraphQLInt } } },
+      priced: { type: GraphQLString, extensions: { complexity: 40 } },
       lookup: {
         type: GraphQLString,
         args: { codes: { type: new GraphQLList(new GraphQLNonNull(GraphQLString)) } },
@@ -43,6 +44,7 @@ const schema = new GraphQLSchema({
 
 const limits: RequestLimits = {
   maxBodyBytes: 1 << 20,
+  maxTokens: 10_000,
   maxDepth: 4,
   maxComplexity: 100,
   maxListLength: 3,
@@ -115,5 +117,47 @@ describe('GraphQL request limits', () => {
     expect(check('{ page(first: 20) { name children(first: 20) { name } } }')).toBe(
       'QUERY_TOO_COMPLEX: the query would cost 441; at most 100 (CUSTOS_GRAPHQL_MAX_COMPLEXITY): ask for fewer fields or smaller pages',
     );
+  });
+
+  it('prices a field by its complexity extension: three priced fields fit, three more do not', () => {
+    expect(check('{ a: priced b: priced }')).toBeUndefined();
+    expect(check('{ a: priced b: priced c: priced }')).toBe(
+      'QUERY_TOO_COMPLEX: the query would cost 120; at most 100 (CUSTOS_GRAPHQL_MAX_COMPLEXITY): ask for fewer fields or smaller pages',
+    );
+  });
+
+  it('counts what fragments expand to: a fragment spread twice costs twice', () => {
+    const fragments = [
+      'query { root { ...F0 } }',
+      ...Array.from(
+        { length: 6 },
+        (_, i) => `fragment F${i} on Node { name ...F${i + 1} ...F${i + 1} }`,
+      ),
+      'fragment F6 on Node { name }',
+    ].join('\n');
+    // root 1 + F0, where F(i) = 1 + 2 F(i+1) and F6 = 1: F0 = 2^7 - 1 = 127
+    expect(check(fragments)).toMatch(/^QUERY_TOO_COMPLEX: the query would cost 128;/);
+  });
+
+  it('refuses a NUL character in any string argument, naming the field and argument', () => {
+    expect(check('query ($c: [String!]) { lookup(codes: $c) }', { c: ['a', 'b\u0000'] })).toBe(
+      'BAD_USER_INPUT: lookup.codes[1]: contains a NUL character (U+0000), which no identifier or text may hold; remove it',
+    );
+    expect(check('{ lookup(codes: ["x\\u0000"]) }')).toMatch(/^BAD_USER_INPUT: lookup.codes\[0\]/);
+    expect(check('{ lookup(codes: ["x\\u0001"]) }')).toBeUndefined();
+  });
+
+  it('estimates the sibling pairs validation compares: same response names and fragments', () => {
+    expect(siblingPairs(parse('{ root { name child { name } } page { name } }'))).toBe(0);
+    // three `name`: 3 pairs; `n: name` is another response name
+    expect(siblingPairs(parse('{ root { name name n: name name } }'))).toBe(3);
+    // two fragments beside two fields: 2 × 2 + 1
+    expect(
+      siblingPairs(
+        parse(
+          '{ root { ...A name ... on Node { name } child { name } } } fragment A on Node { name }',
+        ),
+      ),
+    ).toBe(5);
   });
 });

@@ -1,13 +1,16 @@
-// What one GraphQL operation may ask for, checked after parsing and validation and before
-// anything runs: its depth (QUERY_TOO_DEEP), its estimated cost (QUERY_TOO_COMPLEX, with
-// graphql-query-complexity: one per field, a paged field's children times its `first`),
-// the length of every list it passes and every `first` it asks for (LIST_TOO_LONG).
+// What one GraphQL operation may ask for. Before parsing, the document's size in tokens
+// (CUSTOS_GRAPHQL_MAX_TOKENS, Mercurius' parseOptions: a long document is refused before
+// validation or anything else looks at it). After parsing and validation and before
+// anything runs: its depth (QUERY_TOO_DEEP) and estimated cost (QUERY_TOO_COMPLEX), both
+// measured in one linear walk (query-cost.ts); the length of every list it passes and every
+// `first` it asks for (LIST_TOO_LONG); no NUL character in any string argument
+// (BAD_USER_INPUT: PostgreSQL text cannot hold one). Nothing here needs the caller: an
+// anonymous request is refused as cheaply as a signed-in one.
 // Introspection fields are left to graphql-js's own MaxIntrospectionDepthRule and to the
 // CUSTOS_GRAPHQL_INTROSPECTION switch.
 import { Extensions } from '@nestjs/graphql';
 import {
   type DocumentNode,
-  type FragmentDefinitionNode,
   getArgumentValues,
   getOperationAST,
   getVariableValues,
@@ -15,19 +18,13 @@ import {
   type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
-  type SelectionSetNode,
   TypeInfo,
   visit,
   visitWithTypeInfo,
 } from 'graphql';
-import {
-  type ComplexityEstimator,
-  fieldExtensionsEstimator,
-  getComplexity,
-  simpleEstimator,
-} from 'graphql-query-complexity';
 import type { RequestLimits } from '@custos/core/config/config';
 import type { ErrorCode } from '@custos/core/errors/domain-error';
+import { measureOperation } from './query-cost';
 
 /** Field extension: the longest list this field's arguments may hold (default: the config's). */
 export const MAX_LIST_LENGTH = 'maxListLength';
@@ -38,9 +35,12 @@ export const MAX_LIST_LENGTH = 'maxListLength';
  */
 export const MaxListLength = (length: number) => Extensions({ [MAX_LIST_LENGTH]: length });
 
-type LimitCode = Extract<ErrorCode, 'QUERY_TOO_DEEP' | 'QUERY_TOO_COMPLEX' | 'LIST_TOO_LONG'>;
+type LimitCode = Extract<
+  ErrorCode,
+  'QUERY_TOO_DEEP' | 'QUERY_TOO_COMPLEX' | 'LIST_TOO_LONG' | 'BAD_USER_INPUT'
+>;
 
-export const requestLimitCodes: ReadonlySet<string> = new Set<LimitCode>([
+export const requestLimitCodes: ReadonlySet<string> = new Set<ErrorCode>([
   'QUERY_TOO_DEEP',
   'QUERY_TOO_COMPLEX',
   'LIST_TOO_LONG',
@@ -50,45 +50,21 @@ function refuse(code: LimitCode, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
 }
 
-/** Deepest field nesting of the operation, fragments followed; introspection fields skipped. */
-export function operationDepth(
-  operation: OperationDefinitionNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-): number {
-  const depthOf = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>): number => {
-    let deepest = 0;
-    for (const selection of set?.selections ?? []) {
-      switch (selection.kind) {
-        case Kind.FIELD:
-          if (selection.name.value.startsWith('__')) break;
-          deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet, seen));
-          break;
-        case Kind.INLINE_FRAGMENT:
-          deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
-          break;
-        case Kind.FRAGMENT_SPREAD: {
-          const name = selection.name.value;
-          const fragment = fragments.get(name);
-          // A fragment cycle is refused by validation; never loop on one here.
-          if (fragment && !seen.has(name)) {
-            deepest = Math.max(deepest, depthOf(fragment.selectionSet, new Set([...seen, name])));
-          }
-          break;
-        }
-      }
+/** The first string in `value` holding a NUL character, as a path from the argument. */
+function nulString(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulString(value[i], `${path}[${i}]`);
+      if (found) return found;
     }
-    return deepest;
-  };
-  return depthOf(operation.selectionSet, new Set());
-}
-
-/** A paged field's children cost `first` times (or the largest page when `first` is absent). */
-function pagedEstimator(maxPageSize: number): ComplexityEstimator {
-  return ({ args, field, childComplexity }) => {
-    if (!field.args.some((arg) => arg.name === 'first')) return undefined;
-    const first = typeof args.first === 'number' ? args.first : maxPageSize;
-    return 1 + childComplexity * Math.max(1, first);
-  };
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = nulString(inner, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** The first list in `value` longer than `max`, as a path from the argument, if any. */
@@ -112,7 +88,7 @@ function longList(
   return undefined;
 }
 
-function checkLists(
+function checkArguments(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown>,
@@ -138,6 +114,14 @@ function checkLists(
         const cap = field.extensions[MAX_LIST_LENGTH];
         const max = typeof cap === 'number' ? cap : limits.maxListLength;
         for (const [name, value] of Object.entries(args)) {
+          const nul = nulString(value, name);
+          if (nul) {
+            problem = refuse(
+              'BAD_USER_INPUT',
+              `${field.name}.${nul}: contains a NUL character (U+0000), which no identifier or text may hold; remove it`,
+            );
+            return;
+          }
           const found = longList(value, max, name);
           if (found) {
             problem = refuse(
@@ -161,46 +145,109 @@ export function checkRequestLimits(
   rawVariables: Record<string, unknown> | undefined,
   limits: RequestLimits,
 ): void {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION)
-      fragments.set(definition.name.value, definition);
-  }
-  const depth = operationDepth(operation, fragments);
+  // Variables that do not coerce are reported by execution with their own error; the
+  // depth does not depend on them, and the cost is then counted with the largest pages.
+  const coerced = getVariableValues(
+    schema,
+    operation.variableDefinitions ?? [],
+    rawVariables ?? {},
+  );
+  const variables = coerced.coerced ?? {};
+  const { depth, cost } = measureOperation(
+    schema,
+    document,
+    operation,
+    variables,
+    limits.maxPageSize,
+  );
   if (depth > limits.maxDepth) {
     throw refuse(
       'QUERY_TOO_DEEP',
       `the query nests fields ${depth} deep; at most ${limits.maxDepth} (CUSTOS_GRAPHQL_MAX_DEPTH)`,
     );
   }
-  // Variables that do not coerce are reported by execution with their own error.
-  const coerced = getVariableValues(
-    schema,
-    operation.variableDefinitions ?? [],
-    rawVariables ?? {},
-  );
-  if (coerced.errors) return;
-  const variables = coerced.coerced;
-
-  checkLists(schema, document, variables, limits);
-
-  const complexity = getComplexity({
-    schema,
-    query: document,
-    variables,
-    ...(operation.name ? { operationName: operation.name.value } : {}),
-    estimators: [
-      fieldExtensionsEstimator(),
-      pagedEstimator(limits.maxPageSize),
-      simpleEstimator({ defaultComplexity: 1 }),
-    ],
-  });
-  if (complexity > limits.maxComplexity) {
+  if (!coerced.errors) checkArguments(schema, document, variables, limits);
+  if (cost > limits.maxComplexity) {
     throw refuse(
       'QUERY_TOO_COMPLEX',
-      `the query would cost ${complexity}; at most ${limits.maxComplexity} (CUSTOS_GRAPHQL_MAX_COMPLEXITY): ask for fewer fields or smaller pages`,
+      `the query would cost ${cost}; at most ${limits.maxComplexity} (CUSTOS_GRAPHQL_MAX_COMPLEXITY): ask for fewer fields or smaller pages`,
     );
   }
+}
+
+/** graphql-js's sentence when a document has more tokens than parseOptions.maxTokens. */
+const TOO_MANY_TOKENS = /^Syntax Error: Document contains more th(?:an|at) (\d+) tokens/;
+
+/**
+ * Our refusal for what graphql-js itself stops early, which Mercurius passes on as a
+ * syntax or validation error: a document over CUSTOS_GRAPHQL_MAX_TOKENS (the parser's
+ * maxTokens), and one whose fields validation would compare pairwise beyond graphql-js's
+ * own budget ("Validation aborted."). Undefined for any other error.
+ */
+export function tooLargeToCheck(error: { readonly message: string }): GraphQLError | undefined {
+  const match = TOO_MANY_TOKENS.exec(error.message);
+  if (match) {
+    return refuse(
+      'QUERY_TOO_COMPLEX',
+      `the query is longer than ${match[1]} tokens (CUSTOS_GRAPHQL_MAX_TOKENS): ask for fewer fields, or pass long inputs as variables`,
+    );
+  }
+  if (error.message === 'Validation aborted.') {
+    return refuse(
+      'QUERY_TOO_COMPLEX',
+      'the query repeats the same fields too often to be validated: ask for each field once',
+    );
+  }
+  return undefined;
+}
+
+/**
+ * More sibling pairs than this in one document are refused before validation: graphql-js
+ * compares every two selections of one selection set that may overlap (fields of the same
+ * response name, fragment spreads with each other and with the fields), which grows with
+ * the square of a selection set's width. Real queries have a few dozen such pairs.
+ */
+export const MAX_SIBLING_PAIRS = 5_000;
+
+/** An upper estimate of the pairs graphql-js's OverlappingFieldsCanBeMerged compares. */
+export function siblingPairs(document: DocumentNode): number {
+  let pairs = 0;
+  visit(document, {
+    SelectionSet(set) {
+      const byName = new Map<string, number>();
+      let spreads = 0;
+      for (const selection of set.selections) {
+        if (selection.kind === Kind.FIELD) {
+          const name = selection.alias?.value ?? selection.name.value;
+          const seen = byName.get(name) ?? 0;
+          pairs += seen; // with each earlier field of its response name
+          byName.set(name, seen + 1);
+        } else {
+          spreads++;
+        }
+      }
+      const fields = set.selections.length - spreads;
+      // A fragment (spread or inline) with every field and with every other fragment.
+      pairs += spreads * fields + (spreads * (spreads - 1)) / 2;
+    },
+  });
+  return pairs;
+}
+
+/**
+ * The Mercurius preValidation hook: refuses a document whose shape would make validation
+ * itself expensive, before it runs (it runs once per document; Mercurius keeps the rest).
+ */
+export function documentShapeHook() {
+  return (_schema: GraphQLSchema, document: DocumentNode): void => {
+    const pairs = siblingPairs(document);
+    if (pairs > MAX_SIBLING_PAIRS) {
+      throw refuse(
+        'QUERY_TOO_COMPLEX',
+        `the query repeats fields or fragments side by side too often (${pairs} pairs to compare, at most ${MAX_SIBLING_PAIRS}): ask for each field once`,
+      );
+    }
+  };
 }
 
 const staticVerdicts = new WeakMap<OperationDefinitionNode, GraphQLError | null>();

@@ -6,6 +6,9 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { toParticipant } from '../participants/participant.model';
 import { toVerification, Verification } from './verification.model';
 
+/** What one verifyPackage costs against CUSTOS_GRAPHQL_MAX_COMPLEXITY. */
+export const VERIFY_COST = 100;
+
 @Resolver(() => Verification)
 export class VerificationResolver {
   constructor(private readonly verification: VerificationService) {}
@@ -13,7 +16,12 @@ export class VerificationResolver {
   // Open to every signed-in participant (SPEC 7); the trail, custodian and proof follow
   // the trail read rule inside the service.
   @Access.signedIn()
-  @Query(() => Verification, { description: 'Is this package genuine? Any identifier form.' })
+  // A verification reads a whole history and checks signatures and proofs: it costs
+  // VERIFY_COST in the query's complexity (docs/adr/0009), not 1 like a plain field.
+  @Query(() => Verification, {
+    description: 'Is this package genuine? Any identifier form.',
+    complexity: VERIFY_COST,
+  })
   async verifyPackage(
     @Args('code') code: string,
     @CurrentPrincipal() principal: Principal | undefined,

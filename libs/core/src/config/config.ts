@@ -61,6 +61,8 @@ export interface SignInConfig {
 /** What one GraphQL request may ask for; each breach is refused with its own error code. */
 export interface RequestLimits {
   readonly maxBodyBytes: number;
+  /** Longest document in lexical tokens, refused before it is parsed any further. */
+  readonly maxTokens: number;
   readonly maxDepth: number;
   readonly maxComplexity: number;
   /** Longest list in any argument, unless the field declares its own cap. */
@@ -139,6 +141,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     requestLimits: {
       maxBodyBytes: read.integer('CUSTOS_MAX_BODY_BYTES', 1024, 268_435_456) ?? 16 * 1024 * 1024,
+      maxTokens: read.integer('CUSTOS_GRAPHQL_MAX_TOKENS', 100, 1_000_000) ?? 10_000,
       maxDepth: read.integer('CUSTOS_GRAPHQL_MAX_DEPTH', 2, 100) ?? 12,
       maxComplexity: read.integer('CUSTOS_GRAPHQL_MAX_COMPLEXITY', 10, 1_000_000) ?? 5000,
       maxListLength: read.integer('CUSTOS_GRAPHQL_MAX_LIST', 1, 1_000_000) ?? 1000,
