@@ -10,6 +10,7 @@ import { canonicalJson } from '../../libs/ledger/src/jcs';
 import { sha256 } from '../../libs/ledger/src/sha256';
 import type { SealingService } from '../../libs/sealing/src/sealing.service';
 import { gln, gtin, unit } from '../events/fixture';
+import { indexAsIngest } from '../sealing/fixture';
 
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 const CHUNK = 5000;
@@ -70,6 +71,7 @@ export async function seedSignedLedger(
         maker,
       ],
     );
+    await indexAsIngest(sql);
     while ((await sealing.sealBlock()).block);
   }
   return { maker, publicKey: publicKeyOf(seed) };

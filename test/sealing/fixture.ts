@@ -83,4 +83,26 @@ export async function insertPending(
       rows.map((r) => r.eventTime),
     ],
   );
+  await indexAsIngest(db);
+}
+
+/**
+ * The index rows ingest writes beside events (an ITEM row per item, the identifiers'
+ * tallies), for events inserted straight into ledger_event after the last indexed one.
+ */
+export async function indexAsIngest(db: Pool | PoolClient | Client): Promise<void> {
+  await db.query(
+    `WITH inserted AS (
+       INSERT INTO event_item (identifier, event_seq, role)
+       SELECT item, e.seq, 'ITEM' FROM ledger_event e,
+              jsonb_array_elements_text(e.event_json::jsonb -> 'items') AS item
+        WHERE e.seq > (SELECT coalesce(max(event_seq), 0) FROM event_item)
+       RETURNING identifier, event_seq
+     )
+     INSERT INTO item_tally (key, event_count, last_seq)
+     SELECT identifier, count(*), max(event_seq) FROM inserted GROUP BY identifier
+     ON CONFLICT (key) DO UPDATE
+       SET event_count = item_tally.event_count + excluded.event_count,
+           last_seq = greatest(item_tally.last_seq, excluded.last_seq)`,
+  );
 }

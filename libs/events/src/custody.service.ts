@@ -3,10 +3,10 @@
 // acceptance order (libs/custody/src/custody-projection.ts), writes the states back and says which items
 // were flagged, each with the alert it raises.
 import { Injectable } from '@nestjs/common';
-import { canonicalIdentifier } from '@custos/gs1/canonical';
 import { flagSeverity } from '@custos/custody/custody-flags';
 import { CustodyProjection } from '@custos/custody/custody-projection';
 import type { ValidatedEvent } from './event-validation';
+import { recalledLot } from './index-rows';
 import type { NewAlert } from '@custos/store/alert.repository';
 import type { NewEventItem } from './ledger-event.repository';
 import type { Tx } from '@custos/store/transaction.repository';
@@ -37,13 +37,7 @@ export class CustodyService {
     const out: CustodyOutcome = { items: [], alerts: [], recalls: [] };
     for (const { event, seq } of events) {
       if (event.type === 'RECALL') {
-        const lotId = canonicalIdentifier({
-          kind: 'product',
-          gtin: event.gtin!,
-          lot: event.lot!,
-          attributes: [],
-        });
-        out.items.push({ identifier: lotId, eventSeq: seq, role: 'LOT', flag: null });
+        out.items.push({ identifier: recalledLot(event), eventSeq: seq, role: 'LOT', flag: null });
         out.recalls.push({ gtin: event.gtin!, lot: event.lot!, eventSeq: seq });
         continue;
       }

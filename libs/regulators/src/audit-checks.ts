@@ -13,6 +13,7 @@ import { withoutNullFields, type EventObject } from '@custos/ledger/events';
 import { canonicalJson } from '@custos/ledger/jcs';
 import { appendLeaves, frontierRoot, type Frontier } from '@custos/ledger/merkle-append';
 import type { VerifierKey } from '@custos/ledger/note';
+import { indexDiscrepancy } from './audit-index';
 import type { AuditBlock, AuditLeaf, AuditRunRecord, DiscrepancyRecord } from './audit.repository';
 
 export type DiscrepancyKind =
@@ -31,7 +32,9 @@ export type DiscrepancyKind =
   | 'BLOCK_MISSING'
   | 'CHECKPOINT_SIGNATURE'
   | 'CHECKPOINT'
-  | 'CONSISTENCY';
+  | 'CONSISTENCY'
+  | 'INDEX'
+  | 'KEY_UNATTESTED';
 
 export interface AuditProgress {
   readonly run: AuditRunRecord;
@@ -199,6 +202,8 @@ export function checkLeaves(
         `event ${row.eventId}: stored columns disagree with the signed event`,
       );
     }
+    const index = indexDiscrepancy(event, row);
+    if (index) report('INDEX', index);
     if (row.blockHeight !== blockOf(leaf)) {
       report(
         'LEAF_BLOCK',

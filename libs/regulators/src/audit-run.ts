@@ -27,6 +27,7 @@ import {
   planChunk,
   signatureFindings,
 } from './audit-checks';
+import { recallDiscrepancies, tallyDiscrepancies } from './audit-index';
 import type {
   AuditBlock,
   AuditCursor,
@@ -212,6 +213,29 @@ export class AuditRun {
     return signedRoot;
   }
 
+  /**
+   * The checks over whole tables, once, with the last chunk: the recall table rebuilt from
+   * the sealed RECALLs, and every tally against the rows it counts.
+   */
+  private async wholeIndex(
+    blockOf: (leafIndex: number) => number | null,
+  ): Promise<DiscrepancyRecord[]> {
+    const { repository } = this.deps;
+    const [recalls, tallies] = await Promise.all([
+      repository.recalls(this.run.treeSize),
+      repository.tallyDifferences(),
+    ]);
+    const heightOf = (leaf: number) =>
+      blockOf(leaf) ??
+      [...this.byHeight.values()].find((b) => leaf >= b.firstLeafIndex && leaf < b.treeSize)
+        ?.height ??
+      null;
+    return [
+      ...recallDiscrepancies(recalls.events, recalls.rows, heightOf),
+      ...tallyDiscrepancies(tallies),
+    ];
+  }
+
   /** Commits one checked chunk once its signatures are decided; the cursor after it. */
   private async commit(chunk: InFlight, forceFinish = false): Promise<AuditCursor> {
     const { run, deps } = this;
@@ -226,6 +250,7 @@ export class AuditRun {
     );
     const cursor = chunk.after;
     const finished = forceFinish || cursor.nextBlock >= run.blockCount;
+    if (finished) found.push(...(await this.wholeIndex(chunk.plan.blockOf)));
     if (finished && cursor.nextLeaf !== run.treeSize) {
       found.push({
         kind: 'BLOCK_FIELDS',

@@ -59,6 +59,28 @@ export interface AuditLeaf {
   readonly signature: string;
   readonly eventJson: string;
   readonly contentHash: Uint8Array;
+  readonly seq: bigint;
+  /** Its event_item rows, "ROLE identifier". */
+  readonly indexRows: readonly string[];
+  /** The recall rows pointing at it, "gtin lot" (RECALL events only). */
+  readonly recallRows: readonly string[];
+}
+
+/** A stored participant key and the attestation it carries (null: none). */
+export interface AuditKey {
+  readonly participantId: string;
+  readonly keyId: string;
+  readonly publicKey: Uint8Array;
+  readonly validFrom: Date | null;
+  readonly revokedAt: Date | null;
+  readonly attestation: Uint8Array | null;
+}
+
+/** A tally that disagrees with the index rows it counts. */
+export interface TallyDifference {
+  readonly key: string;
+  readonly tally: { count: number; lastSeq: string } | null;
+  readonly rows: { count: number; lastSeq: string } | null;
 }
 
 interface RunRow {
@@ -284,9 +306,15 @@ export class AuditRepository {
   async leaves(from: number, to: number): Promise<AuditLeaf[]> {
     const rows = await this.prisma.$queryRawUnsafe<{ leaves: string }[]>(
       `SELECT COALESCE(json_agg(json_build_array(leaf_index, block_height, event_id, type::text,
-                actor, key_id, signature, event_json, encode(content_hash, 'hex'))
+                actor, key_id, signature, event_json, encode(content_hash, 'hex'), seq::text,
+                (SELECT coalesce(json_agg(i.role::text || ' ' || i.identifier), '[]'::json)
+                   FROM event_item i WHERE i.event_seq = e.seq),
+                CASE WHEN e.type = 'RECALL' THEN
+                  (SELECT coalesce(json_agg(r.gtin || ' ' || r.lot), '[]'::json)
+                     FROM recall r WHERE r.event_seq = e.seq)
+                ELSE '[]'::json END)
               ORDER BY leaf_index), '[]')::text AS leaves
-       FROM ledger_event WHERE leaf_index >= $1::bigint AND leaf_index < $2::bigint`,
+       FROM ledger_event e WHERE leaf_index >= $1::bigint AND leaf_index < $2::bigint`,
       String(from),
       String(to),
     );
@@ -300,6 +328,9 @@ export class AuditRepository {
       string,
       string,
       string,
+      string,
+      string[],
+      string[],
     ][];
     return parsed.map((r) => ({
       leafIndex: r[0],
@@ -311,6 +342,9 @@ export class AuditRepository {
       signature: r[6],
       eventJson: r[7],
       contentHash: Buffer.from(r[8], 'hex'),
+      seq: BigInt(r[9]),
+      indexRows: r[10],
+      recallRows: r[11],
     }));
   }
 
@@ -362,5 +396,84 @@ export class AuditRepository {
       pairs.map((p) => p.keyId),
     );
     return new Map(rows.map((r) => [`${r.participant_id}/${r.key_id}`, r.public_key]));
+  }
+
+  /** The sealed RECALL events of leaves [0, treeSize) and every recall row. */
+  async recalls(treeSize: number): Promise<{
+    events: {
+      leafIndex: number;
+      seq: bigint;
+      eventId: string;
+      eventJson: string;
+      keyId: string;
+      signature: string;
+    }[];
+    rows: { gtin: string; lot: string; eventSeq: bigint }[];
+  }> {
+    const [events, rows] = await Promise.all([
+      this.prisma.$queryRawUnsafe<
+        {
+          leaf_index: bigint;
+          seq: bigint;
+          event_id: string;
+          event_json: string;
+          key_id: string;
+          signature: string;
+        }[]
+      >(
+        `SELECT leaf_index, seq, event_id, event_json, key_id, signature FROM ledger_event
+         WHERE type = 'RECALL' AND leaf_index < $1::bigint ORDER BY leaf_index`,
+        String(treeSize),
+      ),
+      this.prisma.$queryRawUnsafe<{ gtin: string; lot: string; event_seq: bigint }[]>(
+        'SELECT gtin, lot, event_seq FROM recall ORDER BY gtin, lot',
+      ),
+    ]);
+    return {
+      events: events.map((e) => ({
+        leafIndex: Number(e.leaf_index),
+        seq: BigInt(e.seq),
+        eventId: e.event_id,
+        eventJson: e.event_json,
+        keyId: e.key_id,
+        signature: e.signature,
+      })),
+      rows: rows.map((r) => ({ gtin: r.gtin, lot: r.lot, eventSeq: BigInt(r.event_seq) })),
+    };
+  }
+
+  /**
+   * Every tally (item_tally) that differs from the index rows it counts: event_item rows
+   * naming the identifier as ITEM or PARENT, recall rows of the GTIN. One statement.
+   */
+  async tallyDifferences(): Promise<TallyDifference[]> {
+    const rows = await this.prisma.$queryRawUnsafe<
+      {
+        key: string;
+        t_count: bigint | null;
+        t_last: bigint | null;
+        r_count: bigint | null;
+        r_last: bigint | null;
+      }[]
+    >(
+      `WITH counted AS (
+         SELECT identifier AS key, count(*) AS n, max(event_seq) AS last
+           FROM event_item WHERE role <> 'LOT' GROUP BY identifier
+         UNION ALL
+         SELECT 'recall:' || gtin, count(*), max(event_seq) FROM recall GROUP BY gtin
+       )
+       SELECT coalesce(t.key, c.key) AS key, t.event_count AS t_count, t.last_seq AS t_last,
+              c.n AS r_count, c.last AS r_last
+         FROM item_tally t FULL JOIN counted c ON c.key = t.key
+        WHERE t.key IS NULL OR c.key IS NULL OR t.event_count <> c.n OR t.last_seq <> c.last
+        ORDER BY 1 LIMIT 1000`,
+    );
+    const side = (count: bigint | null, last: bigint | null) =>
+      count === null ? null : { count: Number(count), lastSeq: String(last) };
+    return rows.map((r) => ({
+      key: r.key,
+      tally: side(r.t_count, r.t_last),
+      rows: side(r.r_count, r.r_last),
+    }));
   }
 }

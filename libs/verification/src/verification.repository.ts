@@ -6,6 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
 import { STORAGE } from '@custos/core/tokens';
 import type { BlockFields } from '@custos/ledger/block';
+import type { Tally } from './index-check';
 
 export interface StoredEvent {
   readonly seq: bigint;
@@ -30,8 +31,16 @@ export interface StoredEvent {
 /** A block row as stored: the fields its hash covers, and the hash it claims. */
 export type StoredBlock = BlockFields & { readonly hash: string };
 
+/** A history read: the events, and the index tallies of every identifier it followed. */
+export interface History {
+  readonly events: StoredEvent[];
+  /** By tally key (an identifier, or `recall:<gtin>`). */
+  readonly tallies: Map<string, Tally>;
+}
+
 interface EventRow {
-  seq: bigint;
+  tallies: [string, string, string][];
+  seq: bigint | null;
   event_id: string;
   type: string;
   actor: string;
@@ -58,7 +67,7 @@ interface EventRow {
 export class VerificationRepository {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
-  private toEvent(row: EventRow): StoredEvent {
+  private toEvent(row: EventRow & { seq: bigint }): StoredEvent {
     return {
       seq: row.seq,
       eventId: row.event_id,
@@ -81,9 +90,10 @@ export class VerificationRepository {
   /**
    * Every event naming `identifier`, what was ever packed in it (an SSCC's contents), or an
    * SSCC any of these was ever packed in (following PACK events, at most `maxDepth` deep),
-   * as item or parent, and the recalls of `gtin`, in acceptance order: one statement.
+   * as item or parent, and the recalls of `gtin`, in acceptance order, with the tallies of
+   * the identifiers followed and of the GTIN's recalls: one statement, one snapshot.
    */
-  async history(identifier: string, gtin: string | null, maxDepth: number): Promise<StoredEvent[]> {
+  async history(identifier: string, gtin: string | null, maxDepth: number): Promise<History> {
     const rows = await this.storage.prisma.$queryRaw<EventRow[]>`
       WITH RECURSIVE contents(identifier, depth) AS (
         -- A logistic unit's own history needs what was packed in it (whether its packer
@@ -109,7 +119,7 @@ export class VerificationRepository {
         SELECT i.event_seq AS seq FROM event_item i JOIN ids ON ids.identifier = i.identifier WHERE i.role <> 'LOT'
         UNION
         SELECT r.event_seq FROM recall r WHERE r.gtin = ${gtin}
-      )
+      ), found AS (
       SELECT e.seq, e.event_id, e.type::text AS type, e.actor, e.key_id, e.signature, e.event_json,
              e.content_hash, e.leaf_index, e.block_height,
              (SELECT coalesce(json_agg(json_build_object('identifier', x.identifier, 'role', x.role::text)), '[]'::json)
@@ -123,8 +133,23 @@ export class VerificationRepository {
         LEFT JOIN block b ON b.height = e.block_height
         LEFT JOIN block nb ON nb.height = e.block_height + 1
        WHERE e.seq IN (SELECT seq FROM seqs)
-       ORDER BY e.seq`;
-    return rows.map((row) => this.toEvent(row));
+      )
+      SELECT (SELECT coalesce(json_agg(json_build_array(t.key, t.event_count::text, t.last_seq::text)), '[]'::json)
+                FROM item_tally t
+               WHERE t.key IN (SELECT identifier FROM ids) OR t.key = 'recall:' || ${gtin}::text) AS tallies,
+             found.*
+        FROM (SELECT 1) AS one LEFT JOIN found ON true
+       ORDER BY found.seq`;
+    const tallies = new Map<string, Tally>(
+      (rows[0]?.tallies ?? []).map(([key, count, last]) => [
+        key,
+        { eventCount: BigInt(count), lastSeq: BigInt(last) },
+      ]),
+    );
+    const events = rows.flatMap((row) =>
+      row.seq === null ? [] : [this.toEvent(row as EventRow & { seq: bigint })],
+    );
+    return { events, tallies };
   }
 }
 

@@ -42,6 +42,7 @@ import { ParticipantService } from '@custos/participants/participant.service';
 import { SealingKeyService } from '@custos/sealing/sealing-key.service';
 import { type DisclosedFinding, disclosedFindings, mayReadTrail } from './read-rule';
 import { VerificationAlerts } from './verification-alerts.service';
+import { type IndexedEvent, indexFailures } from './index-check';
 import { type StoredEvent, VerificationRepository } from './verification.repository';
 
 const MAX_NESTING = 16;
@@ -94,6 +95,7 @@ interface Checked {
   readonly stored: StoredEvent;
   readonly view: LedgerEventView;
   readonly input: Uint8Array | undefined;
+  readonly indexed: IndexedEvent;
 }
 
 @Injectable()
@@ -120,9 +122,17 @@ export class VerificationService {
     // The latest checkpoint does not depend on the history: read both at once.
     const head = Promise.all([this.ledger.checkpoint(), this.sealingKey.vkey()]);
     head.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
-    const events = await this.history(scanned.identifier, scanned.gtin);
+    const { events, tallies } = await this.repository.history(
+      scanned.identifier,
+      scanned.gtin ?? null,
+      MAX_NESTING,
+    );
     const failures: Failures = [];
     const checked = this.checkEvents(events, failures);
+    const indexed = checked.map((c) => c.indexed);
+    failures.push(
+      ...indexFailures(scanned.identifier, scanned.gtin, indexed, tallies, MAX_NESTING),
+    );
     // Whoever ends up custodian is one of the parties the events name: fetched beside the proofs.
     const parties = this.participants.findMany([
       ...new Set(
@@ -221,11 +231,6 @@ export class VerificationService {
     }
   }
 
-  /** The events of the identifier and of every SSCC it was ever packed in, plus its GTIN's recalls. */
-  private history(identifier: string, gtin: string | undefined): Promise<StoredEvent[]> {
-    return this.repository.history(identifier, gtin ?? null, MAX_NESTING);
-  }
-
   /** Recomputes each leaf input and checks it against the stored hash and the actor's signature. */
   private checkEvents(events: readonly StoredEvent[], failures: Failures): Checked[] {
     return events.map((stored) => {
@@ -297,7 +302,18 @@ export class VerificationService {
         ...opt('expiry', named?.expiry),
         ...opt('gtin', named?.gtin),
       };
-      return { stored, view, input };
+      const indexed: IndexedEvent = {
+        seq: stored.seq,
+        eventId: stored.eventId,
+        named: named && {
+          type: named.type,
+          items: named.items.map((i) => i.identifier),
+          ...opt('parent', named.parent?.identifier),
+          ...opt('gtin', named.gtin),
+          ...opt('lot', named.lot),
+        },
+      };
+      return { stored, view, input, indexed };
     });
   }
 

@@ -1,0 +1,233 @@
+// Issue 13: an insider with write access to the database, and nothing else. Each attack is
+// SQL run behind the application's back on a genuine, sealed history; then verifyPackage
+// and a full audit (both through GraphQL, as a regulator) must each see it. None of the
+// secrets (sealing key, session secret, admin token) is used by the attacker.
+import { gql, type GraphQLClient } from 'graphql-request';
+import { Client } from 'pg';
+import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
+import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
+import {
+  COMPANY_PREFIX,
+  GTIN,
+  gln,
+  LedgerWorld,
+  type Party,
+  sscc,
+  ssccUri,
+  unitUri,
+  VERIFY,
+  type VerificationAnswer,
+} from '../fixtures/ledger-world';
+
+const ADMIN_TOKEN = 'insider-e2e-admin-token-0123456789abcdef0123';
+
+interface Discrepancy {
+  kind: string;
+  blockHeight: number | null;
+  leafIndex: number | null;
+  message: string;
+}
+
+describe('insider attacks (SQL behind the application): verifyPackage and the audit see each', () => {
+  let db: TestDatabase;
+  let app: RunningApp;
+  let world: LedgerWorld;
+  let pg: Client;
+  let maker: Party;
+  let pharmacy: Party;
+  let regulator: Party;
+  let boxes = 0;
+  const box = () => ssccUri(sscc(`0${COMPANY_PREFIX}${String(++boxes).padStart(9, '0')}`));
+
+  beforeAll(async () => {
+    db = await createTestDatabase('insider');
+    app = await startApp(
+      serverConfig(db, testQueuePrefix('insider'), {
+        CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
+        SEAL_MAX_WAIT_MS: '50',
+      }),
+      { logger: process.env.CUSTOS_TEST_LOGS ? undefined : false },
+    );
+    world = new LedgerWorld(app.url, ADMIN_TOKEN);
+    maker = await world.register(gln('950700000000'), 'Maker', ['MANUFACTURER'], [COMPANY_PREFIX]);
+    pharmacy = await world.register(gln('950700000002'), 'Pharmacy', ['DISPENSER']);
+    regulator = await world.register(gln('950700000004'), 'Agency', ['REGULATOR']);
+    for (const party of [maker, pharmacy, regulator]) await world.signIn(party);
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+  });
+  afterAll(async () => {
+    await pg?.end();
+    await app?.stop();
+    await db?.drop();
+  });
+
+  const verify = async (code: string) =>
+    (await regulator.client!.request<VerificationAnswer>(VERIFY, { code })).verifyPackage;
+  const eventCount = async () =>
+    Number(
+      (await pg.query<{ n: string }>('SELECT count(*)::text AS n FROM ledger_event')).rows[0]!.n,
+    );
+  const sealAll = async () => world.sealedUpTo(regulator.client!, await eventCount());
+  const seqOf = async (eventId: string) =>
+    (
+      await pg.query<{ seq: string }>('SELECT seq::text FROM ledger_event WHERE event_id = $1', [
+        eventId,
+      ])
+    ).rows[0]!.seq;
+  const leafOf = async (eventId: string) =>
+    Number(
+      (
+        await pg.query<{ leaf: string }>(
+          'SELECT leaf_index::text AS leaf FROM ledger_event WHERE event_id = $1',
+          [eventId],
+        )
+      ).rows[0]!.leaf,
+    );
+
+  /** A full audit, started by the regulator, to its end. */
+  async function audit(): Promise<Discrepancy[]> {
+    const client: GraphQLClient = regulator.client!;
+    const { startAudit } = await client.request<{ startAudit: { id: string } }>(gql`
+      mutation {
+        startAudit {
+          id
+        }
+      }
+    `);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { auditRun } = await client.request<{
+        auditRun: { status: string; error: string | null; discrepancies: Discrepancy[] };
+      }>(
+        gql`
+          query ($id: ID!) {
+            auditRun(id: $id) {
+              status
+              error
+              discrepancies(first: 500) {
+                kind
+                blockHeight
+                leafIndex
+                message
+              }
+            }
+          }
+        `,
+        { id: startAudit.id },
+      );
+      if (auditRun.status === 'COMPLETED') return auditRun.discrepancies;
+      if (auditRun.status === 'FAILED') throw new Error(`audit failed: ${auditRun.error}`);
+      if (Date.now() > deadline) throw new Error(`audit still ${auditRun.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** Commissioned, packed, shipped to the pharmacy, received, unpacked, dispensed; sealed. */
+  async function dispensed(serial: string): Promise<{ unit: string; dispense: string }> {
+    const unit = unitUri(serial);
+    const caseId = box();
+    await world.submit(maker, [
+      world.signed(maker, 'COMMISSION', { items: [unit], lot: 'L1', expiry: '2030-12-31' }),
+      world.signed(maker, 'PACK', { items: [unit], parent: caseId }),
+      world.signed(maker, 'SHIP', { items: [caseId], to: pharmacy.id }),
+    ]);
+    await world.act(pharmacy, 'RECEIVE', { items: [caseId], from: maker.id });
+    await world.act(pharmacy, 'UNPACK', { items: [unit], parent: caseId });
+    const dispense = await world.act(pharmacy, 'DISPENSE', { items: [unit] });
+    await sealAll();
+    const before = await verify(unit);
+    expect(before.verdict).not.toBe('AUTHENTIC');
+    expect(before.findings.map((f) => f.code)).toContain('ALREADY_DISPENSED');
+    return { unit, dispense };
+  }
+
+  const integrity = (answer: VerificationAnswer['verifyPackage']) =>
+    answer.findings.filter((f) => f.code === 'INTEGRITY_FAILURE');
+  /** An INTEGRITY_FAILURE finding, hence a COUNTERFEIT verdict (SPEC section 6). */
+  const expectIntegrityFailure = (answer: VerificationAnswer['verifyPackage']) => {
+    expect(answer.verdict).toBe('COUNTERFEIT');
+    expect(integrity(answer)).not.toEqual([]);
+  };
+
+  it('(a) deleting the event_item rows of a sealed DISPENSE', async () => {
+    const { unit, dispense } = await dispensed('INS-A');
+    await pg.query('DELETE FROM event_item WHERE event_seq = $1', [await seqOf(dispense)]);
+
+    const after = await verify(unit);
+    expectIntegrityFailure(after);
+    expect(
+      integrity(after)
+        .map((f) => f.message)
+        .join(' '),
+    ).toMatch(/index records/);
+
+    const found = await audit();
+    expect(found).toContainEqual(
+      expect.objectContaining({ kind: 'INDEX', leafIndex: await leafOf(dispense) }),
+    );
+  });
+
+  it('(b) retargeting them to another unit', async () => {
+    const { unit, dispense } = await dispensed('INS-B');
+    const other = unitUri('INS-B-OTHER');
+    await world.act(maker, 'COMMISSION', { items: [other], lot: 'L1', expiry: '2030-12-31' });
+    await sealAll();
+    expect((await verify(other)).verdict).toBe('AUTHENTIC');
+    await pg.query('UPDATE event_item SET identifier = $2 WHERE event_seq = $1', [
+      await seqOf(dispense),
+      other,
+    ]);
+
+    // The dispensed pack misses its DISPENSE; the other one holds a DISPENSE that names
+    // another unit: both are integrity failures (COUNTERFEIT), neither is AUTHENTIC.
+    const mine = await verify(unit);
+    expectIntegrityFailure(mine);
+    const theirs = await verify(other);
+    expectIntegrityFailure(theirs);
+    expect(integrity(theirs).some((f) => f.eventId === dispense)).toBe(true);
+
+    const found = await audit();
+    expect(found).toContainEqual(
+      expect.objectContaining({ kind: 'INDEX', leafIndex: await leafOf(dispense) }),
+    );
+  });
+
+  it('(c) deleting a recall row', async () => {
+    const unit = unitUri('INS-C');
+    await world.act(maker, 'COMMISSION', { items: [unit], lot: 'LC', expiry: '2030-12-31' });
+    const recall = await world.act(maker, 'RECALL', { gtin: GTIN, lot: 'LC' });
+    await sealAll();
+    expect((await verify(unit)).findings.map((f) => f.code)).toContain('RECALLED');
+    await pg.query('DELETE FROM recall WHERE event_seq = $1', [await seqOf(recall)]);
+
+    const after = await verify(unit);
+    expectIntegrityFailure(after);
+    expect(
+      integrity(after)
+        .map((f) => f.message)
+        .join(' '),
+    ).toMatch(`recall:${GTIN}`);
+
+    const found = await audit();
+    expect(found).toContainEqual(
+      expect.objectContaining({ kind: 'INDEX', leafIndex: await leafOf(recall) }),
+    );
+  });
+
+  it("(d) deleting a sealed DISPENSE event's row", async () => {
+    const { unit, dispense } = await dispensed('INS-D');
+    const leaf = await leafOf(dispense);
+    const seq = await seqOf(dispense);
+    await pg.query('DELETE FROM event_item WHERE event_seq = $1', [seq]);
+    await pg.query('DELETE FROM ledger_event WHERE seq = $1', [seq]);
+
+    const after = await verify(unit);
+    expectIntegrityFailure(after);
+
+    const found = await audit();
+    expect(found).toContainEqual(
+      expect.objectContaining({ kind: 'LEAF_MISSING', leafIndex: leaf }),
+    );
+  });
+});
