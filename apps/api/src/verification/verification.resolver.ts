@@ -1,9 +1,10 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Query, Resolver } from '@nestjs/graphql';
 import type { Principal } from '@custos/core/auth/principal';
 import { VerificationService } from '@custos/verification/verification.service';
 import { Access } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { toParticipant } from '../participants/participant.model';
+import { TurnTaking } from './turn-taking';
 import { toVerification, Verification } from './verification.model';
 
 /** What one verifyPackage costs against CUSTOS_GRAPHQL_MAX_COMPLEXITY. */
@@ -11,6 +12,8 @@ export const VERIFY_COST = 100;
 
 @Resolver(() => Verification)
 export class VerificationResolver {
+  private readonly turns = new TurnTaking();
+
   constructor(private readonly verification: VerificationService) {}
 
   // Open to every signed-in participant (SPEC 7); the trail, custodian and proof follow
@@ -25,8 +28,12 @@ export class VerificationResolver {
   async verifyPackage(
     @Args('code') code: string,
     @CurrentPrincipal() principal: Principal | undefined,
+    @Context() request: object,
   ): Promise<Verification> {
-    const result = await this.verification.verifyPackage(code, principal);
+    // One request's verifications take turns, so a batch never holds up another's scan.
+    const result = await this.turns.run(request, () =>
+      this.verification.verifyPackage(code, principal),
+    );
     return toVerification(result, result.custodian ? toParticipant(result.custodian) : undefined);
   }
 }
