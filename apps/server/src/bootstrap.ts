@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Config } from '@custos/core/config/config';
 import { GraphqlWsServer } from '../../api/src/graphql/subscriptions';
+import { WitnessService } from '@custos/witness/witness.service';
 import { AppModule } from './app.module';
 import { configureHttp, createHttpAdapter } from './http-platform';
 
@@ -25,7 +26,8 @@ export async function startApp(
     { logger: options.logger ?? ['log', 'warn', 'error'] },
   );
   const http = configureHttp(app);
-  const subscriptions = config.role === 'worker' ? undefined : app.get(GraphqlWsServer);
+  const subscriptions =
+    config.role === 'api' || config.role === 'all' ? app.get(GraphqlWsServer) : undefined;
   await app.listen(config.port, '0.0.0.0');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -48,6 +50,14 @@ export async function startApp(
 
 export function logStart(config: Config, running: RunningApp): void {
   const logger = new Logger('Custos');
+  if (config.role === 'witness') {
+    const witness = running.app.get(WitnessService);
+    logger.log(
+      `listening on ${running.url} (witness: POST /add-checkpoint for ${witness.origins().join(', ')}; health at /health)`,
+    );
+    logger.log(`witness vkey: ${witness.vkey()}`);
+    return;
+  }
   const parts = config.role === 'worker' ? ['worker'] : ['GraphQL at /graphql'];
   if (config.role === 'all') parts.push('worker');
   logger.log(`listening on ${running.url} (${parts.join(', ')}; health at /health)`);

@@ -63,6 +63,22 @@ export function configureHttp(app: NestFastifyApplication): HttpDrain {
     });
   }
 
+  // RFC 9110 section 8.3: a body without a Content-Type may be taken as
+  // application/octet-stream. Only where some route reads that raw (the witness, whose
+  // reference client sends no type); elsewhere such a body stays a 415.
+  if (fastify.hasContentTypeParser('application/octet-stream')) {
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      const { headers } = request;
+      const hasBody =
+        headers['transfer-encoding'] !== undefined ||
+        (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+      if (headers['content-type'] === undefined && hasBody) {
+        request.headers['content-type'] = 'application/octet-stream';
+      }
+      done();
+    });
+  }
+
   let draining = false;
   // A response that was under way when the stop began closes its connection, so that
   // keep-alive clients do not hold the stop until their idle timeout.

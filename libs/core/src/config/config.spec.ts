@@ -68,7 +68,7 @@ describe('loadConfig', () => {
     const problems = (error as ConfigError).problems;
     expect(problems).toEqual([
       'DATABASE_URL: expected a URL starting with postgres:// or postgresql://, got "mysql://x"',
-      'CUSTOS_ROLE: expected one of api, worker, all, got "both"',
+      'CUSTOS_ROLE: expected one of api, worker, all, witness, got "both"',
       'PORT: expected an integer from 0 to 65535, got "70000"',
       'CUSTOS_LOG_ORIGIN: expected a schema-less URL such as custos.example/log (no spaces, no +), got "https://custos.example/log"',
       'CUSTOS_SEALING_KEY: expected 64 hexadecimal characters (a 32-byte seed), got "<hidden>"',
@@ -181,5 +181,66 @@ describe('loadConfig', () => {
         `CUSTOS_ADMIN_TOKEN_FILE: ${join(dir, 'empty')} is empty`,
       ]);
     });
+  });
+});
+
+describe('witness configuration (SPEC section 9)', () => {
+  const LOG_VKEY = 'custos.test/log+d4e7146d+AepKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs';
+  const WITNESS_VKEY = 'witness.test/w1+063478d4+BE0NFw/AnGKLfB7zEKxBCFysE6QityMkX7P7DikB5RnL';
+
+  it('CUSTOS_ROLE=witness reads its name, key and logs, and needs no ledger secret', () => {
+    const config = loadConfig({
+      ...SERVICES,
+      CUSTOS_ROLE: 'witness',
+      CUSTOS_WITNESS_NAME: 'witness.test/w1',
+      CUSTOS_WITNESS_KEY: 'CD'.repeat(32),
+      CUSTOS_WITNESS_LOGS: ` ${LOG_VKEY} ;`,
+    });
+    expect(config.witness).toEqual({
+      name: 'witness.test/w1',
+      keyHex: 'cd'.repeat(32),
+      logs: [{ origin: 'custos.test/log', vkey: LOG_VKEY }],
+    });
+  });
+
+  it('names every missing or bad witness variable', () => {
+    expect(configError({ CUSTOS_ROLE: 'witness' }).problems).toEqual([
+      expect.stringMatching(/^CUSTOS_WITNESS_NAME: not set/),
+      expect.stringMatching(/^CUSTOS_WITNESS_LOGS: not set/),
+    ]);
+    const problems = configError({
+      CUSTOS_ROLE: 'witness',
+      CUSTOS_WITNESS_NAME: 'has space',
+      CUSTOS_WITNESS_KEY: 'xyz',
+      CUSTOS_WITNESS_LOGS: `${LOG_VKEY};${WITNESS_VKEY}`,
+    }).problems;
+    expect(problems).toEqual([
+      expect.stringMatching(/^CUSTOS_WITNESS_NAME: expected a key name/),
+      expect.stringMatching(/^CUSTOS_WITNESS_KEY: expected 64 hexadecimal/),
+      expect.stringMatching(/^CUSTOS_WITNESS_LOGS: entry 2: verifier key: unknown signature type/),
+    ]);
+  });
+
+  it('CUSTOS_WITNESSES: vkey and URL per entry; the quorum defaults to all of them', () => {
+    const config = loadConfig({
+      CUSTOS_WITNESSES: `${WITNESS_VKEY} http://127.0.0.1:7380/; `,
+    });
+    expect(config.witnesses).toEqual([{ vkey: WITNESS_VKEY, url: 'http://127.0.0.1:7380' }]);
+    expect(config.witnessQuorum).toBe(1);
+    expect(config.witnessMaxAgeSeconds).toBe(3600);
+    expect(loadConfig({}).witnesses).toEqual([]);
+    expect(
+      configError({
+        CUSTOS_WITNESSES: `${LOG_VKEY} http://a;${WITNESS_VKEY} ftp://b;${WITNESS_VKEY}`,
+        CUSTOS_WITNESS_QUORUM: '3',
+      }).problems,
+    ).toEqual([
+      expect.stringMatching(/^CUSTOS_WITNESSES: entry 1: cosigner vkey .* type must be 0x04/),
+      expect.stringMatching(/^CUSTOS_WITNESSES: entry 2: "ftp:\/\/b" is not an http\(s\) URL/),
+      expect.stringMatching(
+        /^CUSTOS_WITNESSES: entry 3: expected "<witness vkey> <submission URL prefix>"/,
+      ),
+      'CUSTOS_WITNESS_QUORUM: 3 is more than the 0 witnesses in CUSTOS_WITNESSES',
+    ]);
   });
 });

@@ -5,8 +5,29 @@
 // because generated ones would be kept in the database, where any dump holds them.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseCosignerVkey } from '@custos/ledger/cosignature';
+import { isValidKeyName, parseVerifierKey } from '@custos/ledger/note';
 
-export type Role = 'api' | 'worker' | 'all';
+/** `witness` runs a C2SP tlog-witness for other logs, and nothing of the ledger (SPEC 9). */
+export type Role = 'api' | 'worker' | 'all' | 'witness';
+
+/** CUSTOS_ROLE=witness (SPEC section 9). */
+export interface WitnessRoleConfig {
+  /** CUSTOS_WITNESS_NAME: the cosigner key name. */
+  readonly name: string;
+  /** CUSTOS_WITNESS_KEY(_FILE): Ed25519 seed, lowercase hex; unset: generated into the data folder. */
+  readonly keyHex: string | undefined;
+  /** CUSTOS_WITNESS_LOGS: the logs it cosigns for (origin = the vkey's name). */
+  readonly logs: readonly { readonly origin: string; readonly vkey: string }[];
+}
+
+/** One entry of CUSTOS_WITNESSES: a witness this log submits its checkpoints to. */
+export interface WitnessEndpoint {
+  /** The witness's cosignature/v1 vkey (type 0x04). */
+  readonly vkey: string;
+  /** Submission prefix; add-checkpoint is POSTed to `<url>/add-checkpoint`. */
+  readonly url: string;
+}
 
 export type DatabaseConfig =
   | { readonly kind: 'postgresql'; readonly url: string }
@@ -46,6 +67,14 @@ export interface Config {
   readonly requestLimits: RequestLimits;
   /** Proxies in front of the API whose X-Forwarded-For is trusted (0: use the peer address). */
   readonly trustProxyHops: number;
+  /** Set exactly when role is `witness`. */
+  readonly witness: WitnessRoleConfig | undefined;
+  /** CUSTOS_WITNESSES: empty means the ledger is unwitnessed. */
+  readonly witnesses: readonly WitnessEndpoint[];
+  /** CUSTOS_WITNESS_QUORUM: how many witnesses must cosign (default: all configured). */
+  readonly witnessQuorum: number;
+  /** CUSTOS_WITNESS_MAX_AGE_SECONDS: how old the quorum's cosignatures may be. */
+  readonly witnessMaxAgeSeconds: number;
 }
 
 export interface SignInConfig {
@@ -112,8 +141,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
   const dataDir = resolve(cwd, read.string('CUSTOS_DATA_DIR') ?? '.custos');
 
+  const role = read.oneOf('CUSTOS_ROLE', ['api', 'worker', 'all', 'witness'] as const) ?? 'all';
+  const witnesses = read.witnesses('CUSTOS_WITNESSES');
   const config: Config = {
-    role: read.oneOf('CUSTOS_ROLE', ['api', 'worker', 'all'] as const) ?? 'all',
+    role,
     port: read.integer('PORT', 0, 65535) ?? 3000,
     dataDir,
     database: databaseUrl
@@ -148,9 +179,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxPageSize: read.integer('CUSTOS_GRAPHQL_MAX_PAGE', 1, 100_000) ?? 500,
     },
     trustProxyHops: read.integer('CUSTOS_TRUST_PROXY_HOPS', 0, 10) ?? 0,
+    witness: role === 'witness' ? read.witnessRole() : undefined,
+    witnesses,
+    witnessQuorum: read.integer('CUSTOS_WITNESS_QUORUM', 1, 100) ?? witnesses.length,
+    witnessMaxAgeSeconds: read.integer('CUSTOS_WITNESS_MAX_AGE_SECONDS', 1, 31_536_000) ?? 3600,
   };
+  if (config.witnessQuorum > witnesses.length && read.string('CUSTOS_WITNESS_QUORUM')) {
+    problems.push(
+      `CUSTOS_WITNESS_QUORUM: ${config.witnessQuorum} is more than the ${witnesses.length} witnesses in CUSTOS_WITNESSES`,
+    );
+  }
+  // A witness keeps no ledger and uses none of the ledger's secrets.
   const missingSecrets =
-    config.database.kind === 'postgresql' && config.generateSecrets === undefined
+    config.role !== 'witness' &&
+    config.database.kind === 'postgresql' &&
+    config.generateSecrets === undefined
       ? SECRETS.filter(({ env: name }) => read.isUnset(name)).map(({ env: name }) => name)
       : [];
   for (const secret of SECRETS.filter(({ env: name }) => missingSecrets.includes(name))) {
@@ -288,6 +331,88 @@ class EnvReader {
           `${bytes * 2} hexadecimal characters (a ${bytes}-byte seed)`,
           '<hidden>',
         );
+  }
+
+  /** CUSTOS_WITNESS_NAME, CUSTOS_WITNESS_KEY(_FILE), CUSTOS_WITNESS_LOGS (SPEC section 9). */
+  witnessRole(): WitnessRoleConfig | undefined {
+    const name = this.string('CUSTOS_WITNESS_NAME');
+    if (name === undefined) {
+      this.problems.push(
+        'CUSTOS_WITNESS_NAME: not set; CUSTOS_ROLE=witness needs its cosigner name, e.g. witness.example.org/w1',
+      );
+    } else if (!isValidKeyName(name)) {
+      this.fail('CUSTOS_WITNESS_NAME', 'a key name without spaces or +', name);
+    }
+    const keyHex = this.hex('CUSTOS_WITNESS_KEY', 32);
+    const raw = this.string('CUSTOS_WITNESS_LOGS');
+    const logs: { origin: string; vkey: string }[] = [];
+    if (raw === undefined) {
+      this.problems.push(
+        'CUSTOS_WITNESS_LOGS: not set; CUSTOS_ROLE=witness needs the vkeys of the logs it witnesses, ;-separated',
+      );
+    } else {
+      raw
+        .split(';')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '')
+        .forEach((vkey, i) => {
+          try {
+            const key = parseVerifierKey(vkey);
+            if (logs.some((log) => log.origin === key.name))
+              this.problems.push(
+                `CUSTOS_WITNESS_LOGS: entry ${i + 1}: ${key.name} is listed twice`,
+              );
+            logs.push({ origin: key.name, vkey });
+          } catch (err) {
+            this.problems.push(
+              `CUSTOS_WITNESS_LOGS: entry ${i + 1}: ${(err as Error).message} (expected a C2SP Ed25519 vkey name+keyid+base64)`,
+            );
+          }
+        });
+      if (logs.length === 0) this.problems.push('CUSTOS_WITNESS_LOGS: no log vkey given');
+    }
+    return name === undefined ? undefined : { name, keyHex, logs };
+  }
+
+  /** CUSTOS_WITNESSES: `;`-separated `<cosigner vkey> <submission URL prefix>` entries. */
+  witnesses(name: string): WitnessEndpoint[] {
+    const raw = this.string(name);
+    if (raw === undefined) return [];
+    const out: WitnessEndpoint[] = [];
+    raw
+      .split(';')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '')
+      .forEach((entry, i) => {
+        const [vkey, url, ...rest] = entry.split(/\s+/);
+        const where = `${name}: entry ${i + 1}`;
+        if (!vkey || !url || rest.length > 0) {
+          this.problems.push(`${where}: expected "<witness vkey> <submission URL prefix>"`);
+          return;
+        }
+        try {
+          parseCosignerVkey(vkey);
+        } catch (err) {
+          this.problems.push(`${where}: ${(err as Error).message}`);
+          return;
+        }
+        let parsed: URL | undefined;
+        try {
+          parsed = new URL(url);
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+          this.problems.push(`${where}: ${JSON.stringify(url)} is not an http(s) URL`);
+          return;
+        }
+        if (out.some((w) => w.vkey === vkey)) {
+          this.problems.push(`${where}: the witness key is listed twice`);
+          return;
+        }
+        out.push({ vkey, url: url.replace(/\/+$/, '') });
+      });
+    return out;
   }
 
   /** C2SP tlog-checkpoint origin: a schema-less URL, no spaces or plus signs. */
