@@ -35,7 +35,7 @@ async function startReference(body: string): Promise<{ url: string; stop(): void
   const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
   const port = /port (\d+)/.exec(chunk.toString())?.[1];
   if (!port) throw new Error(`reference server did not start: ${chunk.toString()}`);
-  return { url: `http://127.0.0.1:${port}/graphql`, stop: () => child.kill('SIGKILL') };
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
 }
 
 export const bench: Bench = {
@@ -78,12 +78,10 @@ export const bench: Bench = {
       try {
         const bare: LoadResult[] = [];
         const graphql: LoadResult[] = [];
-        const request = { method: 'POST' as const, headers, body: QUERY };
+        const request = [{ method: 'POST' as const, path: '/graphql', headers, body: QUERY }];
         for (let round = 0; round < rounds; round++) {
-          bare.push(await loadTest({ ...request, url: reference.url }, connections, seconds));
-          graphql.push(
-            await loadTest({ ...request, url: `${product.url}/graphql` }, connections, seconds),
-          );
+          bare.push(await loadTest(reference.url, request, connections, seconds));
+          graphql.push(await loadTest(product.url, request, connections, seconds));
         }
         const bareRate = median(bare.map((r) => r.requestsPerSecond));
         const graphqlRate = median(graphql.map((r) => r.requestsPerSecond));

@@ -5,13 +5,7 @@
 // single-core raw Ed25519 verification rate (the ledger's rule, and OpenSSL alone), with
 // the process's peak resident memory (worker threads included).
 import '../test/resolve-ts.cjs';
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  randomUUID,
-  sign,
-} from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { Redis } from 'ioredis';
@@ -26,34 +20,12 @@ import { verifyFast, verifyOpenSsl } from '@custos/ledger/ed25519-native';
 import { eventSigningBytes } from '@custos/ledger/events';
 import { createTestDatabase, serverConfig, testQueuePrefix, testRedisUrl } from '../test/storage';
 import { type Bench, opsPerSecond } from './harness';
+import { type Signer, signer } from './signer';
 
 const withCheck = (body: string) => `${body}${gs1CheckDigit(body)}`;
 const GTIN = withCheck('0950600013435');
 const MAKER = withCheck('950600000001');
 const DISTRIBUTOR = withCheck('950600000002');
-
-interface Signer {
-  readonly id: string;
-  readonly keyId: string;
-  readonly publicKey: Uint8Array;
-  sign(event: Record<string, unknown>): SignedEventSubmission;
-}
-
-function signer(id: string): Signer {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const key = createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' }));
-  const jwk = createPublicKey(key).export({ format: 'jwk' });
-  return {
-    id,
-    keyId: 'bench',
-    publicKey: new Uint8Array(Buffer.from(jwk.x!, 'base64url')),
-    sign: (event) => ({
-      event,
-      keyId: 'bench',
-      signature: sign(null, eventSigningBytes(event), key).toString('base64url'),
-    }),
-  };
-}
 
 /** Batches of COMMISSION, then SHIP, then RECEIVE of the same `batchSize` units. */
 function workload(total: number, batchSize: number, maker: Signer, dist: Signer) {

@@ -3,12 +3,16 @@
 // bench. Loopback only, and every run is bounded in time.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-const AUTOCANNON = require.resolve('autocannon/autocannon.js');
+const WORKER = join(__dirname, 'load-worker.cjs');
 
 export interface LoadRequest {
-  readonly url: string;
   readonly method?: 'GET' | 'POST';
+  /** Path and query on the load's origin. */
+  readonly path: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
 }
@@ -31,49 +35,53 @@ interface AutocannonJson {
   timeouts: number;
 }
 
-/** `connections` clients back to back against `request` for `seconds` seconds. */
+/**
+ * `connections` clients back to back against `origin` for `seconds` seconds, each request
+ * the next of `requests` in turn (so a load can scan many codes as many parties).
+ */
 export async function loadTest(
-  request: LoadRequest,
+  origin: string,
+  requests: readonly LoadRequest[],
   connections: number,
   seconds: number,
 ): Promise<LoadResult> {
-  const target = new URL(request.url);
+  const target = new URL(origin);
   if (target.hostname !== '127.0.0.1' && target.hostname !== 'localhost')
-    throw new Error(`load tests stay on loopback; refusing ${request.url}`);
-  const args = [
-    AUTOCANNON,
-    '--json',
-    '--connections',
-    String(connections),
-    '--duration',
-    String(seconds),
-    '--timeout',
-    '10',
-    '--method',
-    request.method ?? 'GET',
-  ];
-  for (const [name, value] of Object.entries(request.headers ?? {}))
-    args.push('--headers', `${name}=${value}`);
-  if (request.body !== undefined) args.push('--body', request.body);
-  args.push(request.url);
-
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const killer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(killer);
-  if (code !== 0) throw new Error(`autocannon exited with ${code}: ${stderr.slice(-2000)}`);
-  const result = JSON.parse(stdout) as AutocannonJson;
-  return {
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    failures: result.non2xx + result.errors + result.timeouts,
-    total: result.requests.total,
-  };
+    throw new Error(`load tests stay on loopback; refusing ${origin}`);
+  const dir = mkdtempSync(join(tmpdir(), 'custos-load-'));
+  const file = join(dir, 'options.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      url: origin,
+      connections,
+      duration: seconds,
+      requests: requests.map((r) => ({ method: r.method ?? 'GET', ...r })),
+    }),
+  );
+  try {
+    const child = spawn(process.execPath, [WORKER, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    clearTimeout(killer);
+    if (code !== 0) throw new Error(`load generator exited with ${code}: ${stderr.slice(-2000)}`);
+    const result = JSON.parse(stdout) as AutocannonJson;
+    if (result.requests.total === 0)
+      throw new Error(`no request completed in ${seconds} s: ${stdout.slice(0, 1500)}`);
+    return {
+      requestsPerSecond: result.requests.average,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      failures: result.non2xx + result.errors + result.timeouts,
+      total: result.requests.total,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The median of `values` (the mean of the middle two for an even count). */

@@ -1,0 +1,31 @@
+// Event signers for benchmarks: OpenSSL's Ed25519 (node:crypto), so that signing the
+// load costs the bench little; the bytes are SPEC section 4's, as every client signs them.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import type { SignedEventSubmission } from '@custos/events/submission';
+import { eventSigningBytes, signInBytes } from '@custos/ledger/events';
+
+export interface Signer {
+  readonly id: string;
+  readonly keyId: string;
+  readonly publicKey: Uint8Array;
+  sign(event: Record<string, unknown>): SignedEventSubmission;
+  /** The sign-in challenge's signature (SPEC 7), base64url. */
+  signChallenge(nonce: string): string;
+}
+
+export function signer(id: string): Signer {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const key = createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' }));
+  const jwk = createPublicKey(key).export({ format: 'jwk' });
+  return {
+    id,
+    keyId: 'bench',
+    publicKey: new Uint8Array(Buffer.from(jwk.x!, 'base64url')),
+    sign: (event) => ({
+      event,
+      keyId: 'bench',
+      signature: sign(null, eventSigningBytes(event), key).toString('base64url'),
+    }),
+    signChallenge: (nonce) => sign(null, signInBytes(nonce), key).toString('base64url'),
+  };
+}
