@@ -1,17 +1,176 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { verifySignedEvent } from '@custos/sdk/events';
+import { loadKey } from '@custos/sdk/key-file';
 import { makeBundle, vkey } from '../../../test/fixtures/verification-bundle';
 import { run } from './main';
 
-function cli(...argv: string[]): { code: number; output: string } {
-  const lines: string[] = [];
-  const code = run(argv, (line) => lines.push(line));
-  return { code, output: lines.join('\n') };
+const dir = mkdtempSync(join(tmpdir(), 'custos-cli-'));
+
+async function cli(argv: string[], stdin = '', env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(argv, {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    stdin: Readable.from([stdin]),
+    env: { CUSTOS_SESSION_FILE: join(dir, 'no-session.json'), ...env },
+    cwd: dir,
+  });
+  return { code, output: out.join('\n'), errors: err.join('\n') };
 }
 
+describe('custos: help and exit codes', () => {
+  const commands = [
+    'keygen',
+    'register',
+    'login',
+    'sign',
+    'submit',
+    'verify',
+    'verify-bundle',
+    'checkpoint',
+    'trace',
+    'alerts',
+    'audit',
+  ];
+
+  it('--help exits 0 everywhere and lists every command', async () => {
+    const top = await cli(['--help']);
+    expect(top.code).toBe(0);
+    for (const name of commands) expect(top.output).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    expect(top.output).toContain('Exit codes: 0 ok, 1 a check failed');
+    for (const name of commands) {
+      const help = await cli([name, '--help']);
+      expect([name, help.code]).toEqual([name, 0]);
+      expect(help.output).toContain(`Usage: custos ${name}`);
+    }
+    expect((await cli(['help', 'submit'])).code).toBe(0);
+  });
+
+  it('exits 2 on a usage error, with the help hint', async () => {
+    expect((await cli([])).code).toBe(2);
+    const unknown = await cli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.errors).toMatch(/unknown command 'frobnicate'/);
+    expect((await cli(['verify'])).code).toBe(2);
+    expect((await cli(['keygen', '--nope'])).code).toBe(2);
+    const missing = await cli(['login']);
+    expect(missing.code).toBe(2);
+    expect(missing.errors).toContain("required option '--key <file>' not specified");
+    expect((await cli(['submit', '--batch-size', '0', '--token', 't'])).code).toBe(2);
+  });
+
+  it('says the server cannot be reached, and exits 1', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const result = await cli([
+      'checkpoint',
+      '--server',
+      `http://127.0.0.1:${port}`,
+      '--token',
+      't',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.errors).toContain(
+      `cannot reach the Custos server at http://127.0.0.1:${port} (ECONNREFUSED): is it running?`,
+    );
+  });
+
+  it('asks for a login before a command that needs one', async () => {
+    const result = await cli(['verify', 'x', '--server', 'http://127.0.0.1:9']);
+    expect(result.code).toBe(1);
+    expect(result.errors).toContain(
+      'not signed in to http://127.0.0.1:9: run `custos login --key <key file>` first',
+    );
+  });
+});
+
+describe('custos keygen and sign', () => {
+  it('keygen prints a 32-byte seed and its public key, base64url', async () => {
+    const { code, output } = await cli(['keygen']);
+    expect(code).toBe(0);
+    expect(output).toMatch(
+      /private key \(keep it secret\): [A-Za-z0-9_-]{43}\npublic key \(register it\): +[A-Za-z0-9_-]{43}/,
+    );
+  });
+
+  it('keygen --out writes a key file of mode 0600, and will not overwrite one', async () => {
+    const result = await cli([
+      'keygen',
+      '--out',
+      'maker.json',
+      '--participant',
+      '0950600000019',
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.output) as { publicKey: string };
+    const key = loadKey(join(dir, 'maker.json'));
+    expect(key).toMatchObject({
+      participantId: '0950600000019',
+      keyId: 'k1',
+      publicKey: printed.publicKey,
+    });
+    expect(statSync(join(dir, 'maker.json')).mode & 0o777).toBe(0o600);
+    const again = await cli(['keygen', '--out', 'maker.json']);
+    expect(again.code).toBe(2);
+    expect(again.errors).toContain('maker.json exists: pass --force');
+  });
+
+  it('sign fills eventId, eventTime and actor, and signs exactly what it prints', async () => {
+    await cli(['keygen', '--out', 'signer.json', '--participant', '0950600000019']);
+    const key = loadKey(join(dir, 'signer.json'));
+    const ndjson =
+      '{"type":"SHIP","items":["a"],"to":"0950600000026"}\n\n{"type":"RECEIVE","items":["b"],"from":"0950600000026","eventId":"e2"}\n';
+    const result = await cli(['sign', '--key', 'signer.json'], ndjson);
+    expect(result.code).toBe(0);
+    const lines = result.output
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as { event: Record<string, unknown>; keyId: string; signature: string },
+      );
+    expect(lines).toHaveLength(2);
+    expect(lines[0]!.event).toMatchObject({
+      type: 'SHIP',
+      actor: '0950600000019',
+      to: '0950600000026',
+    });
+    expect(lines[1]!.event.eventId).toBe('e2');
+    for (const signed of lines) expect(verifySignedEvent(signed, key.publicKey)).toBe(true);
+
+    writeFileSync(
+      join(dir, 'events.json'),
+      JSON.stringify([{ type: 'DISPENSE', items: ['u'] }], null, 2),
+    );
+    const array = await cli(['sign', 'events.json', '--key', 'signer.json']);
+    expect(array.code).toBe(0);
+    const signed = JSON.parse(array.output) as {
+      event: Record<string, unknown>;
+      signature: string;
+      keyId: string;
+    }[];
+    expect(signed).toHaveLength(1);
+    expect(verifySignedEvent(signed[0]!, key.publicKey)).toBe(true);
+
+    const bad = await cli(['sign', '--key', 'signer.json'], '{"type":"SHIP"}\nnot json\n');
+    expect(bad.code).toBe(1);
+    expect(bad.errors).toMatch(/line 2: not JSON/);
+    const noKey = await cli(['sign', '--key', 'missing.json'], '{}');
+    expect(noKey.code).toBe(2);
+    expect(noKey.errors).toMatch(/--key .*missing\.json: cannot read the key file/);
+  });
+});
+
 describe('custos verify-bundle', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'custos-cli-'));
   const honest = join(dir, 'honest.json');
   const tampered = join(dir, 'tampered.json');
   writeFileSync(honest, JSON.stringify({ data: { verifyPackage: makeBundle() } }));
@@ -19,34 +178,27 @@ describe('custos verify-bundle', () => {
   bad.trail[0]!.eventTime = '2020-01-01T00:00:00Z';
   writeFileSync(tampered, JSON.stringify(bad));
 
-  it('prints what it checked and exits 0 on an honest answer', () => {
-    const { code, output } = cli('verify-bundle', honest, '--key', vkey);
+  it('prints what it checked and exits 0 on an honest answer', async () => {
+    const { code, output } = await cli(['verify-bundle', honest, '--key', vkey]);
     expect(code).toBe(0);
     expect(output).toMatch(/✓ checkpoint signed by custos\.test\/log/);
     expect(output).toMatch(/✓ entry 2 \(leaf 4, .*\): included in the checkpoint \(RFC 9162\)/);
     expect(output).toMatch(/^OK: \d+ checks passed$/m);
     expect(output).not.toContain('✗');
+    const json = await cli(['verify-bundle', honest, '--key', vkey, '--json']);
+    expect(JSON.parse(json.output)).toMatchObject({ ok: true });
   });
 
-  it('exits 1 and names the failed check on a tampered answer', () => {
-    const { code, output } = cli('verify-bundle', tampered, '--key', vkey);
+  it('exits 1 and names the failed check on a tampered answer', async () => {
+    const { code, output } = await cli(['verify-bundle', tampered, '--key', vkey]);
     expect(code).toBe(1);
     expect(output).toMatch(/✗ trail COMMISSION .* is the signed, proven event/);
     expect(output).toMatch(/^FAILED: 1 of \d+ checks failed$/m);
   });
 
-  it('exits 1 on an unreadable file and 2 on a usage error', () => {
-    expect(cli('verify-bundle', join(dir, 'missing.json'), '--key', vkey).code).toBe(1);
-    expect(cli('verify-bundle', honest).code).toBe(2);
-    expect(cli('verify-bundle', honest, '--nope').code).toBe(2);
-    expect(cli('frobnicate').code).toBe(2);
-  });
-
-  it('keygen prints a 32-byte seed and its public key, base64url', () => {
-    const { code, output } = cli('keygen');
-    expect(code).toBe(0);
-    expect(output).toMatch(
-      /private key \(keep it secret\): [A-Za-z0-9_-]{43}\npublic key \(register it\): +[A-Za-z0-9_-]{43}/,
-    );
+  it('exits 1 on an unreadable file and 2 on a usage error', async () => {
+    expect((await cli(['verify-bundle', join(dir, 'missing.json'), '--key', vkey])).code).toBe(1);
+    expect((await cli(['verify-bundle', honest])).code).toBe(2);
+    expect((await cli(['verify-bundle', honest, '--nope'])).code).toBe(2);
   });
 });

@@ -1,80 +1,116 @@
 #!/usr/bin/env node
-// The `custos` command.
-//   custos verify-bundle <file> --key <vkey> [--key <vkey> ...]
-//       Checks a saved verifyPackage answer offline with nothing but the ledger's public
-//       key (the `ledgerKey` query, C2SP vkey form); prints each check; exits 1 on any
-//       failure, 2 on a usage error.
-//   custos keygen
-//       A new Ed25519 key pair for a participant: the private seed (keep it) and the
-//       public key to register (base64url, no padding).
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { bytesToBase64Url } from '@custos/ledger/bytes';
-import { publicKeyOf, randomSecretKey } from '@custos/ledger/ed25519';
-import { checkVerificationBundle } from '@custos/ledger/verification-bundle';
+// The `custos` command (docs/cli.md): keys, registration, sign-in, signing and submitting
+// events, verification online and offline, checkpoints, lot traces, alerts, audits and
+// the demo supply chain, all through libs/sdk. Exit codes:
+//   0 ok · 1 a check failed, something was rejected, or the server failed or is unreachable
+//   2 usage (unknown command or option, missing argument, unreadable key or input file)
+import { Command, CommanderError } from 'commander';
+import {
+  CustosArgumentError,
+  CustosRequestError,
+  CustosUnreachableError,
+} from '@custos/sdk/errors';
+import {
+  type CliApp,
+  CliContext,
+  CliError,
+  type CliIo,
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  type GlobalOptions,
+} from './cli-context';
+import { eventCommands } from './commands/events.command';
+import { keygenCommand } from './commands/keys.command';
+import { participantCommands } from './commands/participants.command';
+import { regulatorCommands } from './commands/regulator.command';
+import { verifyCommands } from './commands/verify.command';
 
-const USAGE = `usage:
-  custos verify-bundle <file> --key <vkey> [--key <vkey> ...]
-  custos keygen`;
+const EXIT_CODES_HELP = `
+Exit codes: 0 ok, 1 a check failed or something was rejected (or the server cannot be
+reached), 2 usage. Server: --server, CUSTOS_URL, the one you logged in to, or
+http://127.0.0.1:3000. Docs: docs/cli.md.`;
 
-export function run(argv: readonly string[], out: (line: string) => void): number {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'verify-bundle':
-      return verifyBundle(rest, out);
-    case 'keygen': {
-      const secret = randomSecretKey();
-      out(`private key (keep it secret): ${bytesToBase64Url(secret)}`);
-      out(`public key (register it):     ${bytesToBase64Url(publicKeyOf(secret))}`);
-      return 0;
+export function buildProgram(io: CliIo, state: { code: number }): Command {
+  const program = new Command('custos');
+  program
+    .description('Custos: a verifiable chain-of-custody ledger for medicines')
+    .option(
+      '--server <url>',
+      'the Custos service (default: CUSTOS_URL, the logged-in one, http://127.0.0.1:3000)',
+    )
+    .option('--token <token>', 'a bearer token (default: CUSTOS_TOKEN, or the stored session)')
+    .option('--session <file>', 'where login stores the session (default: .custos/session.json)')
+    .option('--json', 'machine-readable output: one JSON value (or one a line)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showHelpAfterError('(custos --help lists the commands; custos <command> --help its options)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.out(text.replace(/\n$/, '')),
+      writeErr: (text) => io.err(text.replace(/\n$/, '')),
+    });
+  const context = (cmd: Command) => new CliContext(io, cmd.optsWithGlobals<GlobalOptions>());
+  const app: CliApp = {
+    act:
+      (fn) =>
+      async (...args) => {
+        const cmd = args[args.length - 1] as Command;
+        state.code = await fn(context(cmd), ...args);
+      },
+  };
+  keygenCommand(program, app);
+  participantCommands(program, app);
+  eventCommands(program, app);
+  verifyCommands(program, app);
+  regulatorCommands(program, app);
+  return program;
+}
+
+/** Runs one command line; resolves with its exit code. Never throws. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const state = { code: EXIT_OK };
+  const program = buildProgram(io, state);
+  if (argv.length === 0) {
+    io.err(program.helpInformation().trimEnd());
+    return EXIT_USAGE;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return state.code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (err instanceof CliError) {
+      io.err(`custos: ${err.message}`);
+      return err.exitCode;
     }
-    default:
-      out(USAGE);
-      return 2;
+    if (err instanceof CustosArgumentError) {
+      io.err(`custos: ${err.message}`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof CustosUnreachableError || err instanceof CustosRequestError) {
+      io.err(`custos: ${err.message}`);
+      return EXIT_FAILED;
+    }
+    io.err(`custos: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return EXIT_FAILED;
   }
 }
 
-function verifyBundle(args: readonly string[], out: (line: string) => void): number {
-  let file: string | undefined;
-  let keys: string[];
-  try {
-    const parsed = parseArgs({
-      args: [...args],
-      options: { key: { type: 'string', multiple: true } },
-      allowPositionals: true,
-    });
-    file = parsed.positionals[0];
-    keys = parsed.values.key ?? [];
-  } catch (err) {
-    out(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
-  if (!file || keys.length === 0) {
-    out(USAGE);
-    return 2;
-  }
-  let bundle: unknown;
-  try {
-    bundle = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    out(
-      `✗ ${file}: cannot read a JSON verification answer (${err instanceof Error ? err.message : String(err)})`,
-    );
-    return 1;
-  }
-  const report = checkVerificationBundle(bundle, keys);
-  for (const check of report.checks) {
-    out(`${check.ok ? '✓' : '✗'} ${check.what}${check.detail ? ` — ${check.detail}` : ''}`);
-  }
-  const failures = report.checks.filter((c) => !c.ok).length;
-  out(
-    report.ok
-      ? `OK: ${report.checks.length} checks passed`
-      : `FAILED: ${failures} of ${report.checks.length} checks failed`,
-  );
-  return report.ok ? 0 : 1;
+export function processIo(): CliIo {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    ...(process.stderr.isTTY
+      ? { progress: (text: string) => void process.stderr.write(text) }
+      : {}),
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }
 
 if (require.main === module) {
-  process.exitCode = run(process.argv.slice(2), (line) => console.log(line));
+  void run(process.argv.slice(2), processIo()).then((code) => {
+    process.exitCode = code;
+  });
 }

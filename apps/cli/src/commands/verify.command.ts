@@ -1,0 +1,148 @@
+// custos verify <code> (the verdict, its reasons, --save for an offline check later),
+// custos verify-bundle (that offline check, with the ledger key alone) and
+// custos checkpoint (the latest signed tree head, its signature checked with --key).
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { openCheckpoint } from '@custos/ledger/checkpoint';
+import { parseVerifierKey } from '@custos/ledger/note';
+import { verifyBundle } from '@custos/sdk/bundle';
+import type { Verification } from '@custos/sdk/types';
+import { type CliApp, CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-context';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function verificationLines(v: Verification): string[] {
+  const lines = [`${v.verdict}  ${v.identifier}`];
+  if (v.product) {
+    lines.push(
+      `  product: GTIN ${v.product.gtin}, lot ${v.product.lot ?? '?'}, expiry ${v.product.expiry ?? '?'}`,
+    );
+  }
+  if (v.status) {
+    lines.push(
+      `  status: ${v.status}${v.custodian ? `, with ${v.custodian.name} (${v.custodian.id})` : ''}`,
+    );
+  }
+  for (const f of v.findings)
+    lines.push(`  ${f.severity === 'INFO' ? 'i' : '✗'} ${f.code} (${f.severity}): ${f.message}`);
+  if (v.trail.length > 0) lines.push('  trail:');
+  for (const t of v.trail) {
+    const where = t.sealed ? `block ${t.blockHeight}, leaf ${t.leafIndex}` : 'not sealed yet';
+    lines.push(`    ${t.eventTime}  ${t.type.padEnd(12)} by ${t.actor}  (${where})`);
+  }
+  if (v.proof)
+    lines.push(
+      `  proof: ${v.proof.entries.length} entries in a checkpoint of ${v.proof.checkpoint.treeSize}`,
+    );
+  return lines;
+}
+
+export function verifyCommands(program: Command, app: CliApp): void {
+  program
+    .command('verify')
+    .description('is this package genuine? exits 0 for AUTHENTIC, 1 for SUSPECT or COUNTERFEIT')
+    .argument(
+      '<code>',
+      'the scanned code in any GS1 form: Digital Link URI, (01)…(21)…, raw element string',
+    )
+    .option('--save <file>', 'save the answer with its proof bundle, for custos verify-bundle')
+    .action(
+      app.act(async (ctx, code: string, opts: { save?: string }) => {
+        const answer = await ctx.signedInClient().verify(code);
+        if (opts.save) writeFileSync(ctx.path(opts.save), `${JSON.stringify(answer, null, 2)}\n`);
+        ctx.print(answer, () => [
+          ...verificationLines(answer),
+          ...(opts.save
+            ? [
+                `saved to ${opts.save}: check it offline with custos verify-bundle ${opts.save} --key "<ledgerKey>"`,
+              ]
+            : []),
+        ]);
+        return answer.verdict === 'AUTHENTIC' ? EXIT_OK : EXIT_FAILED;
+      }),
+    );
+
+  program
+    .command('verify-bundle')
+    .description(
+      'check a saved verify answer offline with the ledger key alone; exits 1 on any failure',
+    )
+    .argument(
+      '<file>',
+      'a saved verifyPackage answer (custos verify --save, or the GraphQL response)',
+    )
+    .requiredOption(
+      '--key <vkey>',
+      'the ledger key (the ledgerKey query, C2SP vkey); repeatable',
+      collect,
+    )
+    .action(
+      app.act((ctx, file: string, opts: { key: string[] }) => {
+        let bundle: unknown;
+        try {
+          bundle = JSON.parse(readFileSync(ctx.path(file), 'utf8'));
+        } catch (err) {
+          throw new CliError(
+            `✗ ${file}: cannot read a JSON verification answer (${(err as Error).message})`,
+          );
+        }
+        const report = verifyBundle(bundle, opts.key);
+        const failures = report.checks.filter((c) => !c.ok).length;
+        ctx.print({ ok: report.ok, checks: report.checks }, () => [
+          ...report.checks.map(
+            (c) => `${c.ok ? '✓' : '✗'} ${c.what}${c.detail ? ` — ${c.detail}` : ''}`,
+          ),
+          report.ok
+            ? `OK: ${report.checks.length} checks passed`
+            : `FAILED: ${failures} of ${report.checks.length} checks failed`,
+        ]);
+        return report.ok ? EXIT_OK : EXIT_FAILED;
+      }),
+    );
+
+  program
+    .command('checkpoint')
+    .description("the ledger's latest signed checkpoint; with --key, its signature is checked")
+    .option('--key <vkey>', 'the ledger key to check the signature with (C2SP vkey)')
+    .action(
+      app.act(async (ctx, opts: { key?: string }) => {
+        const client = ctx.signedInClient();
+        const [checkpoint, ledgerKey] = await Promise.all([
+          client.checkpoint(),
+          client.ledgerKey(),
+        ]);
+        let signature: { ok: boolean; detail: string } | undefined;
+        if (opts.key) {
+          let verifier;
+          try {
+            verifier = parseVerifierKey(opts.key);
+          } catch (err) {
+            throw new CliError(`--key: ${(err as Error).message}`, EXIT_USAGE);
+          }
+          try {
+            const opened = openCheckpoint(checkpoint.note, [verifier], checkpoint.origin);
+            const sameSize = opened.checkpoint.size === checkpoint.treeSize;
+            signature = {
+              ok: sameSize,
+              detail: sameSize ? `signed by ${verifier.name}` : 'the note is of another tree size',
+            };
+          } catch (err) {
+            signature = { ok: false, detail: (err as Error).message };
+          }
+        }
+        ctx.print(
+          { ...checkpoint, ledgerKey, ...(signature ? { signatureOk: signature.ok } : {}) },
+          () => [
+            `origin:    ${checkpoint.origin}`,
+            `tree size: ${checkpoint.treeSize}`,
+            `root hash: ${checkpoint.rootHash}`,
+            `ledger key (as the server says; get it from the operator to trust it): ${ledgerKey}`,
+            ...(signature ? [`${signature.ok ? '✓' : '✗'} signature: ${signature.detail}`] : []),
+            '',
+            checkpoint.note.trimEnd(),
+          ],
+        );
+        return signature && !signature.ok ? EXIT_FAILED : EXIT_OK;
+      }),
+    );
+}
