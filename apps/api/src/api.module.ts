@@ -20,6 +20,7 @@ import { WebController } from './web/web.controller';
 import { VerificationModule } from '@custos/verification/verification.module';
 import { VerificationResolver } from './verification/verification.resolver';
 import { RegulatorsModule } from '@custos/regulators/regulators.module';
+import { SocketSessions } from './graphql/socket-sessions';
 import { GraphqlWsServer } from './graphql/subscriptions';
 import { RegulatorsResolver } from './regulators/regulators.resolver';
 import { AuditResolver } from './regulators/audit.resolver';
@@ -67,6 +68,7 @@ export class ApiModule {
       providers: [
         GraphqlHttpRoute,
         GraphqlWsServer,
+        SocketSessions,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         ServerInfoResolver,

@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
 import { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
+import { KEY_REVOKED_CHANNEL, revocationPayload } from './key-revocations';
 import type { NewParticipant, NewParticipantKey, Participant, ParticipantKey } from './participant';
 
 type ParticipantRow = Prisma.ParticipantGetPayload<{ include: { keys: true } }>;
@@ -120,11 +121,18 @@ export class ParticipantRepository {
     }
   }
 
-  /** Sets revokedAt unless it is set already; the first revocation stands. */
+  /**
+   * Sets revokedAt unless it is set already; the first revocation stands. Announced on
+   * KEY_REVOKED_CHANNEL in the same transaction, so replicas hear it once it holds.
+   */
   async revokeKey(participantId: string, keyId: string, at: Date): Promise<void> {
-    await this.storage.prisma.participantKey.updateMany({
-      where: { participantId, keyId, revokedAt: null },
-      data: { revokedAt: at },
-    });
+    const payload = revocationPayload({ participantId, keyId });
+    await this.storage.prisma.$transaction([
+      this.storage.prisma.participantKey.updateMany({
+        where: { participantId, keyId, revokedAt: null },
+        data: { revokedAt: at },
+      }),
+      this.storage.prisma.$executeRaw`SELECT pg_notify(${KEY_REVOKED_CHANNEL}, ${payload})`,
+    ]);
   }
 }

@@ -6,7 +6,9 @@
 // The context of every operation on the socket carries it as the request's authorization
 // header, so the AccessGuard authenticates subscriptions with exactly the code and rules
 // of HTTP (admin token or session, revoked keys refused), at each subscribe, and puts the
-// principal in the context for @Access and @CurrentPrincipal.
+// principal in the context for @Access and @CurrentPrincipal. A socket opened with a
+// session lives no longer than the session: closed with 4401 at its expiry and 4403 when
+// its key is revoked, in any replica (socket-sessions.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
@@ -28,6 +30,7 @@ import { WebSocketServer } from 'ws';
 import type { RequestContext } from '../auth/access.guard';
 import { formatGraphqlError } from './format-error';
 import { GRAPHQL_PATH } from './graphql-http';
+import { SocketSessions } from './socket-sessions';
 
 interface WsContext {
   readonly connectionParams?: Readonly<Record<string, unknown>> | undefined;
@@ -94,6 +97,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly schemaHost: GraphQLSchemaHost,
+    private readonly sessions: SocketSessions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -103,7 +107,12 @@ export class GraphqlWsServer implements OnApplicationBootstrap, BeforeApplicatio
       {
         schema: this.schemaHost.schema,
         context: (ctx) => socketContext(ctx),
-        onConnect: acceptConnection,
+        onConnect: async (ctx) => {
+          if (!acceptConnection(ctx)) return false;
+          await this.sessions.watch(ctx.extra.socket, authorizationOf(ctx.connectionParams));
+          return true;
+        },
+        onClose: (ctx) => this.sessions.forget(ctx.extra.socket),
         onNext: formatSubscriptionResult,
         onError: formatSubscribeErrors,
       },
