@@ -104,6 +104,13 @@ export class ParticipantRepository {
     return rows.map(toParticipant);
   }
 
+  /** Every GS1 Company Prefix any participant registered. */
+  async allCompanyPrefixes(): Promise<string[]> {
+    const rows = await this.storage.prisma.$queryRaw<{ prefix: string }[]>`
+      SELECT DISTINCT unnest(company_prefixes) AS prefix FROM participant`;
+    return rows.map((r) => r.prefix);
+  }
+
   /** 'exists': the participant has a key with this id (revoked or not). */
   async addKey(
     participantId: string,

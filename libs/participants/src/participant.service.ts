@@ -86,6 +86,17 @@ export class ParticipantService {
   }
 
   /**
+   * The length of the registered GS1 Company Prefix that `digits` (a key without its
+   * indicator digit) start with, the longest one; undefined when none is registered.
+   */
+  async companyPrefixLookup(): Promise<(digits: string) => number | undefined> {
+    const prefixes = (await this.participants.allCompanyPrefixes()).sort(
+      (a, b) => b.length - a.length,
+    );
+    return (digits) => prefixes.find((p) => digits.startsWith(p))?.length;
+  }
+
+  /**
    * The brand owner of a GTIN-14: the participant that registered its GS1 Company Prefix
    * (the digits after the indicator, 6 to 12 long); the longest prefix wins.
    */

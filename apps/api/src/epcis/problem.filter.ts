@@ -12,6 +12,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode } from '@custos/core/errors/domain-error';
 import { epcisProblem, type EpcisExceptionType } from '@custos/epcis/problem';
+import { QueryParameterError } from '@custos/epcis/event-query';
 import { VrsRequestError } from '@custos/epcis/vrs-request';
 
 interface Classified {
@@ -61,6 +62,8 @@ function fromDomainCode(code: ErrorCode): Pick<Classified, 'status' | 'epcisType
 
 export function classify(error: unknown): Classified | undefined {
   if (error instanceof VrsRequestError)
+    return { status: 400, epcisType: 'QueryParameterException', detail: error.message };
+  if (error instanceof QueryParameterError)
     return { status: 400, epcisType: 'QueryParameterException', detail: error.message };
   if (error instanceof DomainError) {
     const known = fromDomainCode(error.code);
