@@ -36,6 +36,7 @@ describe('custos: help and exit codes', () => {
     'trace',
     'alerts',
     'audit',
+    'demo',
   ];
 
   it('--help exits 0 everywhere and lists every command', async () => {

@@ -20,6 +20,7 @@ import {
   EXIT_USAGE,
   type GlobalOptions,
 } from './cli-context';
+import { demoCommand } from './commands/demo.command';
 import { eventCommands } from './commands/events.command';
 import { keygenCommand } from './commands/keys.command';
 import { participantCommands } from './commands/participants.command';
@@ -63,6 +64,7 @@ export function buildProgram(io: CliIo, state: { code: number }): Command {
   eventCommands(program, app);
   verifyCommands(program, app);
   regulatorCommands(program, app);
+  demoCommand(program, app);
   return program;
 }
 
