@@ -48,6 +48,12 @@ describe('custos demo', () => {
   });
 
   it('loads the world, and every code gives its verdict; labels decode to their codes', async () => {
+    // The start log said what to do on this empty store (just after "listening on").
+    for (let i = 0; i < 100 && !product.output().includes('no participants yet'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(product.output()).toContain(`scan page: ${product.url}/`);
+    expect(product.output()).toContain('no participants yet — run `npm run custos -- demo`');
     const ran = await custos(['demo']);
     expect([ran.code, ran.stderr]).toEqual([0, '']);
     expect(ran.stdout).toContain(`demo loaded: ${DEMO_UNITS} units in`);

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Config } from '@custos/core/config/config';
 import { GraphqlWsServer } from '../../api/src/graphql/subscriptions';
+import { ParticipantRepository } from '@custos/participants/participant.repository';
 import { WitnessService } from '@custos/witness/witness.service';
 import { AppModule } from './app.module';
 import { configureHttp, createHttpAdapter } from './http-platform';
@@ -61,4 +62,17 @@ export function logStart(config: Config, running: RunningApp): void {
   const parts = config.role === 'worker' ? ['worker'] : ['GraphQL at /graphql'];
   if (config.role === 'all') parts.push('worker');
   logger.log(`listening on ${running.url} (${parts.join(', ')}; health at /health)`);
+}
+
+/** What to do next, for someone who just ran `npm start`: the scan page, and the demo on an empty store. */
+export async function logNextSteps(config: Config, running: RunningApp): Promise<void> {
+  if (config.role !== 'api' && config.role !== 'all') return;
+  const logger = new Logger('Custos');
+  logger.log(`scan page: ${running.url}/ (sign in with a participant's key file)`);
+  const participants = running.app.get(ParticipantRepository, { strict: false });
+  if (!(await participants.any())) {
+    logger.log(
+      'no participants yet — run `npm run custos -- demo` for a demo supply chain to scan, or register them (docs/cli.md)',
+    );
+  }
 }

@@ -2,7 +2,7 @@
 // SIGTERM or SIGINT stop taking requests, let running work finish, close, exit 0.
 import { ConfigError, loadConfig } from '@custos/core/config/config';
 import { explainRefusedSecrets } from '@custos/core/system/legacy-secrets';
-import { logStart, startApp } from './bootstrap';
+import { logNextSteps, logStart, startApp } from './bootstrap';
 
 async function main(): Promise<void> {
   let config;
@@ -19,6 +19,12 @@ async function main(): Promise<void> {
   }
   const running = await startApp(config);
   logStart(config, running);
+  await logNextSteps(config, running).catch((err: unknown) =>
+    console.error(
+      'custos: could not check for participants:',
+      err instanceof Error ? err.message : err,
+    ),
+  );
 
   const shutdown = (signal: string) => {
     const timer = setTimeout(() => {

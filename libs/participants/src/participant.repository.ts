@@ -104,6 +104,11 @@ export class ParticipantRepository {
     return rows.map(toParticipant);
   }
 
+  /** Whether any participant is registered (the start log's hint on an empty store). */
+  async any(): Promise<boolean> {
+    return (await this.storage.prisma.participant.findFirst({ select: { id: true } })) !== null;
+  }
+
   /** Every GS1 Company Prefix any participant registered. */
   async allCompanyPrefixes(): Promise<string[]> {
     const rows = await this.storage.prisma.$queryRaw<{ prefix: string }[]>`
