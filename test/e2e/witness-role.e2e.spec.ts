@@ -2,6 +2,8 @@
 // a generated key, and a log it knows only by its public key; spoken to over HTTP exactly
 // as Tessera's witness client speaks (test/witness/tessera-client.ts), answers read the way
 // that client reads them, cosignatures checked by the independent verifier.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { signCheckpoint } from '@custos/ledger/checkpoint';
 import { publicKeyOf } from '@custos/ledger/ed25519';
 import { leafHash } from '@custos/ledger/merkle';
@@ -51,7 +53,11 @@ describe('CUSTOS_ROLE=witness (C2SP tlog-witness)', () => {
   });
 
   it('prints its vkey and needs none of the log secrets', () => {
-    expect(vkey).toMatch(/^witness\.test\/w1\+[0-9a-f]{8}\+BA/);
+    // base64(0x04 ‖ 32-byte key): 44 characters, the first 'B' (0x04 = 000001|00…).
+    expect(vkey).toMatch(/^witness\.test\/w1\+[0-9a-f]{8}\+B[A-Za-z0-9+/]{43}$/);
+    // It made no ledger secret: no admin token, no sealing key, only its own key.
+    expect(existsSync(join(data.path, 'secrets'))).toBe(false);
+    expect(existsSync(join(data.path, 'witness-key'))).toBe(true);
     expect(witness.output()).toContain('POST /add-checkpoint for custos.test/log');
   });
 

@@ -8,6 +8,7 @@ import { LedgerQueryService } from '../../libs/sealing/src/ledger-query.service'
 import { SealingKeyService } from '../../libs/sealing/src/sealing-key.service';
 import { SealingRepository } from '../../libs/sealing/src/sealing.repository';
 import { AlertRepository } from '../../libs/store/src/alert.repository';
+import { CosignatureRepository } from '../../libs/store/src/cosignature.repository';
 import {
   type SealingHooks,
   type SealingObserver,
@@ -42,7 +43,7 @@ export async function openSealer(
     options.hooks,
     options.observer,
   );
-  const query = new LedgerQueryService(config, repository, key);
+  const query = new LedgerQueryService(config, repository, key, new CosignatureRepository(storage));
   return {
     config,
     storage,

@@ -62,6 +62,15 @@ export function logStart(config: Config, running: RunningApp): void {
   const parts = config.role === 'worker' ? ['worker'] : ['GraphQL at /graphql'];
   if (config.role === 'all') parts.push('worker');
   logger.log(`listening on ${running.url} (${parts.join(', ')}; health at /health)`);
+  if (config.witnesses.length === 0) {
+    logger.warn(
+      'the ledger is unwitnessed: no CUSTOS_WITNESSES, so nothing outside this database vouches for its checkpoints (docs/witness.md)',
+    );
+  } else {
+    logger.log(
+      `witnessed by ${config.witnesses.length} witness(es), quorum ${config.witnessQuorum}: ${config.witnesses.map((w) => w.url).join(', ')}`,
+    );
+  }
 }
 
 /** What to do next, for someone who just ran `npm start`: the scan page, and the demo on an empty store. */

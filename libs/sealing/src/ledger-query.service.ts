@@ -15,6 +15,8 @@ import {
   planNodeIds,
 } from '@custos/ledger/merkle-plan';
 import { sha256 } from '@custos/ledger/sha256';
+import { CosignatureRepository } from '@custos/store/cosignature.repository';
+import { witnessIdOf } from '@custos/witness/witness-endpoints';
 import { SealingKeyService } from './sealing-key.service';
 import { type BlockRow, SealingRepository } from './sealing.repository';
 
@@ -40,13 +42,28 @@ export interface LedgerEntry {
 /** The public, read-only surface of the log (SPEC sections 5 and 7). */
 @Injectable()
 export class LedgerQueryService {
+  /** `<name>+<keyid>` of the CUSTOS_WITNESSES keys: only their cosignatures are served. */
+  private readonly witnessIds: ReadonlySet<string>;
+
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly repository: SealingRepository,
     private readonly key: SealingKeyService,
-  ) {}
+    private readonly cosignatures: CosignatureRepository,
+  ) {
+    this.witnessIds = new Set(config.witnesses.map((w) => witnessIdOf(w.vkey)));
+  }
 
-  /** The latest signed tree head; before the first block, a signed head of the empty tree. */
+  /** The head block's checkpoint as the sealer signed it (no cosignatures); none before the first block. */
+  async signedHead(): Promise<{ readonly treeSize: number; readonly note: string } | undefined> {
+    const head = await this.repository.latestBlock();
+    return head ? { treeSize: head.treeSize, note: head.checkpoint } : undefined;
+  }
+
+  /**
+   * The latest signed tree head, with the cosignature lines of the configured witnesses
+   * appended (C2SP tlog-cosignature); before the first block, a signed head of the empty tree.
+   */
   async checkpoint(): Promise<LedgerCheckpoint> {
     const head = await this.repository.latestBlock();
     if (!head) {
@@ -61,8 +78,17 @@ export class LedgerQueryService {
       origin: parsed.origin,
       treeSize: parsed.size,
       rootHash: bytesToHex(parsed.rootHash),
-      note: head.checkpoint,
+      note: head.checkpoint + (await this.cosignatureLines(head.treeSize)),
     };
+  }
+
+  private async cosignatureLines(treeSize: number): Promise<string> {
+    if (this.witnessIds.size === 0) return '';
+    const rows = await this.cosignatures.forTreeSize(treeSize);
+    return rows
+      .filter((row) => this.witnessIds.has(row.witness))
+      .map((row) => `${row.line}\n`)
+      .join('');
   }
 
   ledgerKey(): Promise<string> {

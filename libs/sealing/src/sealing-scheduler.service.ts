@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import type { Config } from '@custos/core/config/config';
 import { CONFIG } from '@custos/core/tokens';
+import { WitnessClient } from '@custos/witness/witness-client.service';
 import { type DrainOutcome, SealingService } from './sealing.service';
 
 /**
@@ -20,6 +21,7 @@ export class SealingScheduler implements OnModuleDestroy {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly sealing: SealingService,
+    @Optional() private readonly witnesses?: WitnessClient,
   ) {}
 
   start(): void {
@@ -29,6 +31,7 @@ export class SealingScheduler implements OnModuleDestroy {
       this.config.sealMaxWaitMs,
     );
     void this.trigger().catch(() => undefined);
+    this.witnesses?.start();
   }
 
   /** Seals what is due now; rejects when the database fails (the sweep tries again). */
@@ -37,6 +40,8 @@ export class SealingScheduler implements OnModuleDestroy {
     try {
       const outcome = await this.sealing.sealDue();
       this.lastError = '';
+      // After the commit, apart from it: witnesses are asked, never waited for.
+      if (outcome.blocks.length > 0) this.witnesses?.blocksSealed();
       this.armDueTimer(outcome.nextDueMs);
       return outcome;
     } catch (err) {
@@ -59,5 +64,6 @@ export class SealingScheduler implements OnModuleDestroy {
     clearInterval(this.sweep);
     clearTimeout(this.dueTimer);
     await this.sealing.idle();
+    await this.witnesses?.stop();
   }
 }

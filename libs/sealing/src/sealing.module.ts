@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StoreModule } from '@custos/store/store.module';
+import { WitnessClient } from '@custos/witness/witness-client.service';
 import { LedgerQueryService } from './ledger-query.service';
 import { SealingKeyService } from './sealing-key.service';
 import { SealingMetrics } from './sealing-metrics';
@@ -7,7 +8,10 @@ import { SealingScheduler } from './sealing-scheduler.service';
 import { SealingRepository } from './sealing.repository';
 import { SEALING_OBSERVER, SealingService } from './sealing.service';
 
-/** The sealer, its key, its metrics and the log's read side; the worker starts SealingScheduler. */
+/**
+ * The sealer, its key, its metrics, the log's read side and its witness client; the worker
+ * starts SealingScheduler.
+ */
 @Module({
   imports: [StoreModule],
   providers: [
@@ -18,6 +22,7 @@ import { SEALING_OBSERVER, SealingService } from './sealing.service';
     SealingService,
     SealingScheduler,
     LedgerQueryService,
+    WitnessClient,
   ],
   exports: [
     SealingKeyService,
@@ -25,6 +30,7 @@ import { SEALING_OBSERVER, SealingService } from './sealing.service';
     SealingScheduler,
     LedgerQueryService,
     SealingMetrics,
+    WitnessClient,
   ],
 })
 export class SealingModule {}

@@ -28,6 +28,8 @@ export class SessionService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // A witness signs no one in: it neither needs nor makes a session key.
+    if (this.config.role === 'witness') return;
     await this.signingKey();
   }
 

@@ -20,6 +20,8 @@ export class AdminTokenService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // A witness has no admin surface: it neither needs nor makes a token.
+    if (this.config.role === 'witness') return;
     if (this.config.adminToken) {
       this.token = Buffer.from(this.config.adminToken);
       return;
