@@ -364,7 +364,7 @@ describe('GET /epcis/events/{eventID}, /epcis/epcs/{epc}/events, OPTIONS', () =>
   it('OPTIONS answers 204 with what is allowed and the versions', async () => {
     const response = await fetch(`${app.url}/epcis/events`, { method: 'OPTIONS' });
     expect(response.status).toBe(204);
-    expect(response.headers.get('allow')).toBe('GET, OPTIONS');
+    expect(response.headers.get('allow')).toBe('OPTIONS, GET, POST');
     expect(response.headers.get('gs1-epcis-max')).toBe('2.0.0');
   });
 });

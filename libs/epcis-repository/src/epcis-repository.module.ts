@@ -1,14 +1,23 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '@custos/events/events.module';
 import { ParticipantsModule } from '@custos/participants/participants.module';
 import { VerificationModule } from '@custos/verification/verification.module';
+import { CaptureJobStore } from './capture-job.store';
+import { EpcisCaptureService } from './epcis-capture.service';
 import { EpcisEventRepository } from './epcis-event.repository';
 import { EpcisQueryService } from './epcis-query.service';
 import { VrsService } from './vrs.service';
 
 /** Custos as an EPCIS 2.0 repository and DSCSA verification responder (SPEC section 10). */
 @Module({
-  imports: [ParticipantsModule, VerificationModule],
-  providers: [EpcisEventRepository, EpcisQueryService, VrsService],
-  exports: [EpcisQueryService, VrsService],
+  imports: [EventsModule, ParticipantsModule, VerificationModule],
+  providers: [
+    CaptureJobStore,
+    EpcisCaptureService,
+    EpcisEventRepository,
+    EpcisQueryService,
+    VrsService,
+  ],
+  exports: [EpcisCaptureService, EpcisQueryService, VrsService],
 })
 export class EpcisRepositoryModule {}

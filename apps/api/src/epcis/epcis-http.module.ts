@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { EpcisRepositoryModule } from '@custos/epcis-repository/epcis-repository.module';
 import { AuthModule } from '../auth/auth.module';
+import { EpcisCaptureController } from './epcis-capture.controller';
 import { EpcisQueryController } from './epcis-query.controller';
 import { VrsController } from './vrs.controller';
 
 /** The REST surface of SPEC section 10: DSCSA verification (/vrs) and EPCIS 2.0 (/epcis). */
 @Module({
   imports: [AuthModule, EpcisRepositoryModule],
-  controllers: [VrsController, EpcisQueryController],
+  controllers: [VrsController, EpcisQueryController, EpcisCaptureController],
 })
 export class EpcisHttpModule {}

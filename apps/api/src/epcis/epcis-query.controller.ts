@@ -60,7 +60,7 @@ export class EpcisQueryController {
   @Get()
   root(@Res({ passthrough: true }) reply: FastifyReply) {
     versionHeaders(reply);
-    return { '@context': EPCIS_CONTEXT, type: 'Collection', member: ['events', 'epcs'] };
+    return { '@context': EPCIS_CONTEXT, type: 'Collection', member: ['capture', 'events', 'epcs'] };
   }
 
   @Get('events')
@@ -110,7 +110,7 @@ export class EpcisQueryController {
     });
   }
 
-  @Options(['', 'events', 'events/:eventID', 'epcs/:epc/events'])
+  @Options(['', 'events/:eventID', 'epcs/:epc/events'])
   @HttpCode(204)
   options(@Res({ passthrough: true }) reply: FastifyReply): void {
     versionHeaders(reply);
