@@ -2,7 +2,6 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Config } from '@custos/core/config/config';
 import { SealingModule } from '@custos/sealing/sealing.module';
 import { EventsModule } from '@custos/events/events.module';
@@ -20,6 +19,7 @@ import { WebController } from './web/web.controller';
 import { VerificationModule } from '@custos/verification/verification.module';
 import { VerificationResolver } from './verification/verification.resolver';
 import { RegulatorsModule } from '@custos/regulators/regulators.module';
+import { IntrospectionOffRule } from './graphql/introspection-off';
 import { SocketSessions } from './graphql/socket-sessions';
 import { GraphqlWsServer } from './graphql/subscriptions';
 import { RegulatorsResolver } from './regulators/regulators.resolver';
@@ -47,7 +47,7 @@ export class ApiModule {
           subscription: false,
           jit: 1,
           errorFormatter: (execution) => formatExecutionErrors(execution),
-          validationRules: config.graphqlIntrospection ? [] : [NoSchemaIntrospectionCustomRule],
+          validationRules: config.graphqlIntrospection ? [] : [IntrospectionOffRule],
           // A document over CUSTOS_GRAPHQL_MAX_TOKENS stops the parser: validation and the
           // limits never see it (answerRefusal words the refusal).
           graphql: { parseOptions: { maxTokens: config.requestLimits.maxTokens } },

@@ -8,10 +8,14 @@ import { ParticipantRepository } from '@custos/participants/participant.reposito
 import { WitnessService } from '@custos/witness/witness.service';
 import { AppModule } from './app.module';
 import { configureHttp, createHttpAdapter } from './http-platform';
+import { bindProblem, checkBeforeStart, describeBinding, StartupError } from './startup-checks';
 
 export interface RunningApp {
   readonly app: NestFastifyApplication;
+  /** Where this machine reaches it (127.0.0.1 when every interface is bound). */
   readonly url: string;
+  /** What it binds, in words: address, port and who can reach it. */
+  readonly boundTo: string;
   /** Stops taking requests, lets running requests and jobs finish, closes connections. */
   stop(): Promise<void>;
 }
@@ -21,6 +25,7 @@ export async function startApp(
   config: Config,
   options: { logger?: false } = {},
 ): Promise<RunningApp> {
+  await checkBeforeStart(config); // one sentence, before anything is opened
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     createHttpAdapter(config),
@@ -29,13 +34,24 @@ export async function startApp(
   const http = configureHttp(app);
   const subscriptions =
     config.role === 'api' || config.role === 'all' ? app.get(GraphqlWsServer) : undefined;
-  await app.listen(config.port, '0.0.0.0');
+  try {
+    await app.listen(config.port, config.bindAddress);
+  } catch (err) {
+    // Taken between the check and now: the same sentence.
+    const problem = bindProblem(err, config.bindAddress, config.port);
+    if (!problem) throw err;
+    await app.close();
+    throw new StartupError(problem);
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const bound = typeof address === 'object' && address ? address.address : config.bindAddress;
+  const binding = describeBinding(bound, port); // what the socket says, not what was asked
   let stopping: Promise<void> | undefined;
   return {
     app,
-    url: `http://127.0.0.1:${port}`,
+    url: binding.url,
+    boundTo: binding.where,
     stop() {
       stopping ??= (async () => {
         // Subscriptions end first (they would hold the server open), then new requests
@@ -54,14 +70,14 @@ export function logStart(config: Config, running: RunningApp): void {
   if (config.role === 'witness') {
     const witness = running.app.get(WitnessService);
     logger.log(
-      `listening on ${running.url} (witness: POST /add-checkpoint for ${witness.origins().join(', ')}; health at /health)`,
+      `listening on ${running.boundTo} (witness: POST /add-checkpoint for ${witness.origins().join(', ')}; health at /health)`,
     );
     logger.log(`witness vkey: ${witness.vkey()}`);
     return;
   }
   const parts = config.role === 'worker' ? ['worker'] : ['GraphQL at /graphql'];
   if (config.role === 'all') parts.push('worker');
-  logger.log(`listening on ${running.url} (${parts.join(', ')}; health at /health)`);
+  logger.log(`listening on ${running.boundTo} (${parts.join(', ')}; health at /health)`);
   if (config.witnesses.length === 0) {
     logger.warn(
       'the ledger is unwitnessed: no CUSTOS_WITNESSES, so nothing outside this database vouches for its checkpoints (docs/witness.md)',

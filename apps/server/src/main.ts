@@ -2,7 +2,9 @@
 // SIGTERM or SIGINT stop taking requests, let running work finish, close, exit 0.
 import { ConfigError, loadConfig } from '@custos/core/config/config';
 import { explainRefusedSecrets } from '@custos/core/system/legacy-secrets';
+import { DataDirInUseError } from '@custos/core/database/data-dir-lock';
 import { logNextSteps, logStart, startApp } from './bootstrap';
+import { StartupError } from './startup-checks';
 
 async function main(): Promise<void> {
   let config;
@@ -45,6 +47,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error('custos: failed to start:', err instanceof Error ? err.message : err);
+  // A reason the operator fixes is the whole message; anything else says it is a failure.
+  if (err instanceof StartupError || err instanceof DataDirInUseError) {
+    console.error(`custos: ${err.message}`);
+  } else {
+    console.error('custos: failed to start:', err instanceof Error ? err.message : err);
+  }
   process.exit(1);
 });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Controller, Get, Headers, Logger, Param, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Logger, Param, Res } from '@nestjs/common';
+import type { Config } from '@custos/core/config/config';
+import { CONFIG } from '@custos/core/tokens';
 import type { FastifyReply } from 'fastify';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
@@ -50,13 +52,29 @@ function findWebRoot(from: string): string | undefined {
   }
 }
 
-function load(root: string | undefined): { index?: File; assets: Map<string, File> } {
+/** The trailing `//# sourceMappingURL=…` line esbuild writes, which points at a .map. */
+const SOURCE_MAP_COMMENT = /\n\/\/# sourceMappingURL=[^\n]*\n?$/;
+
+/**
+ * The built page's files. Without `sourceMaps` (CUSTOS_WEB_SOURCE_MAPS; off when
+ * NODE_ENV=production) the .map files are not served and the scripts do not name them.
+ */
+function load(
+  root: string | undefined,
+  sourceMaps: boolean,
+): { index?: File; assets: Map<string, File> } {
   const assets = new Map<string, File>();
   if (!root) return { assets };
   const dir = join(root, 'assets');
   for (const name of existsSync(dir) ? readdirSync(dir) : []) {
-    const type = CONTENT_TYPES[extname(name)];
-    if (type) assets.set(name, file(type, readFileSync(join(dir, name))));
+    const extension = extname(name);
+    const type = CONTENT_TYPES[extension];
+    if (!type || (extension === '.map' && !sourceMaps)) continue;
+    let body = readFileSync(join(dir, name));
+    if (extension === '.js' && !sourceMaps) {
+      body = Buffer.from(body.toString('utf8').replace(SOURCE_MAP_COMMENT, '\n'));
+    }
+    assets.set(name, file(type, body));
   }
   return {
     index: file(CONTENT_TYPES['.html']!, readFileSync(join(root, 'index.html'))),
@@ -67,9 +85,10 @@ function load(root: string | undefined): { index?: File; assets: Map<string, Fil
 /** The pharmacist's scan page at `/` and its assets at `/assets/<name>`; public. */
 @Controller()
 export class WebController {
-  private readonly page = load(findWebRoot(__dirname));
+  private readonly page: ReturnType<typeof load>;
 
-  constructor() {
+  constructor(@Inject(CONFIG) config: Config) {
+    this.page = load(findWebRoot(__dirname), config.webSourceMaps);
     if (!this.page.index) {
       new Logger('ScanPage').warn(
         'dist/web is missing: run `npm run build` to serve the scan page at /',

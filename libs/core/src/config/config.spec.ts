@@ -94,6 +94,24 @@ describe('loadConfig', () => {
     );
   });
 
+  it('binds 127.0.0.1 embedded and 0.0.0.0 with DATABASE_URL unless CUSTOS_BIND_ADDRESS says', () => {
+    expect(loadConfig({}).bindAddress).toBe('127.0.0.1');
+    expect(loadConfig({ ...SERVICES, ...SECRETS }).bindAddress).toBe('0.0.0.0');
+    expect(loadConfig({ CUSTOS_BIND_ADDRESS: '0.0.0.0' }).bindAddress).toBe('0.0.0.0');
+    expect(loadConfig({ CUSTOS_BIND_ADDRESS: '::' }).bindAddress).toBe('::');
+    expect(configError({ CUSTOS_BIND_ADDRESS: 'everywhere' }).problems).toEqual([
+      'CUSTOS_BIND_ADDRESS: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::, got "everywhere"',
+    ]);
+  });
+
+  it('serves the scan page source maps except in production, unless told', () => {
+    expect(loadConfig({}).webSourceMaps).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).webSourceMaps).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: 'production', CUSTOS_WEB_SOURCE_MAPS: 'true' }).webSourceMaps,
+    ).toBe(true);
+  });
+
   it('never echoes a secret back', () => {
     expect(() => loadConfig({ CUSTOS_ADMIN_TOKEN: 'short-secret' })).toThrow(
       'CUSTOS_ADMIN_TOKEN: expected at least 32 printable characters without spaces, got "<hidden>"',

@@ -4,6 +4,7 @@
 // container secrets); with DATABASE_URL they must come from the environment or a file,
 // because generated ones would be kept in the database, where any dump holds them.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseCosignerVkey } from '@custos/ledger/cosignature';
 import { isValidKeyName, parseVerifierKey } from '@custos/ledger/note';
@@ -41,6 +42,13 @@ export type QueueConfig =
 export interface Config {
   readonly role: Role;
   readonly port: number;
+  /**
+   * The address the HTTP server binds: CUSTOS_BIND_ADDRESS, else 127.0.0.1 in embedded
+   * mode (a developer's machine) and 0.0.0.0 with DATABASE_URL (a deployment).
+   */
+  readonly bindAddress: string;
+  /** Serve the scan page's source maps (CUSTOS_WEB_SOURCE_MAPS; off when NODE_ENV=production). */
+  readonly webSourceMaps: boolean;
   readonly dataDir: string;
   readonly database: DatabaseConfig;
   readonly queue: QueueConfig;
@@ -146,6 +154,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const config: Config = {
     role,
     port: read.integer('PORT', 0, 65535) ?? 3000,
+    bindAddress: read.ipAddress('CUSTOS_BIND_ADDRESS') ?? (databaseUrl ? '0.0.0.0' : '127.0.0.1'),
+    webSourceMaps:
+      read.boolean('CUSTOS_WEB_SOURCE_MAPS') ?? read.string('NODE_ENV') !== 'production',
     dataDir,
     database: databaseUrl
       ? { kind: 'postgresql', url: databaseUrl }
@@ -267,6 +278,12 @@ class EnvReader {
       return this.fail(name, `an integer from ${min} to ${max}`, raw);
     }
     return value;
+  }
+
+  ipAddress(name: string): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    return isIP(raw) ? raw : this.fail(name, 'an IP address such as 127.0.0.1, 0.0.0.0 or ::', raw);
   }
 
   boolean(name: string): boolean | undefined {

@@ -22,6 +22,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * DataDirInUseError when another live process holds the folder's lock; checked before a
+ * start opens anything (the lock itself is taken later, by lockDataDir).
+ */
+export function assertDataDirFree(dataDir: string): void {
+  let holder: number;
+  try {
+    holder = Number.parseInt(readFileSync(join(dataDir, 'custos.lock'), 'utf8'), 10);
+  } catch {
+    return; // no lock file (or no folder yet)
+  }
+  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+    throw new DataDirInUseError(dataDir, holder);
+  }
+}
+
 /** Takes the folder's lock file; returns the function that releases it. */
 export function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
