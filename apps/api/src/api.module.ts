@@ -26,6 +26,7 @@ import { RegulatorsResolver } from './regulators/regulators.resolver';
 import { AuditResolver } from './regulators/audit.resolver';
 import { AuthModule } from './auth/auth.module';
 import { EpcisHttpModule } from './epcis/epcis-http.module';
+import { LogTilesController } from './ledger/log-tiles.controller';
 
 /** The API role: code-first GraphQL at /graphql; resolvers stay thin. */
 @Module({})
@@ -64,7 +65,7 @@ export class ApiModule {
         AuthModule,
         EpcisHttpModule,
       ],
-      controllers: [WebController],
+      controllers: [WebController, LogTilesController],
       providers: [
         GraphqlHttpRoute,
         GraphqlWsServer,

@@ -21,6 +21,7 @@ import {
   type SignedEventSubmission,
 } from './submission';
 import { TransactionRepository } from '@custos/store/transaction.repository';
+import { MAX_ENTRY_BYTES } from '@custos/ledger/tiles';
 
 export interface SubmitEventsResult {
   /** One receipt per event, in order; empty when anything was rejected. */
@@ -43,6 +44,20 @@ export function signingBytesOf(eventJson: string): Uint8Array {
 /** Leaf input of SPEC section 5 built from the canonical event (leafInput of libs/ledger). */
 export function leafInputOf(event: ValidatedEvent): string {
   return `{"event":${event.eventJson},"keyId":${JSON.stringify(event.keyId)},"signature":${JSON.stringify(event.signature)}}`;
+}
+
+/**
+ * A ledger entry (the leaf input) is served in C2SP tlog-tiles entry bundles behind a
+ * uint16 length (SPEC section 9): at most MAX_ENTRY_BYTES bytes.
+ */
+function checkEntrySize(event: ValidatedEvent): void {
+  const bytes = Buffer.byteLength(leafInputOf(event), 'utf8');
+  if (bytes > MAX_ENTRY_BYTES) {
+    throw new RejectionError(
+      'EVENT_TOO_LARGE',
+      `events[${event.index}].event: event ${event.eventId} makes a ledger entry of ${bytes} bytes; at most ${MAX_ENTRY_BYTES} (shorten its fields or split it)`,
+    );
+  }
 }
 
 /** Rolls the ingest transaction back when a signature fails after the writes ran. */
@@ -101,6 +116,7 @@ export class IngestService {
           );
         }
         firstIndex.set(event.eventId, index);
+        checkEntrySize(event);
         valid.push(event);
       } catch (err) {
         reject(index, err, idOf(submission));

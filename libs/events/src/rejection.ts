@@ -34,6 +34,8 @@ export const rejectionCodes = [
   'EVENT_ID_CONFLICT',
   /** The same `eventId` appears earlier in this batch. */
   'DUPLICATE_IN_BATCH',
+  /** The event's ledger entry (leaf input) exceeds 65,535 bytes (SPEC section 9, tiles). */
+  'EVENT_TOO_LARGE',
 ] as const;
 
 export type RejectionCode = (typeof rejectionCodes)[number];

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { StoreModule } from '@custos/store/store.module';
 import { WitnessClient } from '@custos/witness/witness-client.service';
 import { LedgerQueryService } from './ledger-query.service';
+import { LogTilesService } from './log-tiles.service';
 import { SealingKeyService } from './sealing-key.service';
 import { SealingMetrics } from './sealing-metrics';
 import { SealingScheduler } from './sealing-scheduler.service';
@@ -22,6 +23,7 @@ import { SEALING_OBSERVER, SealingService } from './sealing.service';
     SealingService,
     SealingScheduler,
     LedgerQueryService,
+    LogTilesService,
     WitnessClient,
   ],
   exports: [
@@ -30,6 +32,7 @@ import { SEALING_OBSERVER, SealingService } from './sealing.service';
     SealingScheduler,
     LedgerQueryService,
     SealingMetrics,
+    LogTilesService,
     WitnessClient,
   ],
 })

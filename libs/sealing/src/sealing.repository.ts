@@ -282,6 +282,32 @@ export class SealingRepository {
     return readNodes(this.storage.prisma, ids);
   }
 
+  /** The sealed entries with leaf index in [start, end), in order (tlog-tiles entry bundles). */
+  async entriesInRange(start: number, end: number): Promise<EntryRow[]> {
+    const rows = await this.storage.prisma.$queryRaw<
+      {
+        leaf_index: bigint;
+        block_height: number;
+        event_id: string;
+        event_json: string;
+        key_id: string;
+        signature: string;
+        content_hash: Uint8Array;
+      }[]
+    >`
+      SELECT leaf_index, block_height, event_id, event_json, key_id, signature, content_hash
+      FROM ledger_event WHERE leaf_index >= ${start} AND leaf_index < ${end} ORDER BY leaf_index`;
+    return rows.map((r) => ({
+      leafIndex: Number(r.leaf_index),
+      blockHeight: r.block_height,
+      eventId: r.event_id,
+      eventJson: r.event_json,
+      keyId: r.key_id,
+      signature: r.signature,
+      contentHash: r.content_hash,
+    }));
+  }
+
   async entry(leafIndex: number): Promise<EntryRow | undefined> {
     const rows = await this.storage.prisma.$queryRaw<
       {

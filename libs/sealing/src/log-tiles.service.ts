@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { type Principal, isRegulator } from '@custos/core/auth/principal';
+import { DomainError } from '@custos/core/errors/domain-error';
+import { concatBytes, equalBytes } from '@custos/ledger/bytes';
+import { type EventObject, leafInput } from '@custos/ledger/events';
+import { sha256 } from '@custos/ledger/sha256';
+import {
+  type TileRef,
+  encodeEntryBundle,
+  entryBundleRange,
+  tileFitsSize,
+  tileNodeIds,
+} from '@custos/ledger/tiles';
+import { LedgerQueryService } from './ledger-query.service';
+import { SealingRepository } from './sealing.repository';
+
+/**
+ * The log as C2SP tlog-tiles (SPEC section 9): the checkpoint, hash tiles read from the
+ * stored tree nodes (a tile of level L is nodes of level 8·L), and entry bundles of leaf
+ * inputs recomputed from the stored events and checked against their content hash. A
+ * tile exists once the sealed tree covers all of it; from then on its bytes never change.
+ * Entry bundles reveal who traded with whom: regulators and the admin only.
+ */
+@Injectable()
+export class LogTilesService {
+  constructor(
+    private readonly ledger: LedgerQueryService,
+    private readonly repository: SealingRepository,
+  ) {}
+
+  /** The checkpoint note, cosignatures appended. */
+  async checkpoint(): Promise<string> {
+    return (await this.ledger.checkpoint()).note;
+  }
+
+  /** The tile's bytes, or undefined when the sealed tree does not cover it (yet). */
+  async hashTile(tile: TileRef): Promise<Uint8Array | undefined> {
+    if (!(await this.covered(tile))) return undefined;
+    const ids = tileNodeIds(tile);
+    const rows = await this.repository.nodes(ids);
+    const byId = new Map(rows.map((r) => [`${r.level}/${r.index}`, r.hash]));
+    const hashes = ids.map(({ level, index }) => {
+      const hash = byId.get(`${level}/${index}`);
+      if (!hash) throw new Error(`tree node ${level}/${index} is missing`);
+      return hash;
+    });
+    return concatBytes(...hashes);
+  }
+
+  async entryBundle(tile: TileRef, caller: Principal | undefined): Promise<Uint8Array | undefined> {
+    if (!caller)
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        'entry bundles need a bearer token (regulator or admin)',
+      );
+    if (caller.kind !== 'admin' && !isRegulator(caller))
+      throw new DomainError(
+        'FORBIDDEN',
+        'entry bundles reveal trading relationships: regulators and the admin only',
+      );
+    if (!(await this.covered(tile))) return undefined;
+    const { start, end } = entryBundleRange(tile);
+    const rows = await this.repository.entriesInRange(start, end);
+    if (rows.length !== end - start) throw new Error(`entries ${start}..${end - 1} are incomplete`);
+    return encodeEntryBundle(
+      rows.map((row) => {
+        const input = leafInput({
+          event: JSON.parse(row.eventJson) as EventObject,
+          keyId: row.keyId,
+          signature: row.signature,
+        });
+        if (!equalBytes(sha256(input), row.contentHash)) {
+          throw new DomainError(
+            'INTEGRITY_FAILURE',
+            `entry ${row.leafIndex} (event ${row.eventId}) no longer matches the content that was sealed`,
+          );
+        }
+        return input;
+      }),
+    );
+  }
+
+  private async covered(tile: TileRef): Promise<boolean> {
+    const head = await this.repository.latestBlock();
+    return tileFitsSize(tile, head?.treeSize ?? 0);
+  }
+}
