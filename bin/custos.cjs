@@ -34,7 +34,4 @@ if (existsSync(build)) {
   process.exit(1);
 }
 
-const cli = require(main);
-cli.run(process.argv.slice(2), cli.processIo()).then((code) => {
-  process.exitCode = code;
-});
+require(main).main();

@@ -27,7 +27,9 @@ export function openInput(file: string | undefined, stdin: NodeJS.ReadableStream
     throw new CliError(`${file}: no such file`, EXIT_USAGE);
   }
   const stream = file === undefined || file === '-' ? stdin : createReadStream(file);
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  // The iterator is taken now: it buffers lines from here on, while the caller may still
+  // be awaiting something else (readline drops lines that no one listens to).
+  const lines = createInterface({ input: stream, crlfDelay: Infinity })[Symbol.asyncIterator]();
   let setFormat!: (format: InputFormat) => void;
   const format = new Promise<InputFormat>((resolve) => (setFormat = resolve));
   let bad: { where: string; message: string } | undefined;
@@ -36,7 +38,8 @@ export function openInput(file: string | undefined, stdin: NodeJS.ReadableStream
     let lineNo = 0;
     let first = true;
     let whole: string[] | undefined;
-    for await (const line of lines) {
+    for (let next = await lines.next(); !next.done; next = await lines.next()) {
+      const line = next.value;
       lineNo++;
       if (whole) {
         whole.push(line);

@@ -111,8 +111,18 @@ export function processIo(): CliIo {
   };
 }
 
-if (require.main === module) {
+/** Runs the command line of this process and sets its exit code. */
+export function main(): void {
+  let finished = false;
+  process.once('beforeExit', () => {
+    if (finished) return;
+    process.stderr.write('custos: internal error: the command stopped before it finished\n');
+    process.exitCode = EXIT_FAILED;
+  });
   void run(process.argv.slice(2), processIo()).then((code) => {
+    finished = true;
     process.exitCode = code;
   });
 }
+
+if (require.main === module) main();

@@ -84,12 +84,13 @@ export function eventCommands(program: Command, app: CliApp): void {
       10_000,
     )
     .option('--continue', 'go on after a batch with rejections (each batch is all or nothing)')
+    .option('--wait', 'then wait until the ledger has sealed as many new entries as were accepted')
     .action(
       app.act(
         async (
           ctx,
           file: string | undefined,
-          opts: { key?: string; batchSize: number; continue?: boolean },
+          opts: { key?: string; batchSize: number; continue?: boolean; wait?: boolean },
         ) => {
           const key = opts.key ? keyFromOption(ctx, opts.key) : undefined;
           const client = ctx.signedInClient();
@@ -100,9 +101,9 @@ export function eventCommands(program: Command, app: CliApp): void {
           let local: { where: string; code: string; message: string } | undefined;
           async function* events(): AsyncGenerator<SignedEvent> {
             for await (const item of input.values as AsyncIterable<Located>) {
+              let signed: SignedEvent;
               try {
-                yield toSigned(item, key);
-                where.push(item.where);
+                signed = toSigned(item, key);
               } catch (err) {
                 local = {
                   where: item.where,
@@ -111,10 +112,13 @@ export function eventCommands(program: Command, app: CliApp): void {
                 };
                 return;
               }
+              where.push(item.where);
+              yield signed;
             }
             const bad = input.badLine();
             if (bad) local = { where: bad.where, code: 'INVALID_JSON', message: bad.message };
           }
+          const before = opts.wait ? (await client.checkpoint()).treeSize : 0;
           const started = Date.now();
           const report = await client.submit(events(), {
             limits: { maxEvents: opts.batchSize },
@@ -123,6 +127,10 @@ export function eventCommands(program: Command, app: CliApp): void {
               ctx.io.progress?.(`\r${bar(p.submitted, total, 'events')}  ${p.rejected} rejected`),
           });
           ctx.io.progress?.('\n');
+          const sealedAt =
+            opts.wait && report.accepted > 0
+              ? (await client.waitForTreeSize(before + report.accepted, 120_000)).treeSize
+              : undefined;
           const rejections = [
             ...report.rejections.map((r) => ({
               where: where[r.index] ?? `event ${r.index + 1}`,
@@ -140,11 +148,13 @@ export function eventCommands(program: Command, app: CliApp): void {
             duplicates: report.duplicates,
             batches: report.batches,
             seconds,
+            ...(sealedAt === undefined ? {} : { treeSize: sealedAt }),
             rejections,
           };
           ctx.print(summary, () => [
             `${report.submitted} events sent in ${report.batches} batch(es) in ${seconds.toFixed(1)} s: ` +
               `${report.accepted} accepted, ${report.duplicates} already stored, ${rejections.length} rejected`,
+            ...(sealedAt === undefined ? [] : [`sealed: the log holds ${sealedAt} entries`]),
             ...rejections.map((r) => `✗ ${r.where}: ${r.code} — ${r.message}`),
             ...(rejections.length > 0 && report.rejections.length > 0 && !opts.continue
               ? [
