@@ -102,7 +102,16 @@ export class WitnessClient {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.refresh);
-    await Promise.all(this.witnesses.map((w) => w.running ?? Promise.resolve()));
+    await this.idle();
+  }
+
+  /** Resolves when no submission is running. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const running = this.witnesses.flatMap((w) => (w.running ? [w.running] : []));
+      if (running.length === 0) return;
+      await Promise.all(running);
+    }
   }
 
   /** New blocks are committed: submit the head to every witness. Never throws, never waits. */
