@@ -83,5 +83,5 @@ describe('embedded mode: the whole ledger', () => {
     } finally {
       await expect(second.stop('SIGTERM')).resolves.toBe(0);
     }
-  });
+  }, 180_000); // two starts of the embedded product (PGlite), seals and scans between
 });

@@ -261,5 +261,5 @@ describe('the audit through GraphQL: progress, subscription, kill and resume', (
         'BLOCK_HASH 29 null',
       ]),
     );
-  });
+  }, 240_000); // two workers, a kill and two full audits: the waits inside allow 120 s each
 });
