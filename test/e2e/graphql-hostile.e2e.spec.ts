@@ -4,6 +4,7 @@
 // process, which runs the server: the longest gap between two turns of a setImmediate
 // ticker while the request is under way).
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
+import { collect, wsClient } from '../regulators/ws-client';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 
 interface Answer {
@@ -199,5 +200,38 @@ describe('hostile GraphQL documents', () => {
     const answer = await post(running.url, '{ alerts(code: "x\\u0000") { edges { cursor } } }');
     expect(refusal(answer)).toMatchObject({ status: 400, code: 'BAD_USER_INPUT' });
     expect(refusal(answer).message).toMatch(/^alerts\.code: contains a NUL character/);
+  });
+
+  it('applies the same checks to operations over graphql-ws, anonymous', async () => {
+    const client = wsClient(running.url);
+    try {
+      const fragments = ['subscription { alertRaised { ...F0 } }'];
+      for (let i = 0; i < 20; i++) {
+        fragments.push(`fragment F${i} on Alert { id ...F${i + 1} ...F${i + 1} }`);
+      }
+      fragments.push('fragment F20 on Alert { id }');
+      const { result: nested, stallMs } = await longestStall(async () => {
+        const stream = collect(client, fragments.join('\n'));
+        return stream.ended.then(
+          () => 'completed',
+          (err: Error) => err.message,
+        );
+      });
+      expect(nested).toMatch(/"code":"QUERY_TOO_COMPLEX"/);
+      expect(nested).toContain('(CUSTOS_GRAPHQL_MAX_COMPLEXITY)');
+      expect(stallMs).toBeLessThan(STALL_BOUND_MS);
+
+      const nul = collect(client, 'subscription ($v: ID!) { auditProgress(id: $v) { id } }', {
+        v: 'a\u0000',
+      });
+      await expect(nul.ended).rejects.toThrow(
+        /"message":"auditProgress.id: contains a NUL character \(U\+0000\)[^"]*","extensions":\{"code":"BAD_USER_INPUT"\}/,
+      );
+
+      const long = collect(client, `subscription { ${'alertRaised { id } '.repeat(3000)}}`);
+      await expect(long.ended).rejects.toThrow(/CUSTOS_GRAPHQL_MAX_TOKENS/);
+    } finally {
+      await client.dispose();
+    }
   });
 });

@@ -13,23 +13,34 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
   type BeforeApplicationShutdown,
+  Inject,
   Injectable,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import type {
-  ExecutionResult,
-  FormattedExecutionResult,
+import {
+  type DocumentNode,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  getOperationAST,
   GraphQLError,
-  GraphQLFormattedError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  parse,
+  specifiedRules,
+  validate,
 } from 'graphql';
+import type { Config, RequestLimits } from '@custos/core/config/config';
+import { CONFIG } from '@custos/core/tokens';
 import type { Disposable } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { RequestContext } from '../auth/access.guard';
 import { formatGraphqlError } from './format-error';
 import { GRAPHQL_PATH } from './graphql-http';
+import { IntrospectionOffRule } from './introspection-off';
+import { checkRequestLimits, documentShapeHook, tooLargeToCheck } from './request-limits';
 import { SocketSessions } from './socket-sessions';
 
 interface WsContext {
@@ -88,6 +99,46 @@ function formatSubscribeErrors(
   );
 }
 
+/**
+ * A socket operation parsed, validated and checked as POST /graphql checks one (the token
+ * cap, the sibling-pair cap, the introspection switch, depth, cost, lists and NUL), before
+ * the guard or a resolver runs; the errors to send instead when it is refused.
+ */
+export function checkSocketOperation(
+  schema: GraphQLSchema,
+  payload: {
+    readonly query: string;
+    readonly operationName?: string | null;
+    readonly variables?: Record<string, unknown> | null;
+  },
+  limits: RequestLimits,
+  introspection: boolean,
+): { document: DocumentNode } | GraphQLError[] {
+  const refusal = (err: unknown): GraphQLError[] => {
+    if (!(err instanceof GraphQLError)) throw err;
+    return [tooLargeToCheck(err) ?? err];
+  };
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query, { maxTokens: limits.maxTokens });
+    documentShapeHook()(schema, document);
+  } catch (err) {
+    return refusal(err);
+  }
+  const rules = introspection ? specifiedRules : [...specifiedRules, IntrospectionOffRule];
+  const errors = validate(schema, document, rules);
+  if (errors.length > 0) return errors.map((error) => tooLargeToCheck(error) ?? error);
+  const operation = getOperationAST(document, payload.operationName ?? undefined);
+  if (operation) {
+    try {
+      checkRequestLimits(schema, document, operation, payload.variables ?? undefined, limits);
+    } catch (err) {
+      return refusal(err);
+    }
+  }
+  return { document };
+}
+
 /** The graphql-ws server of the API role, on the process's HTTP server. */
 @Injectable()
 export class GraphqlWsServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -98,6 +149,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, BeforeApplicatio
     private readonly adapterHost: HttpAdapterHost,
     private readonly schemaHost: GraphQLSchemaHost,
     private readonly sessions: SocketSessions,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -113,6 +165,23 @@ export class GraphqlWsServer implements OnApplicationBootstrap, BeforeApplicatio
           return true;
         },
         onClose: (ctx) => this.sessions.forget(ctx.extra.socket),
+        onSubscribe: (ctx, _id, payload) => {
+          const schema = this.schemaHost.schema;
+          const checked = checkSocketOperation(
+            schema,
+            payload,
+            this.config.requestLimits,
+            this.config.graphqlIntrospection,
+          );
+          if (Array.isArray(checked)) return checked;
+          return {
+            schema,
+            document: checked.document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            contextValue: socketContext(ctx),
+          };
+        },
         onNext: formatSubscriptionResult,
         onError: formatSubscribeErrors,
       },
