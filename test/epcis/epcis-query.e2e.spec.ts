@@ -121,7 +121,9 @@ interface Body {
   readonly type?: string;
   readonly status?: number;
   readonly detail?: string;
-  readonly epcisBody?: { queryResults: { resultsBody: { eventList: Served[] } } };
+  readonly epcisBody?: {
+    queryResults: { queryName: string; resultsBody: { eventList: Served[] } };
+  };
 }
 
 interface Answer {
@@ -366,5 +368,69 @@ describe('GET /epcis/events/{eventID}, /epcis/epcs/{epc}/events, OPTIONS', () =>
     expect(response.status).toBe(204);
     expect(response.headers.get('allow')).toBe('OPTIONS, GET, POST');
     expect(response.headers.get('gs1-epcis-max')).toBe('2.0.0');
+  });
+});
+
+describe('named queries (/epcis/queries)', () => {
+  const define = (body: unknown, as: Party = wholesaler) =>
+    fetch(`${app.url}/epcis/queries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${as.token}` },
+      body: JSON.stringify(body),
+    });
+  const remove = (name: string, as: Party) =>
+    fetch(`${app.url}/epcis/queries/${name}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${as.token}` },
+    });
+  const definitionBody = { name: 'shipments', query: { EQ_bizStep: ['shipping', 'receiving'] } };
+
+  it('defines a query once (201 + Location, then 409), refusing bad ones by field', async () => {
+    const created = await define(definitionBody);
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe('/epcis/queries/shipments');
+    expect(await created.json()).toEqual(definitionBody);
+    const again = await define(definitionBody, maker);
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as Body).type).toBe(
+      'epcisException:ResourceAlreadyExistsException',
+    );
+    const bad = await define({ name: 'bad', query: { EQ_colour: ['red'] } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as Body).detail).toMatch(/^query\.EQ_colour: /);
+    const badName = await define({ name: 'has space', query: {} });
+    expect(((await badName.json()) as Body).detail).toMatch(/^name: /);
+  });
+
+  it('runs it as GET /events with the stored parameters, under the runner’s read rule', async () => {
+    const answer = await get('/epcis/queries/shipments/events');
+    const events = eventsOf(answer);
+    expect(typesOf(events)).toEqual(['SHIP', 'RECEIVE']);
+    expect(
+      (answer.body as { epcisBody: { queryResults: { queryName: string } } }).epcisBody.queryResults
+        .queryName,
+    ).toBe('shipments');
+    expect(eventsOf(await get('/epcis/queries/shipments/events', pharmacy))).toEqual([]);
+    const first = await get('/epcis/queries/shipments/events?perPage=1');
+    expect(typesOf(eventsOf(first))).toEqual(['SHIP']);
+    const next = /^<([^>]+)>; rel="next"$/.exec(first.headers.get('link')!)![1]!;
+    expect(typesOf(eventsOf(await get(next)))).toEqual(['RECEIVE']);
+    const extra = await get('/epcis/queries/shipments/events?EQ_action=ADD');
+    expect(extra.status).toBe(400);
+  });
+
+  it('lists and reads definitions; WebSocket streaming answers 501; unknown names 404', async () => {
+    expect((await get('/epcis/queries')).body).toEqual([definitionBody]);
+    expect((await get('/epcis/queries/shipments')).body).toEqual(definitionBody);
+    expect((await get('/epcis/queries/nothing')).status).toBe(404);
+    const stream = await get('/epcis/queries/shipments/events?stream=true');
+    expect(stream.status).toBe(501);
+    expect(stream.body.type).toBe('epcisException:ImplementationException');
+  });
+
+  it('only its definer (or a regulator, the admin) deletes it', async () => {
+    expect((await remove('shipments', pharmacy)).status).toBe(403);
+    expect((await remove('shipments', wholesaler)).status).toBe(204);
+    expect((await get('/epcis/queries/shipments')).status).toBe(404);
   });
 });

@@ -6,6 +6,8 @@ import { CaptureJobStore } from './capture-job.store';
 import { EpcisCaptureService } from './epcis-capture.service';
 import { EpcisEventRepository } from './epcis-event.repository';
 import { EpcisQueryService } from './epcis-query.service';
+import { NamedQueryRepository } from './named-query.repository';
+import { NamedQueryService } from './named-query.service';
 import { VrsService } from './vrs.service';
 
 /** Custos as an EPCIS 2.0 repository and DSCSA verification responder (SPEC section 10). */
@@ -16,8 +18,10 @@ import { VrsService } from './vrs.service';
     EpcisCaptureService,
     EpcisEventRepository,
     EpcisQueryService,
+    NamedQueryRepository,
+    NamedQueryService,
     VrsService,
   ],
-  exports: [EpcisCaptureService, EpcisQueryService, VrsService],
+  exports: [EpcisCaptureService, EpcisQueryService, NamedQueryService, VrsService],
 })
 export class EpcisRepositoryModule {}

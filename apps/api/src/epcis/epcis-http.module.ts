@@ -3,11 +3,12 @@ import { EpcisRepositoryModule } from '@custos/epcis-repository/epcis-repository
 import { AuthModule } from '../auth/auth.module';
 import { EpcisCaptureController } from './epcis-capture.controller';
 import { EpcisQueryController } from './epcis-query.controller';
+import { NamedQueryController } from './named-query.controller';
 import { VrsController } from './vrs.controller';
 
 /** The REST surface of SPEC section 10: DSCSA verification (/vrs) and EPCIS 2.0 (/epcis). */
 @Module({
   imports: [AuthModule, EpcisRepositoryModule],
-  controllers: [VrsController, EpcisQueryController, EpcisCaptureController],
+  controllers: [VrsController, EpcisQueryController, EpcisCaptureController, NamedQueryController],
 })
 export class EpcisHttpModule {}

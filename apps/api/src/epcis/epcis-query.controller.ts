@@ -18,29 +18,12 @@ import { epcFormatOf, parseEventQuery, QueryParameterError } from '@custos/epcis
 import { EPCIS_CONTEXT } from '@custos/epcis/vocabulary';
 import { EpcisQueryService } from '@custos/epcis-repository/epcis-query.service';
 import { EpcisProblemFilter } from './problem.filter';
+import { queryString, versionHeaders } from './query-links';
 import { RestCaller, RestCallerGuard } from './rest-caller';
 
 type RawQuery = Record<string, unknown>;
 
 const QUERY_NAME = 'SimpleEventQuery';
-
-/** The binding's version headers, on every EPCIS answer. */
-function versionHeaders(reply: FastifyReply): void {
-  void reply.header('GS1-EPCIS-Version', '2.0.0').header('GS1-CBV-Version', '2.0.0');
-}
-
-/** The query string of `query` without its paging token, pipes and colons kept readable. */
-function queryString(query: RawQuery, extra: Record<string, string>): string {
-  const pairs: string[] = [];
-  const add = (k: string, v: string) =>
-    pairs.push(`${encodeURIComponent(k)}=${encodeURIComponent(v).replace(/%7C/g, '|')}`);
-  for (const [k, v] of Object.entries(query)) {
-    if (k === 'nextPageToken') continue;
-    for (const value of Array.isArray(v) ? v : [v]) add(k, String(value));
-  }
-  for (const [k, v] of Object.entries(extra)) add(k, v);
-  return pairs.join('&');
-}
 
 /** Which query a token belongs to: the route and its parameters, paging aside. */
 function queryKey(route: string, query: RawQuery): string {
@@ -60,7 +43,11 @@ export class EpcisQueryController {
   @Get()
   root(@Res({ passthrough: true }) reply: FastifyReply) {
     versionHeaders(reply);
-    return { '@context': EPCIS_CONTEXT, type: 'Collection', member: ['capture', 'events', 'epcs'] };
+    return {
+      '@context': EPCIS_CONTEXT,
+      type: 'Collection',
+      member: ['queries', 'capture', 'events', 'epcs'],
+    };
   }
 
   @Get('events')

@@ -34,6 +34,7 @@ const TITLES: Readonly<Record<number, string>> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   503: 'Service Unavailable',
 };
 
@@ -71,6 +72,8 @@ export function classify(error: unknown): Classified | undefined {
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
+    if (status === 501)
+      return { status, epcisType: 'ImplementationException', detail: error.message };
     if (status >= 500) return undefined;
     const epcisType: EpcisExceptionType =
       status === 404
