@@ -78,7 +78,7 @@ describe('sealing on PostgreSQL', () => {
     expect(summary.entries).toBe(total);
     expect(summary.pending).toBe(0);
     expect(summary.blocks).toBeGreaterThanOrEqual(Math.ceil(total / 37));
-  });
+  }, 180_000); // 40 rounds of random batches and seals, each proof checked
 
   it('never seals an event whose stored content no longer matches its hash: it stops before it and alerts once', async () => {
     const s = await sealer({ SEAL_MAX_EVENTS: '100', SEAL_MAX_WAIT_MS: '1' });
