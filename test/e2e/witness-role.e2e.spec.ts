@@ -4,13 +4,16 @@
 // that client reads them, cosignatures checked by the independent verifier.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { hexToBytes } from '@custos/ledger/bytes';
 import { signCheckpoint } from '@custos/ledger/checkpoint';
+import { encodeCosignerVkey } from '@custos/ledger/cosignature';
 import { publicKeyOf } from '@custos/ledger/ed25519';
 import { leafHash } from '@custos/ledger/merkle';
 import { MemoryLog } from '@custos/ledger/merkle-memory-store';
 import { encodeVerifierKey } from '@custos/ledger/note';
 import { type Product, startProduct } from '../product';
-import { tempDir } from '../storage';
+import { createTestDatabase, tempDir } from '../storage';
 import { verifyCosignatureIndependently } from '../witness/independent-cosignature-verifier';
 import {
   type WitnessReply,
@@ -139,5 +142,40 @@ describe('CUSTOS_ROLE=witness (C2SP tlog-witness)', () => {
       note(40),
     );
     expect(() => verifyCosignatureIndependently(note(40) + reply.body, { vkey })).not.toThrow();
+  }, 120_000);
+
+  it('runs on its own PostgreSQL (DATABASE_URL) with no ledger secret set', async () => {
+    const db = await createTestDatabase('witness-pg');
+    const own = tempDir('witness-pg');
+    const onPg = await startProduct({
+      CUSTOS_ROLE: 'witness',
+      DATABASE_URL: db.url,
+      CUSTOS_DATA_DIR: own.path,
+      CUSTOS_WITNESS_NAME: 'witness.test/pg',
+      CUSTOS_WITNESS_KEY: 'ef'.repeat(32),
+      CUSTOS_WITNESS_LOGS: logVkey,
+    });
+    try {
+      const first = await postAddCheckpoint(onPg.url, 0, [], note(7));
+      expect(tesseraReading(first)).toBe('cosigned');
+      const pgVkey = encodeCosignerVkey(
+        'witness.test/pg',
+        publicKeyOf(hexToBytes('ef'.repeat(32))),
+      );
+      expect(verifyCosignatureIndependently(note(7) + first.body, { vkey: pgVkey }).name).toBe(
+        'witness.test/pg',
+      );
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      const { rows } = await client.query<{ origin: string; tree_size: string }>(
+        'SELECT origin, tree_size::text FROM witness_log_state',
+      );
+      await client.end();
+      expect(rows).toEqual([{ origin, tree_size: '7' }]);
+    } finally {
+      await onPg.stop();
+      own.remove();
+      await db.drop();
+    }
   }, 120_000);
 });
