@@ -23,9 +23,14 @@ function fastSigner(secretKey: Uint8Array) {
     nodeSign(null, eventSigningBytes(event), key).toString('base64url');
 }
 
+// One signer for every batch: its key is registered (attested) with the first batch, and
+// the sealer checks every signature against it.
+const signer = testSigner('9506000000003');
+const signWithNode = fastSigner(signer.secretKey);
+
 function events(count: number, tag: string): PendingRow[] {
-  const a = testSigner('9506000000003');
-  const sign = fastSigner(a.secretKey);
+  const a = signer;
+  const sign = signWithNode;
   return Array.from({ length: count }, (_, i) =>
     shipEvent(a, '9506000000010', `${tag}${i}`, (e) => sign(e)),
   );

@@ -73,12 +73,27 @@ export function testSecrets(db: Pick<TestDatabase, 'name'>): Record<string, stri
   };
 }
 
+/** The sealing key (hex seed) each test database's config was given, by database name. */
+const sealingKeys = new Map<string, string>();
+
+/**
+ * The sealing key seed of a test database: the one its serverConfig was given in this
+ * process, else the one testSecrets derives. Fixtures that write participant keys in SQL
+ * attest them with it, as the application would (docs/adr/0013).
+ */
+export function testSealingSeed(dbName: string): Uint8Array {
+  const hex = sealingKeys.get(dbName) ?? testSecrets({ name: dbName }).CUSTOS_SEALING_KEY!;
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+
 /** Config on the real test servers, in this file's own database and queue prefix. */
 export function serverConfig(
   db: TestDatabase,
   prefix: string,
   env: Record<string, string> = {},
 ): Config {
+  const sealingKey = env.CUSTOS_SEALING_KEY ?? testSecrets(db).CUSTOS_SEALING_KEY;
+  if (sealingKey) sealingKeys.set(db.name, sealingKey);
   return loadConfig({
     DATABASE_URL: db.url,
     REDIS_URL: testRedisUrl,

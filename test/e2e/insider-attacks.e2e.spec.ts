@@ -2,9 +2,14 @@
 // SQL run behind the application's back on a genuine, sealed history; then verifyPackage
 // and a full audit (both through GraphQL, as a regulator) must each see it. None of the
 // secrets (sealing key, session secret, admin token) is used by the attacker.
+import { randomUUID } from 'node:crypto';
 import { gql, type GraphQLClient } from 'graphql-request';
 import { Client } from 'pg';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
+import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
+import { leafInput, signEvent } from '../../libs/ledger/src/events';
+import { canonicalJson } from '../../libs/ledger/src/jcs';
+import { sha256 } from '../../libs/ledger/src/sha256';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 import {
   COMPANY_PREFIX,
@@ -228,6 +233,80 @@ describe('insider attacks (SQL behind the application): verifyPackage and the au
     const found = await audit();
     expect(found).toContainEqual(
       expect.objectContaining({ kind: 'LEAF_MISSING', leafIndex: leaf }),
+    );
+  });
+  it('(e) planting a key row and a pending event signed by it: refused, never sealed', async () => {
+    const forger = randomSecretKey();
+    await pg.query(
+      'INSERT INTO participant_key (participant_id, key_id, public_key) VALUES ($1, $2, $3)',
+      [maker.id, 'planted', Buffer.from(publicKeyOf(forger))],
+    );
+    const forged = unitUri('INS-E-FORGED');
+    const event = {
+      eventId: randomUUID(),
+      type: 'COMMISSION',
+      actor: maker.id,
+      eventTime: new Date(Date.now() - 1000).toISOString(),
+      items: [forged],
+      lot: 'L1',
+      expiry: '2030-12-31',
+    };
+    const signature = signEvent(event, forger);
+    const contentHash = Buffer.from(sha256(leafInput({ event, keyId: 'planted', signature })));
+    await pg.query(
+      `INSERT INTO ledger_event (event_id, type, actor, key_id, signature, event_json, content_hash, event_time)
+       VALUES ($1, 'COMMISSION', $2, 'planted', $3, $4, $5, $6)`,
+      [event.eventId, maker.id, signature, canonicalJson(event), contentHash, event.eventTime],
+    );
+    const { rows } = await pg.query<{ seq: string }>(
+      'SELECT seq::text FROM ledger_event WHERE event_id = $1',
+      [event.eventId],
+    );
+    await pg.query(`INSERT INTO event_item (identifier, event_seq, role) VALUES ($1, $2, 'ITEM')`, [
+      forged,
+      rows[0]!.seq,
+    ]);
+    await pg.query('INSERT INTO item_tally (key, event_count, last_seq) VALUES ($1, 1, $2)', [
+      forged,
+      rows[0]!.seq,
+    ]);
+
+    const deadline = Date.now() + 20_000;
+    let alert: { code: string; severity: string; event_id: string } | undefined;
+    while (!alert && Date.now() < deadline) {
+      alert = (
+        await pg.query<{ code: string; severity: string; event_id: string }>(
+          'SELECT code, severity::text, event_id FROM alert WHERE event_id = $1',
+          [event.eventId],
+        )
+      ).rows[0];
+      if (!alert) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(alert).toEqual({
+      code: 'INTEGRITY_FAILURE',
+      severity: 'CRITICAL',
+      event_id: event.eventId,
+    });
+    const sealed = await pg.query<{ leaf_index: string | null }>(
+      'SELECT leaf_index::text FROM ledger_event WHERE event_id = $1',
+      [event.eventId],
+    );
+    expect(sealed.rows[0]!.leaf_index).toBeNull();
+
+    const answer = await verify(forged);
+    expectIntegrityFailure(answer);
+    expect(
+      integrity(answer)
+        .map((f) => f.message)
+        .join(' '),
+    ).toMatch(/not registered through/);
+
+    const found = await audit();
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        kind: 'KEY_UNATTESTED',
+        message: expect.stringMatching(/planted/),
+      }),
     );
   });
 });

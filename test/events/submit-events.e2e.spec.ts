@@ -8,7 +8,14 @@ import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
 import type { Storage } from '../../libs/core/src/database/storage';
 import { STORAGE } from '../../libs/core/src/tokens';
 import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
-import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
+import { attestKey } from '../../libs/ledger/src/key-attestation';
+import {
+  createTestDatabase,
+  serverConfig,
+  testQueuePrefix,
+  testSealingSeed,
+  type TestDatabase,
+} from '../storage';
 import { gln, signed, unit, type Party } from './fixture';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123';
@@ -43,6 +50,14 @@ async function addParticipant(
   roles: ('MANUFACTURER' | 'DISTRIBUTOR')[],
 ): Promise<Party> {
   const secretKey = randomSecretKey();
+  const publicKey = publicKeyOf(secretKey);
+  // Attested as the application would (docs/adr/0013): the sealer seals nothing else.
+  const [{ name }] = await storage.prisma.$queryRaw<[{ name: string }]>`
+    SELECT current_database() AS name`;
+  const attestation = attestKey(
+    { participantId: id, keyId: 'k1', publicKey, validFrom: null, revokedAt: null },
+    testSealingSeed(name),
+  );
   await storage.prisma.participant.create({
     data: {
       id,
@@ -52,7 +67,13 @@ async function addParticipant(
       licenseNumber: 'L',
       licenseAuthority: 'A',
       licenseValidUntil: new Date('2099-01-01T00:00:00Z'),
-      keys: { create: { keyId: 'k1', publicKey: new Uint8Array(publicKeyOf(secretKey)) } },
+      keys: {
+        create: {
+          keyId: 'k1',
+          publicKey: new Uint8Array(publicKey),
+          attestation: new Uint8Array(attestation),
+        },
+      },
     },
   });
   return { id, keyId: 'k1', secretKey };

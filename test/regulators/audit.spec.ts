@@ -13,7 +13,7 @@ import { SignatureVerificationService } from '../../libs/events/src/signature-ve
 import { LedgerQueryService } from '../../libs/sealing/src/ledger-query.service';
 import { SealingKeyService } from '../../libs/sealing/src/sealing-key.service';
 import { SealingService } from '../../libs/sealing/src/sealing.service';
-import { insertPending, shipEvent, testSigner } from '../sealing/fixture';
+import { insertPending, registerKeys, shipEvent, testSigner } from '../sealing/fixture';
 import { gln } from '../events/fixture';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 
@@ -46,10 +46,7 @@ describe('full-ledger audit', () => {
        VALUES ($1, 'Maker', '{MANUFACTURER}', '{9506000}', 'L1', 'EMA', '2099-01-01')`,
       [maker.gln],
     );
-    await sql.query(
-      `INSERT INTO participant_key (participant_id, key_id, public_key) VALUES ($1, $2, $3)`,
-      [maker.gln, maker.keyId, Buffer.from(maker.publicKey, 'base64url')],
-    );
+    await registerKeys(sql, [maker]);
     await insertPending(
       sql,
       Array.from({ length: EVENTS }, (_, i) => shipEvent(maker, gln(2), `A${i}`)),

@@ -10,7 +10,7 @@ import { canonicalJson } from '../../libs/ledger/src/jcs';
 import { sha256 } from '../../libs/ledger/src/sha256';
 import type { SealingService } from '../../libs/sealing/src/sealing.service';
 import { gln, gtin, unit } from '../events/fixture';
-import { indexAsIngest } from '../sealing/fixture';
+import { indexAsIngest, registerKeys } from '../sealing/fixture';
 
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 const CHUNK = 5000;
@@ -37,10 +37,9 @@ export async function seedSignedLedger(
      VALUES ($1, 'Maker', '{MANUFACTURER}', '{9506000}', 'L1', 'EMA', '2099-01-01')`,
     [maker],
   );
-  await sql.query(
-    `INSERT INTO participant_key (participant_id, key_id, public_key) VALUES ($1, 'k1', $2)`,
-    [maker, Buffer.from(publicKeyOf(seed))],
-  );
+  await registerKeys(sql, [
+    { gln: maker, keyId: 'k1', publicKey: Buffer.from(publicKeyOf(seed)).toString('base64url') },
+  ]);
   for (let done = 0; done < options.events; done += CHUNK) {
     const rows = Array.from({ length: Math.min(CHUNK, options.events - done) }, (_, i) => {
       const event = {

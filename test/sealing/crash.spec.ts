@@ -76,7 +76,6 @@ describe('a sealer killed mid-seal', () => {
       CUSTOS_QUEUE_PREFIX: testQueuePrefix('seal_crash'),
       SEAL_MAX_EVENTS: '100',
       SEAL_MAX_WAIT_MS: '1',
-      CUSTOS_SEALING_KEY: '4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb',
     };
     const config = loadConfig(env);
     survivor = await openSealer(config); // migrates the new database

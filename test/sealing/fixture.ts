@@ -7,6 +7,8 @@ import { bytesToBase64Url } from '../../libs/ledger/src/bytes';
 import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
 import { canonicalJson } from '../../libs/ledger/src/jcs';
 import { leafInput, signEvent, type EventObject } from '../../libs/ledger/src/events';
+import { attestKey } from '../../libs/ledger/src/key-attestation';
+import { testSealingSeed } from '../storage';
 
 export interface TestSigner {
   readonly gln: string;
@@ -29,6 +31,8 @@ export interface PendingRow {
   readonly eventJson: string;
   readonly contentHash: Buffer;
   readonly eventTime: string;
+  /** The signer's public key (base64url): insertPending registers it, as the application would. */
+  readonly publicKey?: string;
 }
 
 /** A SHIP from `from` to `to`, signed by `from` (or with `sign` overriding the signer). */
@@ -57,6 +61,7 @@ export function shipEvent(
     eventJson: canonicalJson(event),
     contentHash: createHash('sha256').update(input).digest(),
     eventTime: event.eventTime,
+    publicKey: from.publicKey,
   };
 }
 
@@ -66,6 +71,11 @@ export async function insertPending(
   rows: readonly PendingRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const signers = new Map<string, { gln: string; keyId: string; publicKey: string }>();
+  for (const r of rows)
+    if (r.publicKey)
+      signers.set(`${r.actor}/${r.keyId}`, { gln: r.actor, ...r, publicKey: r.publicKey });
+  await registerKeys(db, [...signers.values()]);
   await db.query(
     `INSERT INTO ledger_event (event_id, type, actor, key_id, signature, event_json, content_hash, event_time)
      SELECT e, t::event_type, a, k, s, j, decode(h, 'hex'), tm::timestamptz
@@ -84,6 +94,36 @@ export async function insertPending(
     ],
   );
   await indexAsIngest(db);
+}
+
+/**
+ * Registers each signer (a manufacturer, if new) and its key, with the sealing key's
+ * attestation of the row, straight in SQL; keys already there are left alone.
+ */
+export async function registerKeys(
+  db: Pool | PoolClient | Client,
+  keys: readonly { gln: string; keyId: string; publicKey: string }[],
+): Promise<void> {
+  if (keys.length === 0) return;
+  const { rows } = await db.query<{ name: string }>('SELECT current_database() AS name');
+  const seed = testSealingSeed(rows[0]!.name);
+  for (const k of keys) {
+    const publicKey = Buffer.from(k.publicKey, 'base64url');
+    const attestation = attestKey(
+      { participantId: k.gln, keyId: k.keyId, publicKey, validFrom: null, revokedAt: null },
+      seed,
+    );
+    await db.query(
+      `INSERT INTO participant (id, name, roles, company_prefixes, license_number, license_authority, license_valid_until)
+       VALUES ($1, $1, '{MANUFACTURER}', '{9506000}', 'L1', 'EMA', '2099-01-01') ON CONFLICT DO NOTHING`,
+      [k.gln],
+    );
+    await db.query(
+      `INSERT INTO participant_key (participant_id, key_id, public_key, attestation)
+       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+      [k.gln, k.keyId, publicKey, Buffer.from(attestation)],
+    );
+  }
 }
 
 /**

@@ -193,7 +193,8 @@ describe('ledger queries on the running service', () => {
     ] as const) {
       await pg.query(
         `INSERT INTO participant (id, name, roles, company_prefixes, license_number, license_authority, license_valid_until)
-         VALUES ($1, $1, ARRAY[$2]::participant_role[], '{}', 'L-1', 'Authority', now() + interval '1 year')`,
+         VALUES ($1, $1, ARRAY[$2]::participant_role[], '{}', 'L-1', 'Authority', now() + interval '1 year')
+         ON CONFLICT (id) DO UPDATE SET roles = excluded.roles`,
         [id, role],
       );
     }

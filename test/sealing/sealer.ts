@@ -9,6 +9,7 @@ import { SealingKeyService } from '../../libs/sealing/src/sealing-key.service';
 import { SealingRepository } from '../../libs/sealing/src/sealing.repository';
 import { AlertRepository } from '../../libs/store/src/alert.repository';
 import { CosignatureRepository } from '../../libs/store/src/cosignature.repository';
+import { SignatureVerificationService } from '../../libs/events/src/signature-verification.service';
 import {
   type SealingHooks,
   type SealingObserver,
@@ -35,11 +36,13 @@ export async function openSealer(
     config,
     new SecretsService(config, new SystemSettingRepository(storage)),
   );
+  const signatures = new SignatureVerificationService();
   const sealing = new SealingService(
     config,
     repository,
     key,
     new AlertRepository(storage),
+    signatures,
     options.hooks,
     options.observer,
   );
@@ -53,6 +56,7 @@ export async function openSealer(
     repository,
     close: async () => {
       await sealing.idle();
+      await signatures.onModuleDestroy();
       await storage.close();
     },
   };

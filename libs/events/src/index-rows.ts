@@ -1,6 +1,6 @@
 // The index rows an accepted event gives (event_item, recall), from its signed fields
 // alone: what ingest writes beside it, and what the audit rebuilds from the signed log to
-// compare (docs/adr/0009). Pure.
+// compare (docs/adr/0010). Pure.
 import { canonicalIdentifier } from '@custos/gs1/canonical';
 import type { ValidatedEvent } from './event-validation';
 

@@ -5,7 +5,8 @@ import type { Storage } from '@custos/core/database/storage';
 import { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
 import { KEY_REVOKED_CHANNEL, revocationPayload } from './key-revocations';
-import type { NewParticipant, NewParticipantKey, Participant, ParticipantKey } from './participant';
+import type { AttestedKey, NewParticipant, Participant, ParticipantKey } from './participant';
+import type { KeyRecord } from '@custos/ledger/key-attestation';
 
 type ParticipantRow = Prisma.ParticipantGetPayload<{ include: { keys: true } }>;
 type KeyRow = ParticipantRow['keys'][number];
@@ -44,18 +45,22 @@ function toParticipant(row: ParticipantRow): Participant {
   };
 }
 
-const keyData = (key: NewParticipantKey) => ({
+const keyData = (key: AttestedKey) => ({
   keyId: key.keyId,
   publicKey: new Uint8Array(key.publicKey),
   validFrom: key.validFrom ?? null,
+  attestation: new Uint8Array(key.attestation),
 });
+
+/** The system setting that says existing keys were attested once, at the upgrade. */
+const BACKFILL_SETTING = 'key-attestation-backfill';
 
 @Injectable()
 export class ParticipantRepository {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
   /** False when a participant with this id exists already. */
-  async create(participant: NewParticipant): Promise<boolean> {
+  async create(participant: NewParticipant & { keys: readonly AttestedKey[] }): Promise<boolean> {
     try {
       await this.storage.prisma.participant.create({
         data: {
@@ -119,7 +124,7 @@ export class ParticipantRepository {
   /** 'exists': the participant has a key with this id (revoked or not). */
   async addKey(
     participantId: string,
-    key: NewParticipantKey,
+    key: AttestedKey,
   ): Promise<'added' | 'exists' | 'no-participant'> {
     try {
       await this.storage.prisma.participantKey.create({
@@ -134,17 +139,51 @@ export class ParticipantRepository {
   }
 
   /**
-   * Sets revokedAt unless it is set already; the first revocation stands. Announced on
-   * KEY_REVOKED_CHANNEL in the same transaction, so replicas hear it once it holds.
+   * Sets revokedAt, with the attestation of the revoked row, unless it is set already;
+   * the first revocation stands. Announced on KEY_REVOKED_CHANNEL in the same
+   * transaction, so replicas hear it once it holds.
    */
-  async revokeKey(participantId: string, keyId: string, at: Date): Promise<void> {
+  async revokeKey(
+    participantId: string,
+    keyId: string,
+    at: Date,
+    attestation: Uint8Array,
+  ): Promise<void> {
     const payload = revocationPayload({ participantId, keyId });
     await this.storage.prisma.$transaction([
       this.storage.prisma.participantKey.updateMany({
         where: { participantId, keyId, revokedAt: null },
-        data: { revokedAt: at },
+        data: { revokedAt: at, attestation: new Uint8Array(attestation) },
       }),
       this.storage.prisma.$executeRaw`SELECT pg_notify(${KEY_REVOKED_CHANNEL}, ${payload})`,
     ]);
+  }
+
+  /**
+   * Once per database (the first start of a version with attestations): attests every key
+   * row that has none. Rows written afterwards without the application have none.
+   */
+  async attestExistingOnce(attest: (key: KeyRecord) => Promise<Uint8Array>): Promise<number> {
+    return this.storage.prisma.$transaction(async (tx) => {
+      const claimed = await tx.$queryRaw<{ key: string }[]>`
+        INSERT INTO system_setting (key, value) VALUES (${BACKFILL_SETTING}, now()::text)
+        ON CONFLICT (key) DO NOTHING RETURNING key`;
+      if (claimed.length === 0) return 0;
+      const rows = await tx.participantKey.findMany({ where: { attestation: null } });
+      for (const row of rows) {
+        const attestation = await attest({
+          participantId: row.participantId,
+          keyId: row.keyId,
+          publicKey: new Uint8Array(row.publicKey),
+          validFrom: row.validFrom,
+          revokedAt: row.revokedAt,
+        });
+        await tx.participantKey.update({
+          where: { participantId_keyId: { participantId: row.participantId, keyId: row.keyId } },
+          data: { attestation: new Uint8Array(attestation) },
+        });
+      }
+      return rows.length;
+    });
   }
 }

@@ -1,9 +1,10 @@
 // Registering participants and their keys, revoking keys, and looking participants up
 // (SPEC section 3). Other modules read participants through this service: roles,
 // company prefixes, license and keys, with the time rules of participant.ts.
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DomainError } from '@custos/core/errors/domain-error';
-import type { Participant } from './participant';
+import { SealingKeyService } from '@custos/sealing/sealing-key.service';
+import type { AttestedKey, NewParticipantKey, Participant } from './participant';
 import { findKey } from './participant';
 import {
   parseKey,
@@ -16,12 +17,41 @@ import {
 import { ParticipantRepository } from './participant.repository';
 
 @Injectable()
-export class ParticipantService {
-  constructor(private readonly participants: ParticipantRepository) {}
+export class ParticipantService implements OnModuleInit {
+  private readonly logger = new Logger('Participants');
+
+  constructor(
+    private readonly participants: ParticipantRepository,
+    private readonly sealingKey: SealingKeyService,
+  ) {}
+
+  /** Attests the keys of a ledger that predates attestations, once (docs/adr/0013). */
+  async onModuleInit(): Promise<void> {
+    const n = await this.participants.attestExistingOnce((key) => this.sealingKey.attest(key));
+    if (n > 0) this.logger.warn(`attested ${n} participant key(s) registered before attestations`);
+  }
+
+  /** The key with the sealing key's attestation of the row as it will be stored. */
+  private async attested(
+    participantId: string,
+    key: NewParticipantKey,
+    revokedAt: Date | null = null,
+  ): Promise<AttestedKey> {
+    const attestation = await this.sealingKey.attest({
+      participantId,
+      keyId: key.keyId,
+      publicKey: key.publicKey,
+      validFrom: key.validFrom ?? null,
+      revokedAt,
+    });
+    return { ...key, attestation };
+  }
 
   /** PARTICIPANT_EXISTS when the GLN is registered already; fields are checked first. */
   async register(input: ParticipantFields, field = 'input'): Promise<Participant> {
-    const participant = parseParticipant(input, field);
+    const parsed = parseParticipant(input, field);
+    const keys = await Promise.all(parsed.keys.map((k) => this.attested(parsed.id, k)));
+    const participant = { ...parsed, keys };
     if (!(await this.participants.create(participant))) {
       throw new DomainError(
         'PARTICIPANT_EXISTS',
@@ -40,7 +70,7 @@ export class ParticipantService {
   ): Promise<Participant> {
     const id = parseParticipantId(participantId, fields.participantId);
     const key = parseKey(input, fields.key);
-    switch (await this.participants.addKey(id, key)) {
+    switch (await this.participants.addKey(id, await this.attested(id, key))) {
       case 'added':
         return this.require(id, fields.participantId);
       case 'exists':
@@ -62,8 +92,12 @@ export class ParticipantService {
     const id = parseParticipantId(participantId, 'participantId');
     parseKeyId(keyId, 'keyId');
     const participant = await this.require(id, 'participantId');
-    if (!findKey(participant, keyId)) throw unknownKey(id, keyId, 'keyId');
-    await this.participants.revokeKey(id, keyId, at);
+    const key = findKey(participant, keyId);
+    if (!key) throw unknownKey(id, keyId, 'keyId');
+    if (key.revokedAt === undefined) {
+      const { attestation } = await this.attested(id, key, at);
+      await this.participants.revokeKey(id, keyId, at, attestation);
+    }
     return this.require(id, 'participantId');
   }
 

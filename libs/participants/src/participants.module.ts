@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SealingModule } from '@custos/sealing/sealing.module';
 import { ChallengeRepository } from './challenge.repository';
 import { ParticipantRepository } from './participant.repository';
 import { ParticipantService } from './participant.service';
@@ -8,6 +9,7 @@ import { SignInService } from './sign-in.service';
 
 /** Participants, their keys and licenses, and sign-in (SPEC section 3). Needs CoreModule. */
 @Module({
+  imports: [SealingModule],
   providers: [
     ParticipantRepository,
     ChallengeRepository,

@@ -1,11 +1,14 @@
-// The audit's rebuild of the index from the signed log (docs/adr/0009): each sealed
+// The audit's rebuild of the index from the signed log (docs/adr/0010): each sealed
 // event's event_item rows and recall row derived again from its signed fields
 // (libs/events/src/index-rows.ts, what ingest wrote) and compared with the stored ones,
-// and every tally compared with the rows it counts. Pure: audit-run.ts reads the rows.
+// every tally compared with the rows it counts, and every key row's attestation by the
+// sealing key checked (docs/adr/0013). Pure: audit-run.ts reads the rows.
 import { validateEvent, type ValidatedEvent } from '@custos/events/event-validation';
 import { indexRowsOf } from '@custos/events/index-rows';
 import type { EventObject } from '@custos/ledger/events';
-import type { AuditLeaf, DiscrepancyRecord, TallyDifference } from './audit.repository';
+import { verifyFast } from '@custos/ledger/ed25519-native';
+import { verifyKeyAttestation } from '@custos/ledger/key-attestation';
+import type { AuditKey, AuditLeaf, DiscrepancyRecord, TallyDifference } from './audit.repository';
 
 /** The event as validated from its signed fields, or why it does not validate. */
 export function signedFieldsOf(
@@ -110,4 +113,23 @@ export function tallyDiscrepancies(differences: readonly TallyDifference[]): Dis
     leafIndex: null,
     message: `the tally of ${d.key} records ${side(d.tally)}, its index rows are ${side(d.rows)}`,
   }));
+}
+
+/** One KEY_UNATTESTED per key row the sealing key did not attest as it stands. */
+export function keyDiscrepancies(
+  keys: readonly AuditKey[],
+  sealingKey: Uint8Array,
+): DiscrepancyRecord[] {
+  return keys.flatMap((k) =>
+    verifyKeyAttestation(k, k.attestation, sealingKey, verifyFast)
+      ? []
+      : [
+          {
+            kind: 'KEY_UNATTESTED',
+            blockHeight: null,
+            leafIndex: null,
+            message: `key ${k.keyId} of ${k.participantId} was not registered through the application (${k.attestation ? 'its attestation does not verify' : 'it has no attestation'}): every event it signed is suspect`,
+          },
+        ],
+  );
 }

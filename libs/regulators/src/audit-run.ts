@@ -27,7 +27,7 @@ import {
   planChunk,
   signatureFindings,
 } from './audit-checks';
-import { recallDiscrepancies, tallyDiscrepancies } from './audit-index';
+import { keyDiscrepancies, recallDiscrepancies, tallyDiscrepancies } from './audit-index';
 import type {
   AuditBlock,
   AuditCursor,
@@ -215,15 +215,16 @@ export class AuditRun {
 
   /**
    * The checks over whole tables, once, with the last chunk: the recall table rebuilt from
-   * the sealed RECALLs, and every tally against the rows it counts.
+   * the sealed RECALLs, every tally against the rows it counts, every key's attestation.
    */
   private async wholeIndex(
     blockOf: (leafIndex: number) => number | null,
   ): Promise<DiscrepancyRecord[]> {
     const { repository } = this.deps;
-    const [recalls, tallies] = await Promise.all([
+    const [recalls, tallies, keys] = await Promise.all([
       repository.recalls(this.run.treeSize),
       repository.tallyDifferences(),
+      repository.allKeys(),
     ]);
     const heightOf = (leaf: number) =>
       blockOf(leaf) ??
@@ -233,6 +234,7 @@ export class AuditRun {
     return [
       ...recallDiscrepancies(recalls.events, recalls.rows, heightOf),
       ...tallyDiscrepancies(tallies),
+      ...keyDiscrepancies(keys, this.vkey.publicKey),
     ];
   }
 

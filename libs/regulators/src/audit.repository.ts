@@ -476,4 +476,29 @@ export class AuditRepository {
       rows: side(r.r_count, r.r_last),
     }));
   }
+
+  /** Every participant key row, with its attestation (the audit checks each). */
+  async allKeys(): Promise<AuditKey[]> {
+    const rows = await this.prisma.$queryRawUnsafe<
+      {
+        participant_id: string;
+        key_id: string;
+        public_key: Uint8Array;
+        valid_from: Date | null;
+        revoked_at: Date | null;
+        attestation: Uint8Array | null;
+      }[]
+    >(
+      `SELECT participant_id, key_id, public_key, valid_from, revoked_at, attestation
+       FROM participant_key ORDER BY participant_id, key_id`,
+    );
+    return rows.map((r) => ({
+      participantId: r.participant_id,
+      keyId: r.key_id,
+      publicKey: r.public_key,
+      validFrom: r.valid_from,
+      revokedAt: r.revoked_at,
+      attestation: r.attestation,
+    }));
+  }
 }

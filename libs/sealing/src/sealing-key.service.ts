@@ -3,7 +3,8 @@ import type { Config } from '@custos/core/config/config';
 import { CONFIG } from '@custos/core/tokens';
 import { SecretsService } from '@custos/core/system/secrets.service';
 import { bytesToHex, hexToBytes } from '@custos/ledger/bytes';
-import { randomSecretKey } from '@custos/ledger/ed25519';
+import { publicKeyOf, randomSecretKey } from '@custos/ledger/ed25519';
+import { type KeyRecord, attestKey } from '@custos/ledger/key-attestation';
 import { type NoteSigner, encodeVerifierKey, verifierKeyOf } from '@custos/ledger/note';
 
 export const SEALING_KEY_SECRET = 'sealing-key';
@@ -20,6 +21,7 @@ export class SealingKeyService implements OnModuleInit {
   private loaded: Promise<NoteSigner> | undefined;
   /** The verifier key, derived once: it costs a scalar multiplication. */
   private verifierKey: Promise<string> | undefined;
+  private public: Promise<Uint8Array> | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -41,6 +43,17 @@ export class SealingKeyService implements OnModuleInit {
   vkey(): Promise<string> {
     this.verifierKey ??= this.signer().then((signer) => this.vkeyOf(signer));
     return this.verifierKey;
+  }
+
+  /** The sealing key's 32-byte public key (what key attestations verify with). */
+  publicKey(): Promise<Uint8Array> {
+    this.public ??= this.signer().then((signer) => publicKeyOf(signer.secretKey));
+    return this.public;
+  }
+
+  /** The attestation of a participant key row, as the application stores it (docs/adr/0013). */
+  async attest(key: KeyRecord): Promise<Uint8Array> {
+    return attestKey(key, (await this.signer()).secretKey);
   }
 
   private vkeyOf(signer: NoteSigner): string {

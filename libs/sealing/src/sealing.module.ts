@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SignatureVerificationService } from '@custos/events/signature-verification.service';
 import { StoreModule } from '@custos/store/store.module';
 import { WitnessClient } from '@custos/witness/witness-client.service';
 import { LedgerQueryService } from './ledger-query.service';
@@ -20,6 +21,8 @@ import { SEALING_OBSERVER, SealingService } from './sealing.service';
     SealingKeyService,
     SealingMetrics,
     { provide: SEALING_OBSERVER, useExisting: SealingMetrics },
+    // Its own verifier threads (libs/events), for the signatures of what it seals.
+    SignatureVerificationService,
     SealingService,
     SealingScheduler,
     LedgerQueryService,

@@ -14,9 +14,19 @@ import type { BlockFields } from '@custos/ledger/block';
  */
 export const SEAL_LOCK_KEY = 0x637573746f73n;
 
+/** The actor's key row a pending event names, as stored (null when there is none). */
+export interface PendingKey {
+  readonly publicKey: Uint8Array;
+  readonly validFrom: Date | null;
+  readonly revokedAt: Date | null;
+  readonly attestation: Uint8Array | null;
+}
+
 export interface PendingEvent {
   readonly seq: bigint;
   readonly eventId: string;
+  readonly actor: string;
+  readonly key: PendingKey | null;
   readonly eventJson: string;
   readonly keyId: string;
   readonly signature: string;
@@ -132,18 +142,37 @@ class PrismaSealTransaction implements SealTransaction {
       {
         seq: bigint;
         event_id: string;
+        actor: string;
         event_json: string;
         key_id: string;
         signature: string;
         content_hash: Uint8Array;
         accepted_at: Date;
+        public_key: Uint8Array | null;
+        valid_from: Date | null;
+        revoked_at: Date | null;
+        attestation: Uint8Array | null;
+        has_key: boolean;
       }[]
     >`
-      SELECT seq, event_id, event_json, key_id, signature, content_hash, accepted_at
-      FROM ledger_event WHERE leaf_index IS NULL ORDER BY seq LIMIT ${limit}`;
+      SELECT e.seq, e.event_id, e.actor, e.event_json, e.key_id, e.signature, e.content_hash,
+             e.accepted_at, k.public_key, k.valid_from, k.revoked_at, k.attestation,
+             k.key_id IS NOT NULL AS has_key
+      FROM (SELECT * FROM ledger_event WHERE leaf_index IS NULL ORDER BY seq LIMIT ${limit}) e
+      LEFT JOIN participant_key k ON k.participant_id = e.actor AND k.key_id = e.key_id
+      ORDER BY e.seq`;
     return rows.map((r) => ({
       seq: r.seq,
       eventId: r.event_id,
+      actor: r.actor,
+      key: r.has_key
+        ? {
+            publicKey: r.public_key!,
+            validFrom: r.valid_from,
+            revokedAt: r.revoked_at,
+            attestation: r.attestation,
+          }
+        : null,
       eventJson: r.event_json,
       keyId: r.key_id,
       signature: r.signature,

@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Config } from '@custos/core/config/config';
 import { CONFIG } from '@custos/core/tokens';
 import { GENESIS_PREV_HASH, blockHash } from '@custos/ledger/block';
-import { bytesToHex, equalBytes } from '@custos/ledger/bytes';
+import { SignatureVerificationService } from '@custos/events/signature-verification.service';
+import { bytesToHex } from '@custos/ledger/bytes';
 import { signCheckpoint } from '@custos/ledger/checkpoint';
-import { leafInput, type EventObject } from '@custos/ledger/events';
+import { verifyFast } from '@custos/ledger/ed25519-native';
+import { AttestationMemo } from '@custos/ledger/key-attestation';
 import {
   type Frontier,
   appendLeaves,
@@ -13,6 +14,7 @@ import {
   frontierRoot,
 } from '@custos/ledger/merkle-append';
 import { AlertRepository } from '@custos/store/alert.repository';
+import { checkPending } from './pending-check';
 import { SealingKeyService } from './sealing-key.service';
 import {
   type BlockRow,
@@ -44,7 +46,11 @@ export interface SealResult {
   readonly block: BlockRow | undefined;
   /** Every block this transaction sealed, in height order. */
   readonly blocks: readonly BlockRow[];
-  /** A pending event whose stored content does not match its hash: sealing stops before it. */
+  /**
+   * A pending event whose stored content does not match its hash, whose key row was not
+   * registered through the application, or whose signature does not verify: sealing stops
+   * before it.
+   */
   readonly refused: { readonly eventId: string; readonly reason: string } | undefined;
 }
 
@@ -66,10 +72,12 @@ export interface DrainOutcome {
  * back; two sealers are serialized by the lock, and unique keys (block height, first
  * leaf index, tree size, leaf index, tree node) make a fork impossible even without it.
  * Nothing read back is trusted: every leaf input is recomputed from the stored event and
- * checked against its content hash, and the stored frontier against the head's root.
+ * checked against its content hash, its actor's key row against the sealing key's
+ * attestation, its signature with the ledger's strict rule (worker threads, while this
+ * thread builds the tree), and the stored frontier against the head's root.
  *
- * An event whose content no longer matches its hash was edited behind the application's
- * back. It is never sealed: sealing stops just before it (the events ahead of it are
+ * An event whose content no longer matches its hash, or whose key or signature does not
+ * verify, was written or edited behind the application's back. It is never sealed: sealing stops just before it (the events ahead of it are
  * sealed, none after it, so acceptance order is kept), a CRITICAL `INTEGRITY_FAILURE`
  * alert is raised once, and an error is logged on every attempt until an operator
  * restores the row (from a backup or the submitter's copy; its hash says what it was).
@@ -79,12 +87,14 @@ export class SealingService {
   private readonly logger = new Logger('Sealer');
   private draining: Promise<DrainOutcome> | undefined;
   private drainAgain = false;
+  private readonly attestations = new AttestationMemo(verifyFast);
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly repository: SealingRepository,
     private readonly key: SealingKeyService,
     private readonly alerts: AlertRepository,
+    private readonly signatures: SignatureVerificationService,
     @Optional() @Inject(SEALING_HOOKS) private readonly hooks?: SealingHooks,
     @Optional() @Inject(SEALING_OBSERVER) private readonly observer?: SealingObserver,
   ) {}
@@ -153,44 +163,41 @@ export class SealingService {
     const started = performance.now();
     const max = this.config.sealMaxEvents;
     const signer = await this.key.signer();
+    const sealingKey = await this.key.publicKey();
     let acceptedAt: Date[] = [];
     const result = await this.repository.inSealTransaction(async (tx) => {
       const { head, now } = await tx.head();
       const clockAt = performance.now();
       const pending = await tx.pending(max * maxBlocks);
-      const { leaves, refused } = checkedLeaves(pending);
+      const checked = checkPending(pending, (e) => this.keyAttested(e, sealingKey));
+      let { leaves, refused } = checked;
       if (leaves.length === 0) return { blocks: [], refused };
-      acceptedAt = pending.slice(0, leaves.length).map((e) => e.acceptedAt);
-
-      let frontier: Frontier = await loadFrontier(tx, head?.treeSize ?? 0, head);
-      let prev = head;
-      const blocks: BlockRow[] = [];
-      const nodes: NodeRow[] = [];
-      for (let from = 0; from < leaves.length; from += max) {
-        const appended = appendLeaves(frontier, leaves.slice(from, from + max));
-        const fields = {
-          height: prev ? prev.height + 1 : 0,
-          prevHash: prev?.hash ?? GENESIS_PREV_HASH,
-          firstLeafIndex: frontier.size,
-          eventCount: appended.frontier.size - frontier.size,
-          treeSize: appended.frontier.size,
-          rootHash: bytesToHex(appended.root),
-          // The database clock, carried forward by the local one to this moment.
-          sealedAt: new Date(now.getTime() + (performance.now() - clockAt)).toISOString(),
+      // The signatures are decided on worker threads while this thread builds the blocks;
+      // in the rare case one fails, the blocks are built again for the events before it.
+      const verdicts = this.signatures.verifyAll(checked.requests);
+      verdicts.catch(() => undefined); // awaited below
+      const frontier: Frontier = await loadFrontier(tx, head?.treeSize ?? 0, head);
+      const sealedAt = () =>
+        // The database clock, carried forward by the local one to this moment.
+        new Date(now.getTime() + (performance.now() - clockAt)).toISOString();
+      let built = buildBlocks(frontier, head, leaves, max, sealedAt, (size, rootHash) =>
+        signCheckpoint({ origin: this.config.logOrigin, size, rootHash }, [signer]),
+      );
+      const bad = (await verdicts).indexOf(false);
+      if (bad >= 0) {
+        const event = pending[bad]!;
+        refused = {
+          eventId: event.eventId,
+          reason: `has a signature that does not verify with key ${event.keyId} of ${event.actor}`,
         };
-        const block: BlockRow = {
-          ...fields,
-          hash: blockHash(fields),
-          checkpoint: signCheckpoint(
-            { origin: this.config.logOrigin, size: fields.treeSize, rootHash: appended.root },
-            [signer],
-          ),
-        };
-        blocks.push(block);
-        nodes.push(...appended.nodes);
-        frontier = appended.frontier;
-        prev = block;
+        leaves = leaves.slice(0, bad);
+        if (leaves.length === 0) return { blocks: [], refused };
+        built = buildBlocks(frontier, head, leaves, max, sealedAt, (size, rootHash) =>
+          signCheckpoint({ origin: this.config.logOrigin, size, rootHash }, [signer]),
+        );
       }
+      const { blocks, nodes } = built;
+      acceptedAt = pending.slice(0, leaves.length).map((e) => e.acceptedAt);
       const seqs = pending.slice(0, leaves.length).map((e) => e.seq);
       await tx.writeBlocks(blocks, seqs, nodes);
       for (const block of blocks) await this.hooks?.beforeCommit?.(block);
@@ -210,9 +217,25 @@ export class SealingService {
     };
   }
 
+  /** The event's key row is the one the application registered (its attestation verifies). */
+  private keyAttested(event: PendingEvent, sealingKey: Uint8Array): boolean {
+    const key = event.key!;
+    return this.attestations.check(
+      {
+        participantId: event.actor,
+        keyId: event.keyId,
+        publicKey: key.publicKey,
+        validFrom: key.validFrom,
+        revokedAt: key.revokedAt,
+      },
+      key.attestation,
+      sealingKey,
+    );
+  }
+
   private async reportRefused(refused: { eventId: string; reason: string }): Promise<void> {
     this.logger.error(
-      `sealing halted: event ${refused.eventId} ${refused.reason}; it was changed after it was accepted and is not sealed, nor is anything after it, until the row is restored`,
+      `sealing halted: event ${refused.eventId} ${refused.reason}; it was written or changed behind the application's back and is not sealed, nor is anything after it, until the row is restored or removed`,
     );
     this.observer?.integrityFailure(refused.eventId);
     await this.alerts.raise([
@@ -229,43 +252,41 @@ export class SealingService {
   }
 }
 
-// libs/ledger hashes with pure JS (it also runs in the browser); the sealer hashes every
-// event twice, so it uses node:crypto's SHA-256 for the same RFC 9162 leaf hash, H(0x00 ‖ d).
-// The tests check its roots against libs/ledger's naive root.
-const LEAF_PREFIX = new Uint8Array([0]);
-const nodeSha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
-const nodeLeafHash = (input: Uint8Array): Uint8Array =>
-  createHash('sha256').update(LEAF_PREFIX).update(input).digest();
-
-/** Leaf hashes of the longest prefix of `pending` whose stored content matches its hash. */
-function checkedLeaves(pending: readonly PendingEvent[]): {
-  leaves: Uint8Array[];
-  refused: { eventId: string; reason: string } | undefined;
-} {
-  const leaves: Uint8Array[] = [];
-  for (const event of pending) {
-    let input: Uint8Array;
-    try {
-      input = leafInput({
-        event: JSON.parse(event.eventJson) as EventObject,
-        keyId: event.keyId,
-        signature: event.signature,
-      });
-    } catch (err) {
-      return {
-        leaves,
-        refused: { eventId: event.eventId, reason: `is unreadable (${String(err)})` },
-      };
-    }
-    if (!equalBytes(nodeSha256(input), event.contentHash)) {
-      return {
-        leaves,
-        refused: { eventId: event.eventId, reason: 'does not match its content hash' },
-      };
-    }
-    leaves.push(nodeLeafHash(input));
+/** The blocks of `leaves` after `head`, `max` leaves each, with their tree nodes. */
+function buildBlocks(
+  start: Frontier,
+  head: BlockRow | undefined,
+  leaves: readonly Uint8Array[],
+  max: number,
+  sealedAt: () => string,
+  checkpoint: (size: number, rootHash: Uint8Array) => string,
+): { blocks: BlockRow[]; nodes: NodeRow[] } {
+  let frontier = start;
+  let prev = head;
+  const blocks: BlockRow[] = [];
+  const nodes: NodeRow[] = [];
+  for (let from = 0; from < leaves.length; from += max) {
+    const appended = appendLeaves(frontier, leaves.slice(from, from + max));
+    const fields = {
+      height: prev ? prev.height + 1 : 0,
+      prevHash: prev?.hash ?? GENESIS_PREV_HASH,
+      firstLeafIndex: frontier.size,
+      eventCount: appended.frontier.size - frontier.size,
+      treeSize: appended.frontier.size,
+      rootHash: bytesToHex(appended.root),
+      sealedAt: sealedAt(),
+    };
+    const block: BlockRow = {
+      ...fields,
+      hash: blockHash(fields),
+      checkpoint: checkpoint(fields.treeSize, appended.root),
+    };
+    blocks.push(block);
+    nodes.push(...appended.nodes);
+    frontier = appended.frontier;
+    prev = block;
   }
-  return { leaves, refused: undefined };
+  return { blocks, nodes };
 }
 
 /** The stored compact range at `size`, checked against the head block's signed root. */

@@ -1,5 +1,5 @@
 // The index behind a verification (event_item, recall, item_tally) judged against the
-// signed events it led to (docs/adr/0009). The history read finds a unit's events through
+// signed events it led to (docs/adr/0010). The history read finds a unit's events through
 // index rows, which anyone with write access to the database can delete or retarget; so
 // nothing it says is believed:
 //   - which identifiers belong to the package (its contents and containers) is rebuilt

@@ -23,6 +23,12 @@ export interface StoredEvent {
   readonly items: readonly { readonly identifier: string; readonly role: string }[];
   /** The actor's registered key `keyId`, when the history read joined it. */
   readonly publicKey?: Uint8Array | null;
+  /** That key row's validity and the sealing key's attestation of it (docs/adr/0013). */
+  readonly keyRow?: {
+    readonly validFrom: Date | null;
+    readonly revokedAt: Date | null;
+    readonly attestation: Uint8Array | null;
+  };
   /** The event's block and the prevHash of the block after it, when the history read joined them. */
   readonly block?: StoredBlock | null;
   readonly nextPrevHash?: string | null;
@@ -52,6 +58,9 @@ interface EventRow {
   block_height: number | null;
   items: { identifier: string; role: string }[];
   public_key?: Uint8Array | null;
+  valid_from?: Date | null;
+  revoked_at?: Date | null;
+  attestation?: Uint8Array | null;
   b_height?: number | null;
   b_prev_hash?: string | null;
   b_first_leaf_index?: bigint | null;
@@ -81,6 +90,15 @@ export class VerificationRepository {
       blockHeight: row.block_height,
       items: row.items,
       ...(row.public_key !== undefined ? { publicKey: row.public_key } : {}),
+      ...(row.public_key
+        ? {
+            keyRow: {
+              validFrom: row.valid_from ?? null,
+              revokedAt: row.revoked_at ?? null,
+              attestation: row.attestation ?? null,
+            },
+          }
+        : {}),
       ...(row.b_height !== undefined
         ? { block: toBlock(row), nextPrevHash: row.next_prev_hash ?? null }
         : {}),
@@ -124,7 +142,7 @@ export class VerificationRepository {
              e.content_hash, e.leaf_index, e.block_height,
              (SELECT coalesce(json_agg(json_build_object('identifier', x.identifier, 'role', x.role::text)), '[]'::json)
                 FROM event_item x WHERE x.event_seq = e.seq) AS items,
-             k.public_key,
+             k.public_key, k.valid_from, k.revoked_at, k.attestation,
              b.height AS b_height, b.prev_hash AS b_prev_hash, b.first_leaf_index AS b_first_leaf_index,
              b.event_count AS b_event_count, b.tree_size AS b_tree_size, b.root_hash AS b_root_hash,
              b.sealed_at AS b_sealed_at, b.hash AS b_hash, nb.prev_hash AS next_prev_hash

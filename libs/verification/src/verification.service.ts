@@ -30,6 +30,7 @@ import {
 } from '@custos/ledger/bytes';
 import { openCheckpoint } from '@custos/ledger/checkpoint';
 import { verifyFast } from '@custos/ledger/ed25519-native';
+import { AttestationMemo } from '@custos/ledger/key-attestation';
 import { eventSigningBytes, leafInput, type EventObject } from '@custos/ledger/events';
 import { leafHash } from '@custos/ledger/merkle';
 import { verifyInclusion } from '@custos/ledger/merkle-verify';
@@ -103,6 +104,7 @@ export class VerificationService {
   private readonly logger = new Logger('Verification');
   /** The last checkpoint note whose signature verified, and what it says. */
   private verifiedNote: { note: string; vkey: string; root: Uint8Array; size: number } | undefined;
+  private readonly attestations = new AttestationMemo(verifyFast);
 
   constructor(
     private readonly repository: VerificationRepository,
@@ -128,7 +130,7 @@ export class VerificationService {
       MAX_NESTING,
     );
     const failures: Failures = [];
-    const checked = this.checkEvents(events, failures);
+    const checked = this.checkEvents(events, failures, await this.sealingKey.publicKey());
     const indexed = checked.map((c) => c.indexed);
     failures.push(
       ...indexFailures(scanned.identifier, scanned.gtin, indexed, tallies, MAX_NESTING),
@@ -232,7 +234,11 @@ export class VerificationService {
   }
 
   /** Recomputes each leaf input and checks it against the stored hash and the actor's signature. */
-  private checkEvents(events: readonly StoredEvent[], failures: Failures): Checked[] {
+  private checkEvents(
+    events: readonly StoredEvent[],
+    failures: Failures,
+    sealingKey: Uint8Array,
+  ): Checked[] {
     return events.map((stored) => {
       const fail = (message: string, publicMessage = message) =>
         failures.push({
@@ -259,6 +265,11 @@ export class VerificationService {
           fail(
             `the key ${stored.keyId} of ${stored.actor} is not on record`,
             'its key is not on record',
+          );
+        else if (!this.attested(stored, key, sealingKey))
+          fail(
+            `the key ${stored.keyId} of ${stored.actor} was not registered through the application (its attestation does not verify)`,
+            'its key was not registered through the application',
           );
         else if (
           !verifyFast(
@@ -315,6 +326,22 @@ export class VerificationService {
       };
       return { stored, view, input, indexed };
     });
+  }
+
+  /** The event's key row is the one the application registered (docs/adr/0013). */
+  private attested(stored: StoredEvent, key: Uint8Array, sealingKey: Uint8Array): boolean {
+    const row = stored.keyRow;
+    return this.attestations.check(
+      {
+        participantId: stored.actor,
+        keyId: stored.keyId,
+        publicKey: key,
+        validFrom: row?.validFrom ?? null,
+        revokedAt: row?.revokedAt ?? null,
+      },
+      row?.attestation,
+      sealingKey,
+    );
   }
 
   /** Checks the latest signed checkpoint and every sealed event's inclusion and block. */
