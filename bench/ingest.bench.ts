@@ -16,11 +16,9 @@ import { EventsModule } from '@custos/events/events.module';
 import { IngestService } from '@custos/events/ingest.service';
 import type { SignedEventSubmission } from '@custos/events/submission';
 import { gs1CheckDigit } from '@custos/gs1/check-digit';
-import { verifyFast, verifyOpenSsl } from '@custos/ledger/ed25519-native';
-import { eventSigningBytes } from '@custos/ledger/events';
 import { createTestDatabase, serverConfig, testQueuePrefix, testRedisUrl } from '../test/storage';
-import { type Bench, opsPerSecond } from './harness';
-import { type Signer, signer } from './signer';
+import type { Bench } from './harness';
+import { nativeVerifyRates, type Signer, signer } from './signer';
 
 const withCheck = (body: string) => `${body}${gs1CheckDigit(body)}`;
 const GTIN = withCheck('0950600013435');
@@ -81,18 +79,9 @@ export const bench: Bench = {
       items: [`https://id.gs1.org/01/${GTIN}/21/X1`],
       to: DISTRIBUTOR,
     });
-    const msg = eventSigningBytes(sample.event as Record<string, unknown>);
-    const sig = new Uint8Array(Buffer.from(sample.signature as string, 'base64url'));
-    const fastRate = opsPerSecond(
-      () => verifyFast(sig, msg, maker.publicKey),
-      ctx.smoke ? 100 : 1000,
-      50,
-    );
-    const sslRate = opsPerSecond(
-      () => verifyOpenSsl(sig, msg, maker.publicKey),
-      ctx.smoke ? 100 : 1000,
-      50,
-    );
+    const rates = nativeVerifyRates(maker, sample, ctx.smoke ? 100 : 1000);
+    const fastRate = rates.fast;
+    const sslRate = rates.openSsl;
     ctx.report('raw Ed25519 verifyFast, 1 core (reference)', fastRate, 'sig/s');
     ctx.report('raw Ed25519 node:crypto only, 1 core (reference)', sslRate, 'sig/s');
 

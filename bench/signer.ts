@@ -2,7 +2,9 @@
 // load costs the bench little; the bytes are SPEC section 4's, as every client signs them.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import type { SignedEventSubmission } from '@custos/events/submission';
+import { verifyFast, verifyOpenSsl } from '@custos/ledger/ed25519-native';
 import { eventSigningBytes, signInBytes } from '@custos/ledger/events';
+import { opsPerSecond } from './harness';
 
 export interface Signer {
   readonly id: string;
@@ -27,5 +29,22 @@ export function signer(id: string): Signer {
       signature: sign(null, eventSigningBytes(event), key).toString('base64url'),
     }),
     signChallenge: (nonce) => sign(null, signInBytes(nonce), key).toString('base64url'),
+  };
+}
+
+/**
+ * The same-run reference of the ingest and scan benchmarks: one core's Ed25519 verify
+ * rate over `signed`, by the ledger's rule (`verifyFast`) and by OpenSSL alone.
+ */
+export function nativeVerifyRates(
+  by: Signer,
+  signed: SignedEventSubmission,
+  minMs: number,
+): { fast: number; openSsl: number } {
+  const msg = eventSigningBytes(signed.event as Record<string, unknown>);
+  const sig = new Uint8Array(Buffer.from(signed.signature as string, 'base64url'));
+  return {
+    fast: opsPerSecond(() => verifyFast(sig, msg, by.publicKey), minMs, 50),
+    openSsl: opsPerSecond(() => verifyOpenSsl(sig, msg, by.publicKey), minMs, 50),
   };
 }
