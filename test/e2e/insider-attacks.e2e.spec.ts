@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { gql, type GraphQLClient } from 'graphql-request';
 import { Client } from 'pg';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
+import { bytesToBase64Url } from '../../libs/ledger/src/bytes';
 import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
 import { leafInput, signEvent } from '../../libs/ledger/src/events';
 import { canonicalJson } from '../../libs/ledger/src/jcs';
@@ -235,6 +236,53 @@ describe('insider attacks (SQL behind the application): verifyPackage and the au
       expect.objectContaining({ kind: 'LEAF_MISSING', leafIndex: leaf }),
     );
   });
+  it('a regulator cannot give itself a key of a manufacturer; the admin can', async () => {
+    const ADD = gql`
+      mutation ($id: ID!, $key: PublicKeyInput!) {
+        addParticipantKey(participantId: $id, key: $key) {
+          id
+        }
+      }
+    `;
+    const key = {
+      keyId: 'regulator-made',
+      publicKey: bytesToBase64Url(publicKeyOf(randomSecretKey())),
+    };
+    const refused = await regulator
+      .client!.request(ADD, { id: maker.id, key })
+      .catch((e: unknown) => e);
+    expect(JSON.stringify(refused)).toMatch(/FORBIDDEN/);
+    const { rows } = await pg.query('SELECT 1 FROM participant_key WHERE key_id = $1', [key.keyId]);
+    expect(rows).toEqual([]);
+    await world.admin.request(ADD, { id: maker.id, key });
+    expect(
+      (await pg.query('SELECT 1 FROM participant_key WHERE key_id = $1', [key.keyId])).rows,
+    ).toHaveLength(1);
+  });
+
+  it('a company prefix cannot be claimed twice, nor one that overlaps it', async () => {
+    for (const [body, prefix] of [
+      ['950700000010', COMPANY_PREFIX],
+      ['950700000011', `${COMPANY_PREFIX}1`],
+      ['950700000012', COMPANY_PREFIX.slice(0, 6)],
+    ] as const) {
+      const err = await world
+        .register(gln(body), 'Second maker', ['MANUFACTURER'], [prefix])
+        .catch((e: unknown) => e);
+      expect(JSON.stringify(err)).toMatch(/CONFLICT/);
+      expect(JSON.stringify(err)).toContain(`input.companyPrefixes[0]: company prefix ${prefix}`);
+      expect(JSON.stringify(err)).toContain(maker.id);
+    }
+    // Through the regulator too; another prefix is fine.
+    const other = await world.register(
+      gln('950700000013'),
+      'Other maker',
+      ['MANUFACTURER'],
+      ['9508000'],
+    );
+    expect(other.id).toBe(gln('950700000013'));
+  });
+
   it('(e) planting a key row and a pending event signed by it: refused, never sealed', async () => {
     const forger = randomSecretKey();
     await pg.query(

@@ -52,6 +52,9 @@ const keyData = (key: AttestedKey) => ({
   attestation: new Uint8Array(key.attestation),
 });
 
+/** The advisory lock of company prefix claims ("custos-pfx" in ASCII). */
+const PREFIX_LOCK_KEY = 0x637573746f732d706678n & 0x7fffffffffffffffn;
+
 /** The system setting that says existing keys were attested once, at the upgrade. */
 const BACKFILL_SETTING = 'key-attestation-backfill';
 
@@ -59,26 +62,53 @@ const BACKFILL_SETTING = 'key-attestation-backfill';
 export class ParticipantRepository {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
-  /** False when a participant with this id exists already. */
-  async create(participant: NewParticipant & { keys: readonly AttestedKey[] }): Promise<boolean> {
+  /**
+   * 'exists' when a participant with this id exists already; the prefix and its holder
+   * when one of the company prefixes is, extends or is extended by one another
+   * participant holds (checked and inserted under one lock, so two registrations cannot
+   * both claim it).
+   */
+  async create(
+    participant: NewParticipant & { keys: readonly AttestedKey[] },
+  ): Promise<'created' | 'exists' | { prefix: string; taken: string; holder: string }> {
     try {
-      await this.storage.prisma.participant.create({
-        data: {
-          id: participant.id,
-          name: participant.name,
-          roles: [...participant.roles],
-          companyPrefixes: [...participant.companyPrefixes],
-          licenseNumber: participant.license.number,
-          licenseAuthority: participant.license.authority,
-          licenseValidUntil: participant.license.validUntil,
-          keys: { create: participant.keys.map(keyData) },
-        },
+      return await this.storage.prisma.$transaction(async (tx) => {
+        if (participant.companyPrefixes.length > 0) {
+          await tx.$queryRaw`SELECT pg_advisory_xact_lock(${PREFIX_LOCK_KEY})::text`;
+          const clash = await tx.$queryRaw<{ prefix: string; taken: string; holder: string }[]>`
+            SELECT n.prefix, x.prefix AS taken, p.id AS holder
+              FROM participant p, unnest(p.company_prefixes) AS x(prefix),
+                   unnest(${[...participant.companyPrefixes]}::text[]) AS n(prefix)
+             WHERE p.id <> ${participant.id}
+               AND (starts_with(n.prefix, x.prefix) OR starts_with(x.prefix, n.prefix))
+             LIMIT 1`;
+          if (clash[0]) return clash[0];
+        }
+        await this.insert(tx, participant);
+        return 'created' as const;
       });
-      return true;
     } catch (err) {
-      if (isUniqueViolation(err)) return false;
+      if (isUniqueViolation(err)) return 'exists';
       throw err;
     }
+  }
+
+  private async insert(
+    tx: Prisma.TransactionClient,
+    participant: NewParticipant & { keys: readonly AttestedKey[] },
+  ): Promise<void> {
+    await tx.participant.create({
+      data: {
+        id: participant.id,
+        name: participant.name,
+        roles: [...participant.roles],
+        companyPrefixes: [...participant.companyPrefixes],
+        licenseNumber: participant.license.number,
+        licenseAuthority: participant.license.authority,
+        licenseValidUntil: participant.license.validUntil,
+        keys: { create: participant.keys.map(keyData) },
+      },
+    });
   }
 
   async find(id: string): Promise<Participant | undefined> {

@@ -52,7 +52,16 @@ export class ParticipantService implements OnModuleInit {
     const parsed = parseParticipant(input, field);
     const keys = await Promise.all(parsed.keys.map((k) => this.attested(parsed.id, k)));
     const participant = { ...parsed, keys };
-    if (!(await this.participants.create(participant))) {
+    const created = await this.participants.create(participant);
+    if (typeof created === 'object') {
+      const i = participant.companyPrefixes.indexOf(created.prefix);
+      throw new DomainError(
+        'CONFLICT',
+        `${field}.companyPrefixes[${i}]: company prefix ${created.prefix} ${created.prefix === created.taken ? 'is claimed' : `overlaps ${created.taken}, claimed`} by participant ${created.holder} (a company prefix has one holder)`,
+        `${field}.companyPrefixes[${i}]`,
+      );
+    }
+    if (created === 'exists') {
       throw new DomainError(
         'PARTICIPANT_EXISTS',
         `${field}.id: participant ${participant.id} is registered already`,

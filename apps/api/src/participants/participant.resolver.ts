@@ -26,7 +26,10 @@ export class ParticipantResolver {
     return toParticipant(await this.participants.register(input, 'input'));
   }
 
-  @Access.adminOr('REGULATOR')
+  // The admin only (bootstrap and recovery): a regulator registers participants but never
+  // gives anyone a key of another participant (SPEC section 3; issue 13). A participant's
+  // own signed key requests are the next step.
+  @Access.admin()
   @Mutation(() => Participant, { description: 'Adds an Ed25519 public key to a participant.' })
   async addParticipantKey(
     @Args('participantId', { type: () => ID }) participantId: string,
