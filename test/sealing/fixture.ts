@@ -97,7 +97,7 @@ export async function insertPending(
 }
 
 /**
- * Registers each signer (a manufacturer, if new) and its key, with the sealing key's
+ * Registers each signer (a manufacturer without company prefixes, if new) and its key, with the sealing key's
  * attestation of the row, straight in SQL; keys already there are left alone.
  */
 export async function registerKeys(
@@ -115,7 +115,7 @@ export async function registerKeys(
     );
     await db.query(
       `INSERT INTO participant (id, name, roles, company_prefixes, license_number, license_authority, license_valid_until)
-       VALUES ($1, $1, '{MANUFACTURER}', '{9506000}', 'L1', 'EMA', '2099-01-01') ON CONFLICT DO NOTHING`,
+       VALUES ($1, $1, '{MANUFACTURER}', '{}', 'L1', 'EMA', '2099-01-01') ON CONFLICT DO NOTHING`,
       [k.gln],
     );
     await db.query(
