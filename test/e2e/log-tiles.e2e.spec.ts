@@ -12,7 +12,7 @@ import { openCheckpoint } from '@custos/ledger/checkpoint';
 import { leafHash, rootOfLeafHashes } from '@custos/ledger/merkle';
 import { parseVerifierKey } from '@custos/ledger/note';
 import { parseEntryBundle, parseHashTile, tilePath } from '@custos/ledger/tiles';
-import { COMPANY_PREFIX, gln, LedgerWorld, unitUri } from '../fixtures/ledger-world';
+import { COMPANY_PREFIX, gln, gtin, LedgerWorld, unitUri } from '../fixtures/ledger-world';
 import { type Product, startProduct } from '../product';
 import { tempDir } from '../storage';
 
@@ -141,10 +141,10 @@ describe('/log/: C2SP tlog-tiles', () => {
       gln('950600000301'),
       'Big maker',
       ['MANUFACTURER'],
-      [COMPANY_PREFIX],
+      ['9506001'], // a company prefix has one holder: not the first maker's
     );
     const items = Array.from({ length: 1200 }, (_, i) =>
-      unitUri(`BIG${String(i).padStart(17, '0')}`),
+      unitUri(`BIG${String(i).padStart(17, '0')}`, gtin('0950600113435')),
     );
     const big = world.signed(maker, 'COMMISSION', { items, lot: 'L1', expiry: '2030-12-31' });
     const error = await world.submit(maker, [big]).catch((err: Error) => err);
