@@ -10,7 +10,9 @@ import '../test/resolve-ts.cjs';
 import { randomUUID } from 'node:crypto';
 import { GraphQLClient, gql } from 'graphql-request';
 import type { SignedEventSubmission } from '@custos/events/submission';
-import { createTestDatabase, testQueuePrefix, testRedisUrl, testSecrets } from '../test/storage';
+import { randomSecretKey } from '@custos/ledger/ed25519';
+import { createTestDatabase, servicesEnv } from '../test/storage';
+import { LedgerWorld, type Party } from '../test/fixtures/ledger-world';
 import { startProduct } from '../test/product';
 import type { Bench } from './harness';
 import { loadTest, median } from './load';
@@ -24,71 +26,10 @@ const VERIFY = `query ($code: String!) { verifyPackage(code: $code) { verdict pr
 
 interface Member {
   readonly party: ChainParty;
+  readonly secretKey: Uint8Array;
   readonly signer: Signer;
-  client?: GraphQLClient;
-  token?: string;
-}
-
-async function register(admin: GraphQLClient, member: Member): Promise<void> {
-  const { party } = member;
-  await admin.request(
-    gql`
-      mutation ($input: ParticipantInput!) {
-        registerParticipant(input: $input) {
-          id
-        }
-      }
-    `,
-    {
-      input: {
-        id: party.id,
-        name: party.name,
-        roles: party.roles,
-        companyPrefixes: party.companyPrefixes,
-        license: { number: `LIC-${party.id}`, authority: 'Bench Agency', validUntil: '2099-12-31' },
-        keys: [
-          {
-            keyId: member.signer.keyId,
-            publicKey: Buffer.from(member.signer.publicKey).toString('base64url'),
-            validFrom: '2020-01-01T00:00:00Z',
-          },
-        ],
-      },
-    },
-  );
-}
-
-async function signIn(url: string, member: Member): Promise<void> {
-  const anonymous = new GraphQLClient(`${url}/graphql`);
-  const { requestChallenge } = await anonymous.request<{ requestChallenge: { nonce: string } }>(
-    gql`
-      mutation ($id: ID!) {
-        requestChallenge(participantId: $id) {
-          nonce
-        }
-      }
-    `,
-    { id: member.party.id },
-  );
-  const { signIn } = await anonymous.request<{ signIn: { token: string } }>(
-    gql`
-      mutation ($id: ID!, $keyId: ID!, $nonce: String!, $signature: String!) {
-        signIn(participantId: $id, keyId: $keyId, nonce: $nonce, signature: $signature) {
-          token
-        }
-      }
-    `,
-    {
-      id: member.party.id,
-      keyId: member.signer.keyId,
-      nonce: requestChallenge.nonce,
-      signature: member.signer.signChallenge(requestChallenge.nonce),
-    },
-  );
-  member.token = signIn.token;
-  member.client = new GraphQLClient(`${url}/graphql`, {
-    headers: { authorization: `Bearer ${signIn.token}` },
-  });
+  /** Signed in, once registered. */
+  world?: Party;
 }
 
 async function submit(client: GraphQLClient, events: SignedEventSubmission[]): Promise<void> {
@@ -136,7 +77,10 @@ export const bench: Bench = {
 
     const chain = supplyChain({ events: size, seed: 17 });
     const members = new Map<string, Member>(
-      chain.parties.map((party) => [party.id, { party, signer: signer(party.id) }]),
+      chain.parties.map((party) => {
+        const secretKey = randomSecretKey();
+        return [party.id, { party, secretKey, signer: signer(party.id, secretKey, 'k1') }];
+      }),
     );
     const signStart = performance.now();
     const phases = chain.phases.map((phase) => {
@@ -156,22 +100,23 @@ export const bench: Bench = {
     );
 
     const db = await createTestDatabase('bench_chain');
-    const env = {
-      ...testSecrets(db),
-      DATABASE_URL: db.url,
-      REDIS_URL: testRedisUrl,
-      CUSTOS_QUEUE_PREFIX: testQueuePrefix('bench_chain'),
-      CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
-    };
+    const env = { ...servicesEnv(db, 'bench_chain'), CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN };
     const product = await startProduct(env, 60_000);
     try {
-      const admin = new GraphQLClient(`${product.url}/graphql`, {
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      });
+      const world = new LedgerWorld(product.url, ADMIN_TOKEN);
+      const admin = world.admin;
       for (const member of members.values()) {
-        await register(admin, member);
-        await signIn(product.url, member);
+        const { id, name, roles, companyPrefixes } = member.party;
+        member.world = await world.register(
+          id,
+          name,
+          [...roles],
+          companyPrefixes,
+          member.secretKey,
+        );
+        await world.signIn(member.world);
       }
+      const client = (member: Member) => member.world!.client!;
 
       // Ingest: each phase's batches by CLIENTS concurrent submitters, in causal order per actor.
       const ingestStart = performance.now();
@@ -182,9 +127,9 @@ export const bench: Bench = {
           Array.from({ length: CLIENTS }, async () => {
             while (at < queues.length) {
               const { actor, events } = queues[at++]!;
-              const client = members.get(actor)!.client!;
+              const submitter = client(members.get(actor)!);
               for (let i = 0; i < events.length; i += BATCH)
-                await submit(client, events.slice(i, i + BATCH));
+                await submit(submitter, events.slice(i, i + BATCH));
             }
           }),
         );
@@ -213,18 +158,18 @@ export const bench: Bench = {
           .verifyPackage.verdict;
       const wrong: string[] = [];
       for (const { code, pharmacy } of chain.scans.authentic.slice(0, 20)) {
-        const got = await verdict(members.get(pharmacy)!.client!, code);
+        const got = await verdict(client(members.get(pharmacy)!), code);
         if (got !== 'AUTHENTIC') wrong.push(`${code} ${got}`);
       }
       for (const code of [
         ...chain.scans.dispensed.slice(0, 5),
         ...chain.scans.stolen.slice(0, 5),
       ]) {
-        const got = await verdict(regulator.client!, code);
+        const got = await verdict(client(regulator), code);
         if (got !== 'COUNTERFEIT') wrong.push(`${code} ${got}`);
       }
       for (const code of chain.scans.recalled.slice(0, 5)) {
-        const got = await verdict(regulator.client!, code);
+        const got = await verdict(client(regulator), code);
         if (got === 'AUTHENTIC') wrong.push(`${code} ${got}`);
       }
       if (wrong.length > 0) throw new Error(`wrong verdicts: ${wrong.join('; ')}`);
@@ -235,7 +180,7 @@ export const bench: Bench = {
         path: '/graphql',
         headers: {
           'content-type': 'application/json',
-          authorization: `Bearer ${members.get(pharmacy)!.token!}`,
+          authorization: `Bearer ${members.get(pharmacy)!.world!.token!}`,
         },
         body: JSON.stringify({ query: VERIFY, variables: { code } }),
       }));

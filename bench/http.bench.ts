@@ -7,7 +7,7 @@
 // Target: trivial authenticated query >= 0.25x the bare node:http rate.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createTestDatabase, testQueuePrefix, testRedisUrl, testSecrets } from '../test/storage';
+import { createTestDatabase, servicesEnv } from '../test/storage';
 import { startProduct } from '../test/product';
 import { gln, LedgerWorld } from '../test/fixtures/ledger-world';
 import type { Bench } from './harness';
@@ -46,12 +46,8 @@ export const bench: Bench = {
     const rounds = ctx.smoke ? 1 : 3;
 
     const db = await createTestDatabase('bench_http');
-    const prefix = testQueuePrefix('bench_http');
     const env = {
-      ...testSecrets(db),
-      DATABASE_URL: db.url,
-      REDIS_URL: testRedisUrl,
-      CUSTOS_QUEUE_PREFIX: prefix,
+      ...servicesEnv(db, 'bench_http'),
       CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
       CUSTOS_ROLE: 'api',
     };

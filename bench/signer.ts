@@ -15,17 +15,28 @@ export interface Signer {
   signChallenge(nonce: string): string;
 }
 
-export function signer(id: string): Signer {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const key = createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' }));
+/** PKCS#8 DER of an Ed25519 private key, up to the 32-byte seed (RFC 8410). */
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/** A signer for `id` with key `keyId`: a fresh key, or the given 32-byte seed. */
+export function signer(id: string, seed?: Uint8Array, keyId = 'bench'): Signer {
+  const key = seed
+    ? createPrivateKey({
+        key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+        format: 'der',
+        type: 'pkcs8',
+      })
+    : createPrivateKey(
+        generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }),
+      );
   const jwk = createPublicKey(key).export({ format: 'jwk' });
   return {
     id,
-    keyId: 'bench',
+    keyId,
     publicKey: new Uint8Array(Buffer.from(jwk.x!, 'base64url')),
     sign: (event) => ({
       event,
-      keyId: 'bench',
+      keyId,
       signature: sign(null, eventSigningBytes(event), key).toString('base64url'),
     }),
     signChallenge: (nonce) => sign(null, signInBytes(nonce), key).toString('base64url'),

@@ -73,6 +73,19 @@ export function testSecrets(db: Pick<TestDatabase, 'name'>): Record<string, stri
   };
 }
 
+/**
+ * The environment of a product process in services mode on the test servers: its own
+ * database, its own queue prefix (from `label`), and testSecrets.
+ */
+export function servicesEnv(db: TestDatabase, label: string): Record<string, string> {
+  return {
+    ...testSecrets(db),
+    DATABASE_URL: db.url,
+    REDIS_URL: testRedisUrl,
+    CUSTOS_QUEUE_PREFIX: testQueuePrefix(label),
+  };
+}
+
 /** The sealing key (hex seed) each test database's config was given, by database name. */
 const sealingKeys = new Map<string, string>();
 
