@@ -338,30 +338,6 @@ export class SealingRepository {
   }
 
   async entry(leafIndex: number): Promise<EntryRow | undefined> {
-    const rows = await this.storage.prisma.$queryRaw<
-      {
-        leaf_index: bigint;
-        block_height: number;
-        event_id: string;
-        event_json: string;
-        key_id: string;
-        signature: string;
-        content_hash: Uint8Array;
-      }[]
-    >`
-      SELECT leaf_index, block_height, event_id, event_json, key_id, signature, content_hash
-      FROM ledger_event WHERE leaf_index = ${leafIndex}`;
-    const r = rows[0];
-    return (
-      r && {
-        leafIndex: Number(r.leaf_index),
-        blockHeight: r.block_height,
-        eventId: r.event_id,
-        eventJson: r.event_json,
-        keyId: r.key_id,
-        signature: r.signature,
-        contentHash: r.content_hash,
-      }
-    );
+    return (await this.entriesInRange(leafIndex, leafIndex + 1))[0];
   }
 }
