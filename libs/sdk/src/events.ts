@@ -10,31 +10,20 @@ import {
   signEvent as ledgerSignEvent,
   verifyEventSignature,
 } from '@custos/ledger/events';
+import {
+  type DecommissionReason,
+  decommissionReasons,
+  type EventType,
+  eventTypes,
+} from '@custos/custody/custody-event';
 import { CustosArgumentError } from './errors';
 import type { CustosKey } from './keys';
 
 export type { EventObject, SignedEvent };
 
-export const EVENT_TYPES = [
-  'COMMISSION',
-  'PACK',
-  'UNPACK',
-  'SHIP',
-  'RECEIVE',
-  'DISPENSE',
-  'DECOMMISSION',
-  'RECALL',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-
-export const DECOMMISSION_REASONS = [
-  'DESTROYED',
-  'STOLEN',
-  'SAMPLE',
-  'EXPORTED',
-  'LOCKED',
-] as const;
-export type DecommissionReason = (typeof DECOMMISSION_REASONS)[number];
+// The ledger's own lists (libs/custody, pure), under the SDK's names.
+export { eventTypes as EVENT_TYPES, decommissionReasons as DECOMMISSION_REASONS };
+export type { DecommissionReason, EventType };
 
 /** The type-specific fields of an event (SPEC section 4); `actor` etc. come from the key. */
 export interface EventFields {
@@ -72,8 +61,8 @@ export function buildEvent(
   fields: EventFields,
   options: BuildOptions & { readonly actor: string },
 ): EventObject {
-  if (!(EVENT_TYPES as readonly string[]).includes(type)) {
-    throw new CustosArgumentError('type', `expected one of ${EVENT_TYPES.join(', ')}`);
+  if (!(eventTypes as readonly string[]).includes(type)) {
+    throw new CustosArgumentError('type', `expected one of ${eventTypes.join(', ')}`);
   }
   if (typeof options.actor !== 'string' || options.actor === '') {
     throw new CustosArgumentError('actor', 'expected the GLN of the participant that signs');
