@@ -14,6 +14,7 @@ import { ParticipantsModule } from '@custos/participants/participants.module';
 import { ParticipantResolver } from './participants/participant.resolver';
 import { SignInResolver } from './participants/sign-in.resolver';
 import { LedgerResolver } from './ledger/ledger.resolver';
+import { WitnessingResolver } from './ledger/witnessing.resolver';
 import { ServerInfoResolver } from './system/server-info.resolver';
 import { WebController } from './web/web.controller';
 import { VerificationModule } from '@custos/verification/verification.module';
@@ -76,6 +77,7 @@ export class ApiModule {
         ParticipantResolver,
         SignInResolver,
         LedgerResolver,
+        WitnessingResolver,
         EventsResolver,
         VerificationResolver,
         RegulatorsResolver,

@@ -37,6 +37,8 @@ const FINDING_SENTENCES: Record<string, string> = {
   IN_TRANSIT: 'In transit: it was shipped and its receipt has not been recorded yet.',
   UNSEALED_EVENTS:
     'Recent steps are recorded but not sealed into the ledger yet; their proofs follow within seconds.',
+  LEDGER_UNWITNESSED:
+    'The independent witnesses have not vouched for the ledger as it stands (or saw it longer before): its record may be incomplete.',
 };
 
 export function findingSentence(code: string): string | undefined {

@@ -103,6 +103,11 @@ describe('assess: every finding of SPEC section 6', () => {
     ['EXPIRED', 'SUSPECT', () => run([commission()], { today: '2028-01-01' })],
     ['IN_TRANSIT', 'AUTHENTIC', () => run([commission(), ship(MAKER, PHARMACY)])],
     [
+      'LEDGER_UNWITNESSED',
+      'SUSPECT',
+      () => run([commission()], { unwitnessed: 'no witness cosigned the checkpoint' }),
+    ],
+    [
       'UNSEALED_EVENTS',
       'AUTHENTIC',
       () => run([commission(), ev('SHIP', MAKER, { to: PHARMACY }, false)]),

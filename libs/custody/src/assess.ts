@@ -29,6 +29,11 @@ export interface AssessInput {
   readonly today: string;
   /** What the ledger checks found wrong (signatures, leaf hashes, proofs, checkpoint). */
   readonly integrityFailures: readonly IntegrityFailure[];
+  /**
+   * Why the checkpoint the answer rests on is not vouched for by the configured witnesses
+   * (SPEC 9), names no party; undefined when witnessed or when no witnesses are configured.
+   */
+  readonly unwitnessed?: string;
 }
 
 /** A ledger check that failed: `publicMessage` says what failed without naming a party. */
@@ -56,6 +61,8 @@ export function assess(input: AssessInput): Assessment {
   const findings: Finding[] = input.integrityFailures.map((f) =>
     finding('INTEGRITY_FAILURE', f.message, f.eventId, f.publicMessage),
   );
+  if (input.unwitnessed !== undefined)
+    findings.push(finding('LEDGER_UNWITNESSED', input.unwitnessed));
   const trail: LedgerEventView[] = [];
   const holders = new Set<string>();
   const seen = new Set<string>();

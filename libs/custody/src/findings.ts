@@ -13,6 +13,7 @@ export const findingCodes = [
   'EXPIRED',
   'IN_TRANSIT',
   'UNSEALED_EVENTS',
+  'LEDGER_UNWITNESSED',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
 
@@ -45,6 +46,7 @@ export function verdictOf(code: FindingCode): Verdict {
     case 'NOT_IN_YOUR_CUSTODY':
     case 'RECALLED':
     case 'EXPIRED':
+    case 'LEDGER_UNWITNESSED':
       return 'SUSPECT';
     case 'IN_TRANSIT':
     case 'UNSEALED_EVENTS':

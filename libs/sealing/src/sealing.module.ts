@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { SignatureVerificationService } from '@custos/events/signature-verification.service';
 import { StoreModule } from '@custos/store/store.module';
 import { WitnessClient } from '@custos/witness/witness-client.service';
+import { WitnessGate } from '@custos/witness/witness-gate.service';
+import { WitnessMetrics } from '@custos/witness/witness-metrics';
 import { LedgerQueryService } from './ledger-query.service';
 import { LogTilesService } from './log-tiles.service';
 import { SealingKeyService } from './sealing-key.service';
@@ -28,6 +30,8 @@ import { SEALING_OBSERVER, SealingService } from './sealing.service';
     LedgerQueryService,
     LogTilesService,
     WitnessClient,
+    WitnessGate,
+    WitnessMetrics,
   ],
   exports: [
     SealingKeyService,
@@ -37,6 +41,7 @@ import { SEALING_OBSERVER, SealingService } from './sealing.service';
     SealingMetrics,
     LogTilesService,
     WitnessClient,
+    WitnessGate,
   ],
 })
 export class SealingModule {}

@@ -72,4 +72,19 @@ export class AlertRepository {
         AND starts_with(dedup_key, ${keyPrefix})`;
     return Number(rows[0]?.n ?? 0);
   }
+
+  /** The newest alert of each of `codes` (id and message), by the (code, id) index. */
+  async latestOf(
+    codes: readonly string[],
+  ): Promise<Map<string, { readonly id: bigint; readonly message: string }>> {
+    const rows = await this.storage.prisma.$queryRaw<
+      { code: string; id: bigint; message: string }[]
+    >`
+      SELECT c.code, a.id, a.message
+      FROM unnest(${[...codes]}::text[]) AS c(code)
+      CROSS JOIN LATERAL (
+        SELECT id, message FROM alert WHERE alert.code = c.code ORDER BY id DESC LIMIT 1
+      ) a`;
+    return new Map(rows.map((r) => [r.code, { id: BigInt(r.id), message: r.message }]));
+  }
 }

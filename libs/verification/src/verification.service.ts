@@ -41,6 +41,7 @@ import { type LedgerCheckpoint, LedgerQueryService } from '@custos/sealing/ledge
 import type { Participant } from '@custos/participants/participant';
 import { ParticipantService } from '@custos/participants/participant.service';
 import { SealingKeyService } from '@custos/sealing/sealing-key.service';
+import { WitnessGate } from '@custos/witness/witness-gate.service';
 import { type DisclosedFinding, disclosedFindings, mayReadTrail } from './read-rule';
 import { VerificationAlerts } from './verification-alerts.service';
 import { type IndexedEvent, indexFailures } from './index-check';
@@ -112,6 +113,7 @@ export class VerificationService {
     private readonly sealingKey: SealingKeyService,
     private readonly participants: ParticipantService,
     private readonly alerts: VerificationAlerts,
+    private readonly witnesses: WitnessGate,
   ) {}
 
   async verifyPackage(
@@ -143,6 +145,11 @@ export class VerificationService {
     ]);
     parties.catch(() => undefined);
     const proof = await this.checkInclusion(checked, failures, head);
+    // SPEC 9: the checkpoint the answer rests on must be vouched for by the witnesses.
+    const unwitnessed =
+      this.witnesses.configured === 0
+        ? undefined
+        : await this.witnesses.unwitnessed(proof?.checkpoint.note ?? (await head)[0].note, now);
 
     const today = now.toISOString().slice(0, 10);
     const scanner =
@@ -157,6 +164,7 @@ export class VerificationService {
       ...(scanner ? { scanner } : {}),
       today,
       integrityFailures: failures,
+      ...(unwitnessed !== undefined ? { unwitnessed } : {}),
     });
 
     // Alerts come from trading partners' scans only (SPEC 6; README "Alerts").

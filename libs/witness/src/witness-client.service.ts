@@ -15,6 +15,7 @@ import {
 import { LedgerQueryService } from '@custos/sealing/ledger-query.service';
 import { AlertRepository } from '@custos/store/alert.repository';
 import { CosignatureRepository } from '@custos/store/cosignature.repository';
+import { LEDGER_ROLLBACK, LEDGER_ROLLBACK_RESOLVED } from './ledger-rollback';
 import { witnessId } from './witness-endpoints';
 
 /** Timing of the witness client; the defaults suit a witness over the Internet. */
@@ -253,15 +254,20 @@ export class WitnessClient {
   ): Promise<void> {
     const message = `Witness ${witness.id} has cosigned a tree of size ${size}, larger than this log's ${head.treeSize}: the log was rolled back or forked.`;
     this.logger.error(message);
+    // Once per witness and size, and again after each resolve, so a rollback that an
+    // operator resolved too early stands again at the next submission.
+    const resolved = (await this.alerts.latestOf([LEDGER_ROLLBACK_RESOLVED])).get(
+      LEDGER_ROLLBACK_RESOLVED,
+    );
     await this.alerts.raise([
       {
-        code: 'LEDGER_ROLLBACK',
+        code: LEDGER_ROLLBACK,
         severity: 'CRITICAL',
         message,
         identifier: null,
         eventId: null,
         participantId: null,
-        dedupKey: `ledger-rollback:${witness.id}:${size}`,
+        dedupKey: `ledger-rollback:${witness.id}:${size}:${resolved?.id ?? 0}`,
       },
     ]);
   }
