@@ -6,7 +6,10 @@ import { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
 import { KEY_REVOKED_CHANNEL, revocationPayload } from './key-revocations';
 import type { AttestedKey, NewParticipant, Participant, ParticipantKey } from './participant';
-import type { KeyRecord } from '@custos/ledger/key-attestation';
+import type { KeyRecord as AttestedRow } from '@custos/ledger/key-attestation';
+import type { KeyRecord } from '@custos/ledger/key-record';
+import { KeyDirectoryRepository, type SignDirectory } from './key-directory.repository';
+import type { ImportedKey } from './key-directory-records';
 
 type ParticipantRow = Prisma.ParticipantGetPayload<{ include: { keys: true } }>;
 type KeyRow = ParticipantRow['keys'][number];
@@ -58,18 +61,32 @@ const PREFIX_LOCK_KEY = 0x637573746f732d706678n & 0x7fffffffffffffffn;
 /** The system setting that says existing keys were attested once, at the upgrade. */
 const BACKFILL_SETTING = 'key-attestation-backfill';
 
+/** The system setting that says existing rows were brought into the key directory. */
+const IMPORT_SETTING = 'key-directory-import';
+
+/** A participant and its key rows as stored, for the key directory's import. */
+export interface StoredParticipant {
+  readonly participant: Omit<Participant, 'keys'> & { readonly createdAt: Date };
+  readonly keys: readonly (ImportedKey & { readonly attestation: Uint8Array | null })[];
+}
+
 @Injectable()
 export class ParticipantRepository {
-  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    private readonly directory: KeyDirectoryRepository,
+  ) {}
 
   /**
    * 'exists' when a participant with this id exists already; the prefix and its holder
    * when one of the company prefixes is, extends or is extended by one another
    * participant holds (checked and inserted under one lock, so two registrations cannot
-   * both claim it).
+   * both claim it). The directory records are appended in the same transaction.
    */
   async create(
     participant: NewParticipant & { keys: readonly AttestedKey[] },
+    records: readonly KeyRecord[],
+    sign: SignDirectory,
   ): Promise<'created' | 'exists' | { prefix: string; taken: string; holder: string }> {
     try {
       return await this.storage.prisma.$transaction(async (tx) => {
@@ -85,6 +102,7 @@ export class ParticipantRepository {
           if (clash[0]) return clash[0];
         }
         await this.insert(tx, participant);
+        await this.directory.appendIn(tx, records, sign);
         return 'created' as const;
       });
     } catch (err) {
@@ -155,10 +173,13 @@ export class ParticipantRepository {
   async addKey(
     participantId: string,
     key: AttestedKey,
+    record: KeyRecord,
+    sign: SignDirectory,
   ): Promise<'added' | 'exists' | 'no-participant'> {
     try {
-      await this.storage.prisma.participantKey.create({
-        data: { participantId, ...keyData(key) },
+      await this.storage.prisma.$transaction(async (tx) => {
+        await tx.participantKey.create({ data: { participantId, ...keyData(key) } });
+        await this.directory.appendIn(tx, [record], sign);
       });
       return 'added';
     } catch (err) {
@@ -169,31 +190,74 @@ export class ParticipantRepository {
   }
 
   /**
-   * Sets revokedAt, with the attestation of the revoked row, unless it is set already;
-   * the first revocation stands. Announced on KEY_REVOKED_CHANNEL in the same
-   * transaction, so replicas hear it once it holds.
+   * Sets revokedAt, with the attestation of the revoked row, and appends the directory's
+   * revocation record, unless it is set already: the first revocation stands. Announced
+   * on KEY_REVOKED_CHANNEL in the same transaction, so replicas hear it once it holds.
    */
   async revokeKey(
     participantId: string,
     keyId: string,
     at: Date,
     attestation: Uint8Array,
+    record: KeyRecord,
+    sign: SignDirectory,
   ): Promise<void> {
     const payload = revocationPayload({ participantId, keyId });
-    await this.storage.prisma.$transaction([
-      this.storage.prisma.participantKey.updateMany({
+    await this.storage.prisma.$transaction(async (tx) => {
+      const { count } = await tx.participantKey.updateMany({
         where: { participantId, keyId, revokedAt: null },
         data: { revokedAt: at, attestation: new Uint8Array(attestation) },
-      }),
-      this.storage.prisma.$executeRaw`SELECT pg_notify(${KEY_REVOKED_CHANNEL}, ${payload})`,
-    ]);
+      });
+      if (count === 0) return;
+      await this.directory.appendIn(tx, [record], sign);
+      await tx.$executeRaw`SELECT pg_notify(${KEY_REVOKED_CHANNEL}, ${payload})`;
+    });
+  }
+
+  /**
+   * Once per database (the first start of a version with the key directory), into an
+   * empty directory: the records `build` makes of every participant and key row as stored
+   * (docs/adr/0014). Returns how many records were appended.
+   */
+  async importDirectoryOnce(
+    build: (stored: readonly StoredParticipant[]) => KeyRecord[],
+    sign: SignDirectory,
+  ): Promise<number> {
+    return this.storage.prisma.$transaction(
+      async (tx) => {
+        const claimed = await tx.$queryRaw<{ key: string }[]>`
+          INSERT INTO system_setting (key, value) VALUES (${IMPORT_SETTING}, now()::text)
+          ON CONFLICT (key) DO NOTHING RETURNING key`;
+        if (claimed.length === 0 || !(await this.directory.isEmpty(tx))) return 0;
+        const rows = await tx.participant.findMany({
+          include: withKeys,
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        });
+        const records = build(
+          rows.map((row) => {
+            const { keys: _keys, ...participant } = toParticipant(row);
+            return {
+              participant: { ...participant, createdAt: row.createdAt },
+              keys: row.keys.map((k) => ({
+                ...toKey(k),
+                createdAt: k.createdAt,
+                attestation: k.attestation ? new Uint8Array(k.attestation) : null,
+              })),
+            };
+          }),
+        );
+        await this.directory.appendIn(tx, records, sign);
+        return records.length;
+      },
+      { timeout: 60_000 },
+    );
   }
 
   /**
    * Once per database (the first start of a version with attestations): attests every key
    * row that has none. Rows written afterwards without the application have none.
    */
-  async attestExistingOnce(attest: (key: KeyRecord) => Promise<Uint8Array>): Promise<number> {
+  async attestExistingOnce(attest: (key: AttestedRow) => Promise<Uint8Array>): Promise<number> {
     return this.storage.prisma.$transaction(async (tx) => {
       const claimed = await tx.$queryRaw<{ key: string }[]>`
         INSERT INTO system_setting (key, value) VALUES (${BACKFILL_SETTING}, now()::text)

@@ -2,8 +2,18 @@
 // (SPEC section 3). Other modules read participants through this service: roles,
 // company prefixes, license and keys, with the time rules of participant.ts.
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { Principal } from '@custos/core/auth/principal';
 import { DomainError } from '@custos/core/errors/domain-error';
+import { verifyKeyAttestation } from '@custos/ledger/key-attestation';
 import { SealingKeyService } from '@custos/sealing/sealing-key.service';
+import {
+  authorisationOf,
+  importRecords,
+  keyAddedRecord,
+  keyRevokedRecord,
+  registrationRecords,
+} from './key-directory-records';
+import { KeyDirectoryService } from './key-directory.service';
 import type { AttestedKey, NewParticipantKey, Participant } from './participant';
 import { findKey } from './participant';
 import {
@@ -14,7 +24,7 @@ import {
   type ParticipantFields,
   type PublicKeyFields,
 } from './participant-input';
-import { ParticipantRepository } from './participant.repository';
+import { ParticipantRepository, type StoredParticipant } from './participant.repository';
 
 @Injectable()
 export class ParticipantService implements OnModuleInit {
@@ -23,12 +33,43 @@ export class ParticipantService implements OnModuleInit {
   constructor(
     private readonly participants: ParticipantRepository,
     private readonly sealingKey: SealingKeyService,
+    private readonly directory: KeyDirectoryService,
   ) {}
 
-  /** Attests the keys of a ledger that predates attestations, once (docs/adr/0013). */
+  /**
+   * The upgrades, once each: attests the keys of a ledger that predates attestations
+   * (docs/adr/0013), then brings the attested rows into the key directory (docs/adr/0014).
+   */
   async onModuleInit(): Promise<void> {
     const n = await this.participants.attestExistingOnce((key) => this.sealingKey.attest(key));
     if (n > 0) this.logger.warn(`attested ${n} participant key(s) registered before attestations`);
+    const sealing = await this.sealingKey.publicKey();
+    const imported = await this.participants.importDirectoryOnce(
+      (stored) => stored.flatMap((p) => this.importable(p, sealing)),
+      await this.directory.signer(),
+    );
+    if (imported > 0) this.logger.warn(`brought ${imported} record(s) into the key directory`);
+  }
+
+  /** A participant's records for the import: only key rows whose attestation verifies. */
+  private importable(stored: StoredParticipant, sealing: Uint8Array) {
+    const id = stored.participant.id;
+    const keys = stored.keys.filter((k) => {
+      const row = {
+        participantId: id,
+        keyId: k.keyId,
+        publicKey: k.publicKey,
+        validFrom: k.validFrom ?? null,
+        revokedAt: k.revokedAt ?? null,
+      };
+      const ok = verifyKeyAttestation(row, k.attestation, sealing);
+      if (!ok)
+        this.logger.error(
+          `key ${k.keyId} of ${id} has no valid attestation: left out of the key directory, it signs nothing`,
+        );
+      return ok;
+    });
+    return importRecords(stored.participant, keys);
   }
 
   /** The key with the sealing key's attestation of the row as it will be stored. */
@@ -48,11 +89,16 @@ export class ParticipantService implements OnModuleInit {
   }
 
   /** PARTICIPANT_EXISTS when the GLN is registered already; fields are checked first. */
-  async register(input: ParticipantFields, field = 'input'): Promise<Participant> {
+  async register(input: ParticipantFields, by: Principal, field = 'input'): Promise<Participant> {
     const parsed = parseParticipant(input, field);
     const keys = await Promise.all(parsed.keys.map((k) => this.attested(parsed.id, k)));
     const participant = { ...parsed, keys };
-    const created = await this.participants.create(participant);
+    const records = registrationRecords(parsed, authorisationOf(by), new Date());
+    const created = await this.participants.create(
+      participant,
+      records,
+      await this.directory.signer(),
+    );
     if (typeof created === 'object') {
       const i = participant.companyPrefixes.indexOf(created.prefix);
       throw new DomainError(
@@ -75,11 +121,20 @@ export class ParticipantService implements OnModuleInit {
   async addKey(
     participantId: string,
     input: PublicKeyFields,
+    by: Principal,
     fields = { participantId: 'participantId', key: 'key' },
   ): Promise<Participant> {
     const id = parseParticipantId(participantId, fields.participantId);
     const key = parseKey(input, fields.key);
-    switch (await this.participants.addKey(id, await this.attested(id, key))) {
+    const record = keyAddedRecord(id, key, authorisationOf(by), new Date());
+    switch (
+      await this.participants.addKey(
+        id,
+        await this.attested(id, key),
+        record,
+        await this.directory.signer(),
+      )
+    ) {
       case 'added':
         return this.require(id, fields.participantId);
       case 'exists':
@@ -97,7 +152,12 @@ export class ParticipantService implements OnModuleInit {
    * Revokes the key from `at` on: everything signed with it after that is refused.
    * Revoking a revoked key changes nothing (the first revocation time stands).
    */
-  async revokeKey(participantId: string, keyId: string, at = new Date()): Promise<Participant> {
+  async revokeKey(
+    participantId: string,
+    keyId: string,
+    by: Principal,
+    at = new Date(),
+  ): Promise<Participant> {
     const id = parseParticipantId(participantId, 'participantId');
     parseKeyId(keyId, 'keyId');
     const participant = await this.require(id, 'participantId');
@@ -105,7 +165,15 @@ export class ParticipantService implements OnModuleInit {
     if (!key) throw unknownKey(id, keyId, 'keyId');
     if (key.revokedAt === undefined) {
       const { attestation } = await this.attested(id, key, at);
-      await this.participants.revokeKey(id, keyId, at, attestation);
+      const record = keyRevokedRecord(id, keyId, authorisationOf(by), at);
+      await this.participants.revokeKey(
+        id,
+        keyId,
+        at,
+        attestation,
+        record,
+        await this.directory.signer(),
+      );
     }
     return this.require(id, 'participantId');
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { SealingModule } from '@custos/sealing/sealing.module';
+import { SealingKeyModule } from '@custos/sealing/sealing-key.module';
 import { ChallengeRepository } from './challenge.repository';
+import { KeyDirectoryModule } from './key-directory.module';
 import { ParticipantRepository } from './participant.repository';
 import { ParticipantService } from './participant.service';
 import { RateLimitRepository } from './rate-limit.repository';
@@ -9,7 +10,7 @@ import { SignInService } from './sign-in.service';
 
 /** Participants, their keys and licenses, and sign-in (SPEC section 3). Needs CoreModule. */
 @Module({
-  imports: [SealingModule],
+  imports: [SealingKeyModule, KeyDirectoryModule],
   providers: [
     ParticipantRepository,
     ChallengeRepository,
@@ -18,6 +19,6 @@ import { SignInService } from './sign-in.service';
     ParticipantService,
     SignInService,
   ],
-  exports: [ParticipantService, SignInService],
+  exports: [ParticipantService, SignInService, KeyDirectoryModule],
 })
 export class ParticipantsModule {}

@@ -6,7 +6,8 @@ import { WitnessGate } from '@custos/witness/witness-gate.service';
 import { WitnessMetrics } from '@custos/witness/witness-metrics';
 import { LedgerQueryService } from './ledger-query.service';
 import { LogTilesService } from './log-tiles.service';
-import { SealingKeyService } from './sealing-key.service';
+import { KeyDirectoryModule } from '@custos/participants/key-directory.module';
+import { SealingKeyModule } from './sealing-key.module';
 import { SealingMetrics } from './sealing-metrics';
 import { SealingScheduler } from './sealing-scheduler.service';
 import { SealingRepository } from './sealing.repository';
@@ -17,10 +18,9 @@ import { SEALING_OBSERVER, SealingService } from './sealing.service';
  * starts SealingScheduler.
  */
 @Module({
-  imports: [StoreModule],
+  imports: [StoreModule, SealingKeyModule, KeyDirectoryModule],
   providers: [
     SealingRepository,
-    SealingKeyService,
     SealingMetrics,
     { provide: SEALING_OBSERVER, useExisting: SealingMetrics },
     // Its own verifier threads (libs/events), for the signatures of what it seals.
@@ -34,7 +34,7 @@ import { SEALING_OBSERVER, SealingService } from './sealing.service';
     WitnessMetrics,
   ],
   exports: [
-    SealingKeyService,
+    SealingKeyModule,
     SealingService,
     SealingScheduler,
     LedgerQueryService,

@@ -1,6 +1,9 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { Principal } from '@custos/core/auth/principal';
+import { DomainError } from '@custos/core/errors/domain-error';
 import { ParticipantService } from '@custos/participants/participant.service';
 import { Access } from '../auth/access.decorator';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { ParticipantInput, PublicKeyInput } from './participant.input';
 import { Participant, toParticipant } from './participant.model';
 
@@ -22,8 +25,9 @@ export class ParticipantResolver {
   @Mutation(() => Participant, { description: 'Registers an organisation with its keys.' })
   async registerParticipant(
     @Args('input', { type: () => ParticipantInput }) input: ParticipantInput,
+    @CurrentPrincipal() principal: Principal | undefined,
   ): Promise<Participant> {
-    return toParticipant(await this.participants.register(input, 'input'));
+    return toParticipant(await this.participants.register(input, caller(principal), 'input'));
   }
 
   // The admin only (bootstrap and recovery): a regulator registers participants but never
@@ -34,8 +38,9 @@ export class ParticipantResolver {
   async addParticipantKey(
     @Args('participantId', { type: () => ID }) participantId: string,
     @Args('key', { type: () => PublicKeyInput }) key: PublicKeyInput,
+    @CurrentPrincipal() principal: Principal | undefined,
   ): Promise<Participant> {
-    return toParticipant(await this.participants.addKey(participantId, key));
+    return toParticipant(await this.participants.addKey(participantId, key, caller(principal)));
   }
 
   @Access.adminOr('REGULATOR')
@@ -45,7 +50,16 @@ export class ParticipantResolver {
   async revokeParticipantKey(
     @Args('participantId', { type: () => ID }) participantId: string,
     @Args('keyId', { type: () => ID }) keyId: string,
+    @CurrentPrincipal() principal: Principal | undefined,
   ): Promise<Participant> {
-    return toParticipant(await this.participants.revokeKey(participantId, keyId));
+    return toParticipant(
+      await this.participants.revokeKey(participantId, keyId, caller(principal)),
+    );
   }
+}
+
+/** The authenticated caller (the access rules above let no anonymous call through). */
+function caller(principal: Principal | undefined): Principal {
+  if (!principal) throw new DomainError('UNAUTHENTICATED', 'sign in first');
+  return principal;
 }

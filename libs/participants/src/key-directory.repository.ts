@@ -1,0 +1,96 @@
+// The key_record and key_checkpoint tables: the key directory log (docs/adr/0014). Plain
+// storage: appends run inside the caller's transaction (the one that writes the key
+// rows), serialised by one advisory lock; reads return the stored bytes, which
+// libs/ledger/src/key-directory.ts opens and checks.
+import { Inject, Injectable } from '@nestjs/common';
+import type { Storage } from '@custos/core/database/storage';
+import type { Prisma } from '@custos/core/generated/prisma/client';
+import { STORAGE } from '@custos/core/tokens';
+import type { KeyRecord } from '@custos/ledger/key-record';
+import { keyRecordLeafInput } from '@custos/ledger/key-record';
+
+/** The advisory lock of directory appends ("custos-kdr" in ASCII). */
+const DIRECTORY_LOCK_KEY = 0x637573746f732d6b6472n & 0x7fffffffffffffffn;
+
+/** Signs the directory's checkpoint over all its leaves (the sealing key, in the service). */
+export type SignDirectory = (leafInputs: readonly Uint8Array[]) => Promise<string> | string;
+
+export interface StoredDirectory {
+  readonly leafInputs: Uint8Array[];
+  /** The checkpoint of the largest tree size, verbatim; undefined when none. */
+  readonly checkpoint: string | undefined;
+}
+
+@Injectable()
+export class KeyDirectoryRepository {
+  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+
+  /**
+   * Appends `records` and the checkpoint of the grown tree, inside `tx`. Nothing is
+   * appended for an empty list.
+   */
+  async appendIn(
+    tx: Prisma.TransactionClient,
+    records: readonly KeyRecord[],
+    sign: SignDirectory,
+  ): Promise<void> {
+    if (records.length === 0) return;
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(${DIRECTORY_LOCK_KEY})::text`;
+    const stored = await this.readWith(tx);
+    const start = stored.leafInputs.length;
+    const added = records.map(keyRecordLeafInput);
+    const leafInputs = [...stored.leafInputs, ...added];
+    const note = await sign(leafInputs);
+    await tx.keyRecord.createMany({
+      data: records.map((r, i) => ({
+        leafIndex: BigInt(start + i),
+        participantId: r.participantId,
+        keyId: r.type === 'PARTICIPANT_REGISTERED' ? null : r.keyId,
+        record: new Uint8Array(added[i]!),
+      })),
+    });
+    await tx.keyCheckpoint.create({ data: { treeSize: BigInt(leafInputs.length), note } });
+  }
+
+  /** Every record in leaf order and the latest checkpoint. */
+  read(): Promise<StoredDirectory> {
+    return this.readWith(this.storage.prisma);
+  }
+
+  /**
+   * A digest of what read() would return, computed by the database: one small row, so a
+   * process can keep the directory it opened while nothing changed.
+   */
+  async fingerprint(): Promise<string> {
+    const rows = await this.storage.prisma.$queryRaw<{ fingerprint: string }[]>`
+      SELECT count(*)::text || ':' ||
+             coalesce(encode(sha256(string_agg(sha256(record), ''::bytea ORDER BY leaf_index)), 'hex'), '') || ':' ||
+             coalesce((SELECT encode(sha256(convert_to(note, 'UTF8')), 'hex')
+                         FROM key_checkpoint ORDER BY tree_size DESC LIMIT 1), '') AS fingerprint
+        FROM key_record`;
+    return rows[0]!.fingerprint;
+  }
+
+  /** Whether the directory holds any record (the upgrade imports into an empty one only). */
+  async isEmpty(tx: Prisma.TransactionClient): Promise<boolean> {
+    return (await tx.keyRecord.findFirst({ select: { leafIndex: true } })) === null;
+  }
+
+  private async readWith(
+    db: Prisma.TransactionClient | Storage['prisma'],
+  ): Promise<StoredDirectory> {
+    // One after the other: a transaction client runs one query at a time.
+    const records = await db.keyRecord.findMany({
+      orderBy: { leafIndex: 'asc' },
+      select: { record: true },
+    });
+    const latest = await db.keyCheckpoint.findFirst({
+      orderBy: { treeSize: 'desc' },
+      select: { note: true },
+    });
+    return {
+      leafInputs: records.map((r) => new Uint8Array(r.record)),
+      checkpoint: latest?.note,
+    };
+  }
+}

@@ -1,0 +1,181 @@
+// The key directory (docs/adr/0014) as the application writes it: every registration, key
+// addition and revocation through GraphQL leaves its record and a new checkpoint signed
+// by the sealing key, in the same transaction as the row; the directory opened from the
+// tables by the pure code holds exactly the rows. The upgrade brings attested rows in,
+// and leaves out a row an insider planted.
+import { gql } from 'graphql-request';
+import { Client } from 'pg';
+import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
+import { bytesToBase64Url } from '../../libs/ledger/src/bytes';
+import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
+import { keyDirectoryOrigin, openKeyDirectory } from '../../libs/ledger/src/key-directory';
+import { parseVerifierKey } from '../../libs/ledger/src/note';
+import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
+import { gln, LedgerWorld, type Party } from '../fixtures/ledger-world';
+
+const ADMIN_TOKEN = 'key-directory-e2e-admin-token-0123456789abcdef';
+const ORIGIN = 'custos.keydir/log';
+
+describe('the key directory, written with the key rows', () => {
+  let db: TestDatabase;
+  let app: RunningApp;
+  let world: LedgerWorld;
+  let pg: Client;
+  let maker: Party;
+  let regulator: Party;
+
+  const start = async () => {
+    app = await startApp(
+      serverConfig(db, testQueuePrefix('keydir'), {
+        CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
+        CUSTOS_LOG_ORIGIN: ORIGIN,
+      }),
+      { logger: process.env.CUSTOS_TEST_LOGS ? undefined : false },
+    );
+    world = new LedgerWorld(app.url, ADMIN_TOKEN);
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('keydir');
+    await start();
+    maker = await world.register(gln('950800000000'), 'Maker', ['MANUFACTURER'], ['9508000']);
+    regulator = await world.register(gln('950800000004'), 'Agency', ['REGULATOR']);
+    await world.signIn(regulator);
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+  });
+  afterAll(async () => {
+    await pg?.end();
+    await app?.stop();
+    await db?.drop();
+  });
+
+  async function directory() {
+    const records = await pg.query<{ record: Buffer }>(
+      'SELECT record FROM key_record ORDER BY leaf_index',
+    );
+    const latest = await pg.query<{ note: string }>(
+      'SELECT note FROM key_checkpoint ORDER BY tree_size DESC LIMIT 1',
+    );
+    const { ledgerKey } = await world.admin.request<{ ledgerKey: string }>(gql`
+      {
+        ledgerKey
+      }
+    `);
+    return openKeyDirectory({
+      leafInputs: records.rows.map((r) => new Uint8Array(r.record)),
+      checkpoint: latest.rows[0]?.note,
+      verifier: parseVerifierKey(ledgerKey),
+      origin: keyDirectoryOrigin(ORIGIN),
+    });
+  }
+
+  async function keyRows() {
+    const { rows } = await pg.query<{
+      participant_id: string;
+      key_id: string;
+      public_key: Buffer;
+      valid_from: Date | null;
+      revoked_at: Date | null;
+    }>('SELECT participant_id, key_id, public_key, valid_from, revoked_at FROM participant_key');
+    return rows.map((r) => ({
+      participantId: r.participant_id,
+      keyId: r.key_id,
+      publicKey: new Uint8Array(r.public_key),
+      validFrom: r.valid_from,
+      revokedAt: r.revoked_at,
+    }));
+  }
+
+  const ADD_KEY = gql`
+    mutation ($id: ID!, $key: PublicKeyInput!) {
+      addParticipantKey(participantId: $id, key: $key) {
+        id
+      }
+    }
+  `;
+  const REVOKE_KEY = gql`
+    mutation ($id: ID!, $keyId: ID!) {
+      revokeParticipantKey(participantId: $id, keyId: $keyId) {
+        id
+      }
+    }
+  `;
+  const newKey = (keyId: string) => ({
+    keyId,
+    publicKey: bytesToBase64Url(publicKeyOf(randomSecretKey())),
+  });
+
+  it('registration, additions (concurrent ones too) and revocations are its records, in order', async () => {
+    await Promise.all(
+      ['k2', 'k3', 'k4', 'k5'].map((keyId) =>
+        world.admin.request(ADD_KEY, { id: maker.id, key: newKey(keyId) }),
+      ),
+    );
+    await regulator.client!.request(REVOKE_KEY, { id: maker.id, keyId: 'k3' });
+    await world.admin.request(REVOKE_KEY, { id: maker.id, keyId: 'k3' }); // changes nothing
+
+    const dir = await directory();
+    expect(dir.broken).toBeUndefined();
+    expect(dir.refused.size).toBe(0);
+    const rows = await keyRows();
+    expect(rows).toHaveLength(6);
+    for (const row of rows) expect(dir.whyNotOnRecord(row)).toBeUndefined();
+
+    const mine = dir.recordsOf(maker.id).map((e) => e.record);
+    expect(mine.map((r) => r.type)).toEqual([
+      'PARTICIPANT_REGISTERED',
+      'KEY_ADDED',
+      'KEY_ADDED',
+      'KEY_ADDED',
+      'KEY_ADDED',
+      'KEY_ADDED',
+      'KEY_REVOKED',
+    ]);
+    expect(mine[0]!.authorisedBy).toEqual({ role: 'ADMIN' });
+    expect(mine[6]!.authorisedBy).toEqual({ role: 'REGULATOR', participantId: regulator.id });
+    const { rows: sizes } = await pg.query<{ n: string; sizes: string }>(
+      `SELECT (SELECT count(*) FROM key_record)::text AS n,
+              string_agg(tree_size::text, ',' ORDER BY tree_size) AS sizes FROM key_checkpoint`,
+    );
+    // One checkpoint per write: 2 registrations (2 records each), 4 additions, 1 revocation.
+    expect(sizes[0]).toEqual({ n: '9', sizes: '2,4,5,6,7,8,9' });
+  });
+
+  it('a refused change leaves no record', async () => {
+    const before = (await directory()).size;
+    await expect(world.admin.request(ADD_KEY, { id: maker.id, key: newKey('k2') })).rejects.toThrow(
+      /KEY_EXISTS|already has a key/,
+    );
+    await expect(
+      world.register(gln('950800000005'), 'Second maker', ['MANUFACTURER'], ['9508000']),
+    ).rejects.toThrow(/company prefix/);
+    expect((await directory()).size).toBe(before);
+  });
+
+  it('the upgrade brings attested rows in once, and leaves a planted row out', async () => {
+    await app.stop();
+    const planted = newKey('planted');
+    await pg.query(
+      `INSERT INTO participant_key (participant_id, key_id, public_key) VALUES ($1, 'planted', $2)`,
+      [maker.id, Buffer.from(planted.publicKey, 'base64url')],
+    );
+    // The database as a version before the directory left it.
+    await pg.query(`DELETE FROM key_record; DELETE FROM key_checkpoint;
+                    DELETE FROM system_setting WHERE key = 'key-directory-import'`);
+    await start();
+    const dir = await directory();
+    expect(dir.broken).toBeUndefined();
+    const rows = await keyRows();
+    const notOnRecord = rows.filter((r) => !dir.holds(r)).map((r) => r.keyId);
+    expect(notOnRecord).toEqual(['planted']);
+    const upgraded = dir.recordsOf(maker.id).map((e) => [e.record.type, e.record.authorisedBy]);
+    expect(upgraded).toContainEqual(['KEY_REVOKED', { role: 'UPGRADE' }]);
+
+    // Once: a second start appends nothing.
+    const size = dir.size;
+    await app.stop();
+    await start();
+    expect((await directory()).size).toBe(size);
+  });
+});
