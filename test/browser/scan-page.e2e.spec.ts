@@ -121,6 +121,14 @@ function phoneAnswers(): Record<string, StoodIn> {
   };
 }
 
+/** serverInfo (no demo) and participants' names, as the service answers them. */
+function pageInfo(query: string, variables: Record<string, string>): object {
+  if (query.includes('serverInfo')) return { serverInfo: { demoLoaded: false } };
+  return Object.fromEntries(
+    Object.entries(variables).map(([alias, id]) => [alias, { id, name: `Party ${id}` }]),
+  );
+}
+
 browserDescribe()('scan page', () => {
   let db: TestDatabase;
   let running: RunningApp;
@@ -163,7 +171,9 @@ browserDescribe()('scan page', () => {
   // Strings, not functions: they run in the page, and this file is compiled without the DOM.
   const focusedId = (page: Page) => page.evaluate<string>('document.activeElement?.id ?? ""');
 
+  // The key typed in by hand (key files: key-file-sign-in.e2e.spec.ts).
   async function signInOnPage(page: Page, id: string, keyId: string, seed: Uint8Array) {
+    await page.locator('#by-hand summary').click();
     await page.getByLabel('Participant id (GLN)').fill(id);
     await page.getByLabel('Key id').fill(keyId);
     await page.getByLabel(/Private key/).fill(bytesToBase64Url(seed));
@@ -256,6 +266,8 @@ browserDescribe()('scan page', () => {
               };
       } else if (query.includes('ledgerKey')) {
         body = { data: { ledgerKey: fixtureVkey } };
+      } else if (!query.includes('verifyPackage')) {
+        body = { data: pageInfo(query, variables) };
       } else {
         const answer = await verify(variables.code!);
         body = 'errors' in answer ? { data: null, ...answer } : { data: { verifyPackage: answer } };
@@ -369,6 +381,7 @@ browserDescribe()('scan page', () => {
           return { signIn: { token: 'session-1', expiresAt: '2099-01-01T00:00:00Z' } };
         }
         if (query.includes('ledgerKey')) return { ledgerKey: fixtureVkey };
+        if (!query.includes('verifyPackage')) return pageInfo(query, variables);
         codes.push(variables.code!);
         return { verifyPackage: answers[variables.code!] ?? answers.TAMPERED };
       };
@@ -572,15 +585,23 @@ browserDescribe()('scan page', () => {
       await expect(page.locator('#verdict-title').textContent()).resolves.toBe('AUTHENTIC');
       await expect(page.locator('#findings').textContent()).resolves.toMatch(/No problems found/);
       await expect(page.locator('.facts').textContent()).resolves.toContain(world.lot);
+      // Each party by name with its GLN, once the page has asked for the names.
+      const maker = `by Acme Pharma \\(GLN ${world.manufacturer.id}\\)`;
+      await page.locator('#trail li', { hasText: 'Riverside Pharmacy' }).waitFor();
       await expect(page.locator('#trail li').allTextContents()).resolves.toEqual([
         expect.stringMatching(
+          new RegExp(`^Commissioned.*${maker}.*sealed in block \\d+, leaf \\d+$`),
+        ),
+        expect.stringMatching(new RegExp(`^Shipped.*${maker}.*sealed in block`)),
+        expect.stringMatching(
           new RegExp(
-            `^Commissioned.*by ${world.manufacturer.id}.*sealed in block \\d+, leaf \\d+$`,
+            `^Received.*by Riverside Pharmacy \\(GLN ${world.dispenser.id}\\).*sealed in block`,
           ),
         ),
-        expect.stringMatching(new RegExp(`^Shipped.*by ${world.manufacturer.id}.*sealed in block`)),
-        expect.stringMatching(new RegExp(`^Received.*by ${world.dispenser.id}.*sealed in block`)),
       ]);
+      await expect(page.locator('#signed-in-as').textContent()).resolves.toBe(
+        `Riverside Pharmacy (GLN ${world.dispenser.id}, key ${world.dispenser.keyId})`,
+      );
       await expect(page.locator('#proof').textContent()).resolves.toMatch(
         /^Proof checked in your browser — \d+ checks passed/,
       );

@@ -105,3 +105,14 @@ export const VERIFY_PACKAGE = `query Verify($code: String!) {
     }
   }
 }`;
+
+export const PARTICIPANT_NAME = `query Participant($id: ID!) { participant(id: $id) { name } }`;
+
+export const SERVER_INFO = 'query ServerInfo { serverInfo { demoLoaded } }';
+
+/** One request for the names of `ids` (aliases p0, p1, …; each a variable). */
+export function participantNamesQuery(ids: readonly string[]): string {
+  const variables = ids.map((_, i) => `$p${i}: ID!`).join(', ');
+  const fields = ids.map((_, i) => `p${i}: participant(id: $p${i}) { id name }`).join(' ');
+  return `query Names(${variables}) { ${fields} }`;
+}

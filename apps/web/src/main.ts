@@ -1,5 +1,5 @@
 // The pharmacist's scan page (SPEC sections 1 and 6): sign in with the participant's
-// key, scan, read the verdict, reasons and trail, and see the proof checked right here.
+// key file (dropped or picked; or the key typed in), scan, read the verdict, reasons and trail, and see the proof checked right here.
 // The scan area is drawn from one state at a time (render.ts `ScanView`), and a scan
 // replaces it the moment it starts: a failed scan never shows the last package's verdict.
 import { ApiError, VERIFY_PACKAGE, graphql, type Verification } from './api';
@@ -12,7 +12,10 @@ import {
   type Problem,
   type ServiceError,
 } from './problems';
-import { checkProof, fetchLedgerKey } from './proof';
+import { demoLoaded, renderDemoOffer } from './demo-offer';
+import { KeyFileError, keyFromFile } from './key-file';
+import { participantNames, rememberName } from './names';
+import { checkProof, fetchLedgerKey, type ProofOutcome } from './proof';
 import {
   announcement,
   h,
@@ -22,7 +25,8 @@ import {
   type ScanView,
 } from './render';
 import { GS, normaliseScan } from './scan-input';
-import { decodeSeed, renew, signIn, signOut, storedSession, type Session } from './session';
+import type { CustosKey } from '@custos/sdk/keys';
+import { keyFromTypedSeed, renew, signIn, signOut, storedSession, type Session } from './session';
 
 function byId<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -37,6 +41,10 @@ const signInStatus = byId<HTMLElement>('sign-in-status');
 const participantField = byId<HTMLInputElement>('participant-id');
 const keyIdField = byId<HTMLInputElement>('key-id');
 const seedField = byId<HTMLInputElement>('private-key');
+const keyFileField = byId<HTMLInputElement>('key-file');
+const keyDrop = byId<HTMLElement>('key-drop');
+const byHand = byId<HTMLDetailsElement>('by-hand');
+const demoOffer = byId<HTMLElement>('demo-offer');
 const scanForm = byId<HTMLFormElement>('scan-form');
 const codeField = byId<HTMLInputElement>('code');
 const scanStatus = byId<HTMLElement>('scan-status');
@@ -52,7 +60,11 @@ let scanNumber = 0;
 function showSession(): void {
   signInForm.hidden = session !== undefined;
   signedIn.hidden = session === undefined;
-  signedInAs.textContent = session ? `${session.participantId} (key ${session.keyId})` : '';
+  signedInAs.textContent = session
+    ? session.name
+      ? `${session.name} (GLN ${session.participantId}, key ${session.keyId})`
+      : `${session.participantId} (key ${session.keyId})`
+    : '';
 }
 
 function say(element: HTMLElement, text: string, kind: 'info' | 'error' = 'info'): void {
@@ -97,36 +109,81 @@ function serviceError(err: unknown): ServiceError {
     : { code: 'ERROR', message: message(err) };
 }
 
+/** Signs in with `key`; says what went wrong in the form's status line. */
+async function signInWith(key: CustosKey & { participantId: string }): Promise<void> {
+  say(signInStatus, 'Signing in…');
+  try {
+    session = await signIn(key);
+  } catch (err) {
+    sayProblem(signInStatus, signInProblem(serviceError(err)));
+    return;
+  }
+  if (session.name) rememberName(session.participantId, session.name);
+  seedField.value = '';
+  keyFileField.value = '';
+  say(signInStatus, '');
+  showSession();
+  show({ kind: 'idle' }, ''); // "sign in first" is answered
+  focusScan();
+}
+
 signInForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  void (async () => {
-    const participantId = participantField.value.trim();
-    const keyId = keyIdField.value.trim();
-    if (!participantId || !keyId || !seedField.value.trim()) {
-      say(signInStatus, 'Fill in the participant id, the key id and the private key.', 'error');
-      return;
+  const participantId = participantField.value.trim();
+  const keyId = keyIdField.value.trim();
+  if (!participantId || !keyId || !seedField.value.trim()) {
+    say(signInStatus, 'Fill in the participant id, the key id and the private key.', 'error');
+    return;
+  }
+  let key: CustosKey & { participantId: string };
+  try {
+    key = { ...keyFromTypedSeed(seedField.value, keyId, participantId), participantId };
+  } catch (err) {
+    say(signInStatus, message(err), 'error');
+    seedField.focus();
+    return;
+  }
+  void signInWith(key);
+});
+
+/** Reads a dropped or picked key file and signs in with it. */
+async function signInWithFile(file: File): Promise<void> {
+  let key: CustosKey;
+  try {
+    // A PEM, or a key file of an unregistered key, takes the participant typed in by hand.
+    key = await keyFromFile(
+      file,
+      participantField.value.trim() || undefined,
+      keyIdField.value.trim() || undefined,
+    );
+  } catch (err) {
+    if (!(err instanceof KeyFileError)) throw err;
+    say(signInStatus, err.message, 'error');
+    if (/participant id/.test(err.message)) {
+      byHand.open = true;
+      participantField.focus();
     }
-    let secret: Uint8Array;
-    try {
-      secret = decodeSeed(seedField.value);
-    } catch (err) {
-      say(signInStatus, message(err), 'error');
-      seedField.focus();
-      return;
-    }
-    say(signInStatus, 'Signing in…');
-    try {
-      session = await signIn(participantId, keyId, secret);
-    } catch (err) {
-      sayProblem(signInStatus, signInProblem(serviceError(err)));
-      return;
-    }
-    seedField.value = '';
-    say(signInStatus, '');
-    showSession();
-    show({ kind: 'idle' }, ''); // "sign in first" is answered
-    focusScan();
-  })();
+    keyFileField.value = '';
+    return;
+  }
+  await signInWith({ ...key, participantId: key.participantId! });
+}
+
+keyFileField.addEventListener('change', () => {
+  const file = keyFileField.files?.[0];
+  if (file) void signInWithFile(file);
+});
+keyDrop.addEventListener('dragover', (event) => {
+  event.preventDefault(); // allows the drop
+  keyDrop.dataset.dragging = 'true';
+});
+keyDrop.addEventListener('dragleave', () => delete keyDrop.dataset.dragging);
+keyDrop.addEventListener('drop', (event) => {
+  event.preventDefault(); // the browser would open the file instead
+  delete keyDrop.dataset.dragging;
+  const file = event.dataTransfer?.files[0];
+  if (file) void signInWithFile(file);
+  else say(signInStatus, 'Drop the key file itself (a .json or .pem file).', 'error');
 });
 
 byId<HTMLButtonElement>('sign-out').addEventListener('click', () => {
@@ -135,7 +192,7 @@ byId<HTMLButtonElement>('sign-out').addEventListener('click', () => {
   scanNumber++; // an answer still on its way is for the one who signed out
   show({ kind: 'idle' }, '');
   showSession();
-  participantField.focus();
+  keyFileField.focus();
 });
 
 // A wedge scanner in keyboard mode sends GS as Ctrl+]; browsers type nothing for it.
@@ -179,7 +236,7 @@ async function scan(raw: string): Promise<void> {
   }
   if (!session) {
     showProblem(SIGN_IN_FIRST, code);
-    participantField.focus();
+    keyFileField.focus();
     return;
   }
   show({ kind: 'checking', code }, '');
@@ -193,11 +250,30 @@ async function scan(raw: string): Promise<void> {
     return;
   }
   if (mine !== scanNumber) return;
-  show({ kind: 'answer', answer, code, proof: 'checking' }, announcement(answer));
+  if (answer.custodian) rememberName(answer.custodian.id, answer.custodian.name);
+  let names: ReadonlyMap<string, string> = new Map();
+  let proof: ProofOutcome | 'checking' = 'checking';
+  const redraw = (spoken?: string) => show({ kind: 'answer', answer, code, proof, names }, spoken);
+  redraw(announcement(answer));
   focusScan();
+  // The actors' names and the proof check arrive in either order; each redraws the answer.
+  const token = session.token;
+  const naming = participantNames(
+    answer.trail.map((step) => step.actor),
+    token,
+  ).then(
+    (found) => {
+      if (mine !== scanNumber) return;
+      names = found;
+      redraw();
+    },
+    () => undefined, // the trail keeps the GLNs
+  );
   const outcome = await checkProof(answer);
   if (mine !== scanNumber) return;
-  show({ kind: 'answer', answer, code, proof: outcome }, proofWarning(answer, outcome));
+  proof = outcome;
+  redraw(proofWarning(answer, outcome));
+  await naming;
 }
 
 scanForm.addEventListener('submit', (event) => {
@@ -252,6 +328,15 @@ if (typeof navigator.mediaDevices?.getUserMedia === 'function') {
 }
 
 showSession();
+void demoLoaded().then((loaded) => {
+  if (!loaded) return;
+  demoOffer.replaceChildren(
+    ...renderDemoOffer(() => {
+      keyFileField.click(); // the pharmacist picks the demo's key file; the page is never given it
+    }),
+  );
+  demoOffer.hidden = false;
+});
 fetchLedgerKey().catch(() => undefined); // fetched once; a failure is retried at the first proof
 document.documentElement.dataset.ready = 'true';
 // The scan field has the focus from the start: a wedge scanner can be used at once (a

@@ -1,12 +1,13 @@
 // Draws the scan area from one state (`ScanView`): nothing, a problem in place of a
 // verdict, or one verification answer — the verdict (word, icon and colour: never colour
 // alone), the reasons in plain words, the product, status and custodian, the trail as a
-// timeline and the proof line. The whole area is drawn anew for every state, so nothing
+// timeline (each party by name with its GLN) and the proof line. The whole area is drawn anew for every state, so nothing
 // of one package's answer can stay on screen beside another scan's. Only textContent is
 // set, never HTML, so nothing in an answer can inject markup.
 import type { Finding, TrailEntry, Verification } from './api';
 import type { Problem } from './problems';
 import type { ProofOutcome } from './proof';
+import { partyLabel } from './names';
 import { displayScan } from './scan-input';
 import { VERDICT_WORDS, eventWord, findingSentence, statusWord } from './words';
 
@@ -70,7 +71,7 @@ function finding(f: Finding): HTMLElement {
   );
 }
 
-function trailStep(step: TrailEntry): HTMLElement {
+function trailStep(step: TrailEntry, names: ReadonlyMap<string, string>): HTMLElement {
   const seal =
     step.sealed && step.blockHeight != null && step.leafIndex != null
       ? `sealed in block ${step.blockHeight}, leaf ${step.leafIndex}`
@@ -79,7 +80,12 @@ function trailStep(step: TrailEntry): HTMLElement {
     'li',
     { class: step.sealed ? 'step step--sealed' : 'step step--pending', 'data-type': step.type },
     h('span', { class: 'step-type' }, eventWord(step.type)),
-    h('span', { class: 'step-who' }, `by ${step.actor} · `, formatTime(step.eventTime)),
+    h(
+      'span',
+      { class: 'step-who' },
+      `by ${partyLabel(step.actor, names)} · `,
+      formatTime(step.eventTime),
+    ),
     h('span', { class: 'step-seal' }, seal),
   );
 }
@@ -94,6 +100,8 @@ export type ScanView =
       readonly answer: Verification;
       readonly code: string;
       readonly proof: ProofOutcome | 'checking';
+      /** Participants' names by GLN, for the trail (empty until the service told them). */
+      readonly names: ReadonlyMap<string, string>;
     };
 
 /** The children of the result area for `view`; none while idle or checking. */
@@ -105,7 +113,7 @@ export function renderScan(view: ScanView): HTMLElement[] {
     case 'problem':
       return [renderProblem(view.problem, view.code)];
     case 'answer':
-      return [renderVerification(view.answer, view.code, view.proof)];
+      return [renderVerification(view.answer, view.code, view.proof, view.names)];
   }
 }
 
@@ -210,6 +218,7 @@ export function renderVerification(
   answer: Verification,
   scanned: string,
   proof: ProofOutcome | 'checking',
+  names: ReadonlyMap<string, string> = new Map(),
 ): HTMLElement {
   const verdict = shownVerdict(answer, proof);
   const product = answer.product;
@@ -226,7 +235,7 @@ export function renderVerification(
     [
       'Custodian',
       answer.custodian
-        ? `${answer.custodian.name} (${answer.custodian.id})`
+        ? `${answer.custodian.name} (GLN ${answer.custodian.id})`
         : answer.status
           ? 'Not shown to you'
           : '—',
@@ -263,7 +272,11 @@ export function renderVerification(
     ),
     h('h3', {}, 'Trail'),
     answer.trail.length > 0
-      ? h('ol', { class: 'timeline', id: 'trail' }, answer.trail.map(trailStep))
+      ? h(
+          'ol',
+          { class: 'timeline', id: 'trail' },
+          answer.trail.map((step) => trailStep(step, names)),
+        )
       : h(
           'p',
           { class: 'timeline--none', id: 'trail' },

@@ -27,4 +27,7 @@ export class ServerInfo {
 
   @Field({ nullable: true, description: 'When a worker last took a job (RFC 3339), if ever.' })
   workerSeenAt?: string;
+
+  // Resolved by ServerInfoResolver.demoLoaded, only when asked for.
+  demoLoaded?: boolean;
 }

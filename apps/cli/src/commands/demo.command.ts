@@ -9,14 +9,8 @@ import { createSignedEvent, type SignedEvent } from '@custos/sdk/events';
 import { loadKey, saveKey } from '@custos/sdk/key-file';
 import { type CustosKey, generateKey } from '@custos/sdk/keys';
 import { type CliApp, type CliContext, CliError, EXIT_FAILED, EXIT_OK } from '../cli-context';
-import {
-  type DemoCode,
-  DEMO_UNITS,
-  demoCodes,
-  demoSteps,
-  type PartyName,
-  PARTIES,
-} from '../demo/demo-world';
+import { demoKeyFile, type PartyName, PARTIES } from '@custos/sdk/demo-parties';
+import { type DemoCode, DEMO_UNITS, demoCodes, demoSteps } from '../demo/demo-world';
 import { writeLabel } from '../demo/labels';
 import { bar } from '../progress';
 
@@ -78,7 +72,7 @@ export function demoCommand(program: Command, app: CliApp): void {
           PartyName,
           (typeof PARTIES)[PartyName],
         ][]) {
-          const keyFile = join(dir, `${slug}.json`);
+          const keyFile = join(dir, demoKeyFile(slug));
           // A key file left by an earlier demo on another store is reused, not overwritten.
           const key = existsSync(keyFile) ? loadKey(keyFile) : generateKey('k1', party.id);
           if (key.participantId !== party.id)
@@ -122,7 +116,7 @@ export function demoCommand(program: Command, app: CliApp): void {
           codes.push({
             ...code,
             signInAsId: PARTIES[code.signInAs].id,
-            keyFile: join(dir, `${code.signInAs}.json`),
+            keyFile: join(dir, demoKeyFile(code.signInAs)),
             ...files,
           });
         }
@@ -136,7 +130,7 @@ export function demoCommand(program: Command, app: CliApp): void {
               name: p.name,
               id: p.id,
               roles: p.roles,
-              keyFile: join(dir, `${slug}.json`),
+              keyFile: join(dir, demoKeyFile(slug)),
               note: p.note,
             }),
           ),

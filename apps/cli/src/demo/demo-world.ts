@@ -1,82 +1,13 @@
-// The demo supply chain of `custos demo` (issue 15), as data: eight participants, two
-// products in four lots (1,000 units in cases of 40–60 and pallets of six cases), the
+// The demo supply chain of `custos demo` (issue 15), as data: its eight participants
+// (@custos/sdk/demo-parties), two products in four lots (1,000 units in cases of 40–60 and pallets of six cases), the
 // events that move them, and the codes to scan with the verdict each must give. Pure:
 // demo.command.ts registers, signs and submits it; demo.e2e.spec.ts checks every row.
 import { gs1CheckDigit } from '@custos/gs1/check-digit';
 import type { EventFields, EventType } from '@custos/sdk/events';
-import type { Role, Verdict } from '@custos/sdk/types';
-
-export type PartyName =
-  'aurora' | 'borealis' | 'northwind' | 'southgate' | 'harbour' | 'market' | 'nightowl' | 'agency';
-
-export interface DemoParty {
-  readonly name: string;
-  readonly id: string;
-  readonly roles: readonly Role[];
-  readonly companyPrefixes: readonly string[];
-  readonly note: string;
-}
+import { PARTIES, type PartyName } from '@custos/sdk/demo-parties';
+import type { Verdict } from '@custos/sdk/types';
 
 const gln = (body: string) => `${body}${gs1CheckDigit(body)}`;
-
-export const PARTIES: Readonly<Record<PartyName, DemoParty>> = {
-  aurora: {
-    name: 'Aurora Pharma',
-    id: gln('950600100000'),
-    roles: ['MANUFACTURER'],
-    companyPrefixes: ['9506001'],
-    note: 'manufacturer of Amoxicillin',
-  },
-  borealis: {
-    name: 'Borealis Labs',
-    id: gln('950600200000'),
-    roles: ['MANUFACTURER'],
-    companyPrefixes: ['9506002'],
-    note: 'manufacturer of Atorvastatin',
-  },
-  northwind: {
-    name: 'Northwind Wholesale',
-    id: gln('950600300001'),
-    roles: ['DISTRIBUTOR'],
-    companyPrefixes: [],
-    note: 'wholesaler',
-  },
-  southgate: {
-    name: 'Southgate Distribution',
-    id: gln('950600300002'),
-    roles: ['DISTRIBUTOR'],
-    companyPrefixes: [],
-    note: 'wholesaler (a case was stolen from it)',
-  },
-  harbour: {
-    name: 'Harbour Pharmacy',
-    id: gln('950600400001'),
-    roles: ['DISPENSER'],
-    companyPrefixes: [],
-    note: 'pharmacy',
-  },
-  market: {
-    name: 'Market Street Pharmacy',
-    id: gln('950600400002'),
-    roles: ['DISPENSER'],
-    companyPrefixes: [],
-    note: 'pharmacy',
-  },
-  nightowl: {
-    name: 'Nightowl Pharmacy',
-    id: gln('950600400003'),
-    roles: ['DISPENSER'],
-    companyPrefixes: [],
-    note: 'the rogue pharmacy: sells a cloned serial',
-  },
-  agency: {
-    name: 'Medicines Agency',
-    id: gln('950600500001'),
-    roles: ['REGULATOR'],
-    companyPrefixes: [],
-    note: 'regulator',
-  },
-};
 
 export interface Product {
   readonly gtin: string;
