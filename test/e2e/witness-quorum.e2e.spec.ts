@@ -25,9 +25,23 @@ const CHECKPOINT = gql`
     checkpoint {
       treeSize
       note
+      witnessed
+      cosignatures {
+        name
+        keyId
+        timestamp
+      }
     }
   }
 `;
+interface CheckpointAnswer {
+  checkpoint: {
+    treeSize: number;
+    note: string;
+    witnessed: boolean;
+    cosignatures: { name: string; keyId: string; timestamp: string }[];
+  };
+}
 const RESOLVE = gql`
   mutation ($reason: String!) {
     resolveLedgerRollback(reason: $reason)
@@ -73,7 +87,12 @@ describe('LEDGER_UNWITNESSED: quorum, freshness, rollback', () => {
   });
 
   /** Commissions a new unit, waits for its block to be sealed and sent to both witnesses. */
-  async function commission(): Promise<{ code: string; serial: string; note: string }> {
+  async function commission(): Promise<{
+    code: string;
+    serial: string;
+    note: string;
+    checkpoint: CheckpointAnswer['checkpoint'];
+  }> {
     const s = `Q${++serial}`;
     const before = w1.seen.length + w2.seen.length;
     await world.submit(maker, [
@@ -87,16 +106,16 @@ describe('LEDGER_UNWITNESSED: quorum, freshness, rollback', () => {
     }
     // The client stores the cosignature after the witness answers: wait for the note.
     let note = '';
+    let checkpoint: CheckpointAnswer['checkpoint'] | undefined;
     for (let i = 0; i < 100; i++) {
-      ({
-        checkpoint: { note },
-      } = await world.admin.request<{ checkpoint: { note: string } }>(CHECKPOINT));
+      ({ checkpoint } = await world.admin.request<CheckpointAnswer>(CHECKPOINT));
+      note = checkpoint.note;
       const expected = [w1, w2].filter((w) => w.answer !== refuse).map((w) => w.name);
       if (treeSizeOf(note) === serial && expected.every((name) => note.includes(`\u2014 ${name} `)))
         break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return { code: unitUri(s), serial: s, note };
+    return { code: unitUri(s), serial: s, note, checkpoint: checkpoint! };
   }
   const verify = async (code: string) =>
     (await world.admin.request<VerificationAnswer>(VERIFY, { code })).verifyPackage;
@@ -111,6 +130,7 @@ describe('LEDGER_UNWITNESSED: quorum, freshness, rollback', () => {
     const unit = await commission();
     const answer = await verify(unit.code);
     expect(answer.verdict).toBe('SUSPECT');
+    expect(unit.checkpoint).toMatchObject({ witnessed: false, cosignatures: [] });
     expect(unwitnessed(answer)).toMatchObject({ severity: 'WARNING' });
     expect(unwitnessed(answer)!.message).toMatch(
       /lacks a quorum .* 0 of 2 witnesses vouched freshly, quorum 1 not met .*witness.test\/q1: no cosignature/,
@@ -121,6 +141,17 @@ describe('LEDGER_UNWITNESSED: quorum, freshness, rollback', () => {
     w1.answer = (r) => w1.cosign(r);
     const unit = await commission();
     expect(unit.note).toContain('\u2014 witness.test/q1 ');
+    expect(unit.checkpoint.witnessed).toBe(true);
+    expect(unit.checkpoint.cosignatures).toEqual([
+      {
+        name: 'witness.test/q1',
+        keyId: w1.vkey.split('+')[1],
+        timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) as unknown,
+      },
+    ]);
+    const age = Date.now() - Date.parse(unit.checkpoint.cosignatures[0]!.timestamp);
+    expect(age).toBeGreaterThanOrEqual(-1000);
+    expect(age).toBeLessThan(60_000);
     const answer = await verify(unit.code);
     expect(unwitnessed(answer)).toBeUndefined();
     expect(answer.verdict).toBe('AUTHENTIC');
@@ -131,6 +162,8 @@ describe('LEDGER_UNWITNESSED: quorum, freshness, rollback', () => {
     w1.answer = (r) => w1.cosign(r, Math.floor(Date.now() / 1000) - 601);
     const unit = await commission();
     expect(unit.note).toContain('\u2014 witness.test/q1 ');
+    expect(unit.checkpoint.witnessed).toBe(false);
+    expect(unit.checkpoint.cosignatures.map((c) => c.name)).toEqual(['witness.test/q1']);
     const answer = await verify(unit.code);
     expect(answer.verdict).toBe('SUSPECT');
     expect(unwitnessed(answer)!.message).toMatch(/q1: cosigned 6\d\d s ago, more than the 600 s/);

@@ -15,6 +15,7 @@ import { ParticipantResolver } from './participants/participant.resolver';
 import { SignInResolver } from './participants/sign-in.resolver';
 import { LedgerResolver } from './ledger/ledger.resolver';
 import { WitnessingResolver } from './ledger/witnessing.resolver';
+import { CheckpointResolver } from './ledger/checkpoint.resolver';
 import { ServerInfoResolver } from './system/server-info.resolver';
 import { WebController } from './web/web.controller';
 import { VerificationModule } from '@custos/verification/verification.module';
@@ -78,6 +79,7 @@ export class ApiModule {
         SignInResolver,
         LedgerResolver,
         WitnessingResolver,
+        CheckpointResolver,
         EventsResolver,
         VerificationResolver,
         RegulatorsResolver,

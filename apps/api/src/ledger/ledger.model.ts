@@ -1,5 +1,19 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 
+@ObjectType({
+  description: "A witness's cosignature on a checkpoint (C2SP tlog-cosignature, cosignature/v1).",
+})
+export class Cosignature {
+  @Field({ description: "The witness's key name, e.g. witness.example.org/w1." })
+  name!: string;
+
+  @Field({ description: 'Key ID of its cosignature/v1 key, 8 lowercase hex digits.' })
+  keyId!: string;
+
+  @Field({ description: 'When it cosigned (RFC 3339), the time its signature covers.' })
+  timestamp!: string;
+}
+
 @ObjectType({ description: 'A signed tree head of the log (C2SP tlog-checkpoint).' })
 export class Checkpoint {
   @Field({ description: 'The log origin (CUSTOS_LOG_ORIGIN), also the signing key name.' })
