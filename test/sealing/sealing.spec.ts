@@ -1,7 +1,9 @@
 // The sealer on the real PostgreSQL: when it seals, what a block holds, how it refuses a
 // tampered event, where its key comes from, and a ledger that verifies end to end after
 // many random batches.
+import { createHash } from 'node:crypto';
 import { Client } from 'pg';
+import { leafInput, signEvent, type EventObject } from '../../libs/ledger/src/events';
 import { ALERT_CHANNEL } from '../../libs/store/src/alert.repository';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 import { insertPending, shipEvent, testSigner } from './fixture';
@@ -129,6 +131,52 @@ describe('sealing on PostgreSQL', () => {
     await expect(s.query.entry(3, { kind: 'admin' })).rejects.toMatchObject({
       code: 'INTEGRITY_FAILURE',
     });
+  });
+
+  it('a backlog with a forged signature deep in a later batch: every event before it sealed, none after, one CRITICAL alert', async () => {
+    // 250 pending, 10 per block, 10 blocks per transaction: the first transaction reads
+    // 100 and verifies the next 100 ahead, where event 137 is signed over other bytes
+    // (its content hash matches: only the signature tells). The second transaction's
+    // blocks are written, its verdicts come in, the write is taken back and redone up to 136.
+    const s = await sealer({ SEAL_MAX_EVENTS: '10', SEAL_MAX_WAIT_MS: '1' });
+    const rows = ship(250);
+    const forged = shipEvent(a, b.gln, 'F137', (event, secretKey) =>
+      signEvent({ ...event, to: a.gln }, secretKey),
+    );
+    rows[137] = forged;
+    await insertPending(pg, rows);
+    const first = await s.sealing.sealBlocks(10);
+    expect([first.blocks.length, first.refused]).toEqual([10, undefined]);
+    const second = await s.sealing.sealBlocks(10);
+    expect(second.blocks.map((blk) => blk.eventCount)).toEqual([10, 10, 10, 7]);
+    expect(second.refused).toEqual({
+      eventId: forged.eventId,
+      reason: `has a signature that does not verify with key k1 of ${a.gln}`,
+    });
+    expect((await s.sealing.sealBlocks(10)).blocks).toHaveLength(0);
+    const counts = await pg.query<{ sealed: string; pending: string; last: string }>(
+      `SELECT count(leaf_index) AS sealed, count(*) - count(leaf_index) AS pending,
+              max(leaf_index)::text AS last FROM ledger_event`,
+    );
+    expect(counts.rows[0]).toEqual({ sealed: '137', pending: '113', last: '136' });
+    const alerts = await pg.query('SELECT code, severity, event_id FROM alert');
+    expect(alerts.rows).toEqual([
+      { code: 'INTEGRITY_FAILURE', severity: 'CRITICAL', event_id: forged.eventId },
+    ]);
+    expect(await checkLedger(s, pg)).toEqual({ blocks: 14, entries: 137, pending: 113 });
+    // Signed again by its actor: sealing resumes where it stopped, in order.
+    const signature = signEvent(JSON.parse(forged.eventJson) as EventObject, a.secretKey);
+    const input = leafInput({
+      event: JSON.parse(forged.eventJson) as EventObject,
+      keyId: 'k1',
+      signature,
+    });
+    await pg.query(
+      'UPDATE ledger_event SET signature = $1, content_hash = $2 WHERE event_id = $3',
+      [signature, createHash('sha256').update(input).digest(), forged.eventId],
+    );
+    while ((await s.sealing.sealBlocks(10)).blocks.length > 0);
+    expect(await checkLedger(s, pg)).toEqual({ blocks: 26, entries: 250, pending: 0 });
   });
 
   it('uses CUSTOS_SEALING_KEY when set, else (CUSTOS_GENERATE_SECRETS=database) generates one key once and keeps it in the database', async () => {

@@ -6,7 +6,14 @@ import { abytes, astring, auint } from './assert';
 import { base64ToBytes, bytesToBase64 } from './bytes';
 import { FormatError, LedgerArgumentError, VerificationError } from './errors';
 import { HASH_SIZE } from './merkle';
-import { type NoteSignature, type NoteSigner, type VerifierKey, openNote, signNote } from './note';
+import {
+  type Ed25519Signing,
+  type NoteSignature,
+  type NoteSigner,
+  type VerifierKey,
+  openNote,
+  signNote,
+} from './note';
 
 export interface Checkpoint {
   readonly origin: string;
@@ -71,8 +78,12 @@ export function parseCheckpoint(text: string): Checkpoint {
 }
 
 /** The signed checkpoint note (the log's key name SHOULD be the origin). */
-export function signCheckpoint(checkpoint: Checkpoint, signers: readonly NoteSigner[]): string {
-  return signNote(formatCheckpoint(checkpoint), signers);
+export function signCheckpoint(
+  checkpoint: Checkpoint,
+  signers: readonly NoteSigner[],
+  signing?: Ed25519Signing,
+): string {
+  return signNote(formatCheckpoint(checkpoint), signers, signing);
 }
 
 /**

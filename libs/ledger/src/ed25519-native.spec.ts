@@ -3,7 +3,7 @@ import { ED25519_TORSION_SUBGROUP, ed25519 } from '@noble/curves/ed25519.js';
 import { readConformanceJson } from '../../../test/conformance';
 import { bytesToHex, hexToBytes, utf8ToBytes } from './bytes';
 import { isRegistrablePublicKey, publicKeyOf, sign, verifyStrict } from './ed25519';
-import { isScreenedPublicKey, verifyFast } from './ed25519-native';
+import { isScreenedPublicKey, publicKeyOfFast, signFast, verifyFast } from './ed25519-native';
 import type { CctvVector } from './ed25519.spec';
 
 interface WycheproofFile {
@@ -126,5 +126,21 @@ describe('verifyFast properties', () => {
       ),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('signFast', () => {
+  it('gives the RFC 8032 signature and public key of ed25519.ts for any seed and message', () => {
+    fc.assert(
+      fc.property(seedArb, fc.uint8Array({ maxLength: 300 }), (seed, msg) => {
+        expect(bytesToHex(signFast(msg, seed))).toBe(bytesToHex(sign(msg, seed)));
+        expect(bytesToHex(publicKeyOfFast(seed))).toBe(bytesToHex(publicKeyOf(seed)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('names the field it refuses', () => {
+    expect(() => signFast(new Uint8Array(1), new Uint8Array(31))).toThrow(/secretKey/);
   });
 });

@@ -10,10 +10,17 @@
 // The combined decision equals `verifyStrict` on every Wycheproof and CCTV vector and on
 // random inputs (ed25519-native.spec.ts). Rejections cost a pure verification each.
 // Node only: the browser and the offline verifier use `verifyStrict` directly.
-import { type KeyObject, createPublicKey, verify as nodeVerify } from 'node:crypto';
+import {
+  type KeyObject,
+  createPrivateKey,
+  createPublicKey,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
 import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
 import { bytesToBase64Url, bytesToHex } from './bytes';
-import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, verifyStrict } from './ed25519';
+import { abytes } from './assert';
+import { PUBLIC_KEY_LENGTH, SECRET_KEY_LENGTH, SIGNATURE_LENGTH, verifyStrict } from './ed25519';
 
 const SMALL_ORDER_ENCODINGS = new Set(ED25519_TORSION_SUBGROUP);
 
@@ -91,3 +98,44 @@ export function verifyFast(
   if (isScreenedPublicKey(publicKey) && verifyOpenSsl(signature, message, publicKey)) return true;
   return verifyStrict(signature, message, publicKey);
 }
+
+/** PKCS#8 DER of an Ed25519 private key, up to the 32-byte seed (RFC 8410). */
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+// The sealing key signs every checkpoint: its KeyObject and public key are kept, by seed.
+const signingKeys = new Map<string, { key: KeyObject; publicKey: Uint8Array }>();
+
+function signingKey(secretKey: Uint8Array): { key: KeyObject; publicKey: Uint8Array } {
+  abytes(secretKey, 'secretKey', SECRET_KEY_LENGTH);
+  const id = bytesToHex(secretKey);
+  let entry = signingKeys.get(id);
+  if (!entry) {
+    const key = createPrivateKey({
+      key: Buffer.concat([PKCS8_ED25519_PREFIX, secretKey]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    const jwk = createPublicKey(key).export({ format: 'jwk' });
+    entry = { key, publicKey: new Uint8Array(Buffer.from(jwk.x!, 'base64url')) };
+    if (signingKeys.size >= 16) signingKeys.clear();
+    signingKeys.set(id, entry);
+  }
+  return entry;
+}
+
+/**
+ * RFC 8032 signing through OpenSSL: deterministic, so the same 64 bytes as ed25519.ts
+ * `sign` (ed25519-native.spec.ts checks it), without its two pure scalar multiplications.
+ */
+export function signFast(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  abytes(message, 'message');
+  return new Uint8Array(nodeSign(null, message, signingKey(secretKey).key));
+}
+
+/** The public key of a 32-byte seed, as ed25519.ts `publicKeyOf`. */
+export function publicKeyOfFast(secretKey: Uint8Array): Uint8Array {
+  return signingKey(secretKey).publicKey;
+}
+
+/** The native pair for note.ts `signNote` and checkpoint.ts `signCheckpoint`. */
+export const FAST_SIGNING = { sign: signFast, publicKeyOf: publicKeyOfFast } as const;

@@ -52,7 +52,14 @@ export function frontierRoot(frontier: Frontier): Uint8Array {
   return foldSubtrees(frontier.hashes);
 }
 
-export function appendLeaves(frontier: Frontier, leafHashes: readonly Uint8Array[]): AppendResult {
+/** H(0x01 ‖ left ‖ right): merkle.ts `nodeHash`, or merkle-native.ts's on the server. */
+export type NodeHasher = (left: Uint8Array, right: Uint8Array) => Uint8Array;
+
+export function appendLeaves(
+  frontier: Frontier,
+  leafHashes: readonly Uint8Array[],
+  hashNode: NodeHasher = nodeHash,
+): AppendResult {
   assertFrontier(frontier);
   if (!Number.isSafeInteger(frontier.size + leafHashes.length)) {
     throw new LedgerArgumentError('leafHashes', 'tree size would exceed 2^53 - 1');
@@ -74,12 +81,12 @@ export function appendLeaves(frontier: Frontier, leafHashes: readonly Uint8Array
       node = {
         level: node.level + 1,
         index: (node.index - 1) / 2,
-        hash: nodeHash(left.hash, node.hash),
+        hash: hashNode(left.hash, node.hash),
       };
       nodes.push(node);
     }
     stack.push(node);
   }
   const hashes = stack.map((n) => n.hash);
-  return { frontier: { size: index, hashes }, root: foldSubtrees(hashes), nodes };
+  return { frontier: { size: index, hashes }, root: foldSubtrees(hashes, hashNode), nodes };
 }

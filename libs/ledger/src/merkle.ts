@@ -77,10 +77,13 @@ export function subtreesOfRange(start: number, end: number): NodeId[] {
 }
 
 /** H(h0, H(h1, ... H(h_{k-2}, h_{k-1}))): MTH of a range from its complete subtrees. */
-export function foldSubtrees(hashes: readonly Uint8Array[]): Uint8Array {
+export function foldSubtrees(
+  hashes: readonly Uint8Array[],
+  hashNode: (left: Uint8Array, right: Uint8Array) => Uint8Array = nodeHash,
+): Uint8Array {
   if (hashes.length === 0) return emptyRoot();
   let acc = hashes[hashes.length - 1]!;
-  for (let i = hashes.length - 2; i >= 0; i--) acc = nodeHash(hashes[i]!, acc);
+  for (let i = hashes.length - 2; i >= 0; i--) acc = hashNode(hashes[i]!, acc);
   return acc;
 }
 

@@ -27,6 +27,14 @@ export interface NoteSigner {
   readonly secretKey: Uint8Array;
 }
 
+/** How a note is signed: ed25519.ts by default; ed25519-native.ts `FAST_SIGNING` on the server. */
+export interface Ed25519Signing {
+  sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array;
+  publicKeyOf(secretKey: Uint8Array): Uint8Array;
+}
+
+const PURE_SIGNING: Ed25519Signing = { sign, publicKeyOf };
+
 export interface NoteSignature {
   readonly name: string;
   readonly keyId: number;
@@ -147,7 +155,11 @@ function hasForbiddenCharacter(text: string): boolean {
 }
 
 /** Signs `text` (which must end in a newline) by every signer, in order. */
-export function signNote(text: string, signers: readonly NoteSigner[]): string {
+export function signNote(
+  text: string,
+  signers: readonly NoteSigner[],
+  signing: Ed25519Signing = PURE_SIGNING,
+): string {
   astring(text, 'text');
   if (!text.endsWith('\n') || hasForbiddenCharacter(text)) {
     throw new LedgerArgumentError(
@@ -160,8 +172,9 @@ export function signNote(text: string, signers: readonly NoteSigner[]): string {
   let out = `${text}\n`;
   for (const signer of signers) {
     assertKeyName(signer.name, 'signer.name');
-    const { keyId } = verifierKeyOf(signer);
-    const sig = sign(message, signer.secretKey);
+    const secretKey = abytes(signer.secretKey, 'secretKey', SECRET_KEY_LENGTH);
+    const keyId = noteKeyId(signer.name, signing.publicKeyOf(secretKey));
+    const sig = signing.sign(message, secretKey);
     out += `\u2014 ${signer.name} ${bytesToBase64(concatBytes(keyIdBytes(keyId), sig))}\n`;
   }
   return out;

@@ -10,7 +10,7 @@ import type { VerifyRequest } from '@custos/events/signature-verification.servic
 import { equalBytes } from '@custos/ledger/bytes';
 import { withoutNullFields, type EventObject } from '@custos/ledger/events';
 import { canonicalJson } from '@custos/ledger/jcs';
-import type { PendingEvent } from './sealing.repository';
+import type { PendingEvent, PendingKey } from './sealing.repository';
 
 export interface Refusal {
   readonly eventId: string;
@@ -39,6 +39,7 @@ export function checkPending(
 ): CheckedPending {
   const leaves: Uint8Array[] = [];
   const requests: VerifyRequest[] = [];
+  const attested = sameKeyRowOnce(keyAttested);
   const refuse = (event: PendingEvent, reason: string): CheckedPending => ({
     leaves,
     requests,
@@ -65,7 +66,7 @@ export function checkPending(
     }
     if (!event.key)
       return refuse(event, `names key ${event.keyId} of ${event.actor}, which is not on record`);
-    if (!keyAttested(event))
+    if (!attested(event))
       return refuse(
         event,
         `is signed with key ${event.keyId} of ${event.actor}, which was not registered through the application (its attestation does not verify)`,
@@ -81,4 +82,36 @@ export function checkPending(
     });
   }
   return { leaves, requests, refused: undefined };
+}
+
+const sameTime = (a: Date | null, b: Date | null) =>
+  a === null || b === null ? a === b : a.getTime() === b.getTime();
+const sameBytes = (a: Uint8Array | null, b: Uint8Array | null) =>
+  a === null || b === null ? a === b : equalBytes(a, b);
+
+/**
+ * `decide` asked once per distinct key row of a batch: a block's events are signed by a
+ * few keys, and rebuilding the attested record of each event costs more than its hash.
+ * A row counts as the same only when every attested field is equal.
+ */
+function sameKeyRowOnce(
+  decide: (event: PendingEvent) => boolean,
+): (event: PendingEvent) => boolean {
+  const seen = new Map<string, { key: PendingKey; ok: boolean }>();
+  return (event) => {
+    const key = event.key!;
+    const id = `${event.actor}\0${event.keyId}`;
+    const hit = seen.get(id);
+    if (
+      hit &&
+      equalBytes(hit.key.publicKey, key.publicKey) &&
+      sameTime(hit.key.validFrom, key.validFrom) &&
+      sameTime(hit.key.revokedAt, key.revokedAt) &&
+      sameBytes(hit.key.attestation, key.attestation)
+    )
+      return hit.ok;
+    const ok = decide(event);
+    seen.set(id, { key, ok });
+    return ok;
+  };
 }

@@ -66,6 +66,10 @@ export interface SealTransaction {
   head(): Promise<{ head: BlockRow | undefined; now: Date }>;
   pending(limit: number): Promise<PendingEvent[]>;
   nodes(ids: readonly { level: number; index: number }[]): Promise<NodeRow[]>;
+  /** Marks where `rollbackToSavepoint` returns to (SAVEPOINT). */
+  savepoint(): Promise<void>;
+  /** Takes back every write since `savepoint`, keeping the lock and the transaction. */
+  rollbackToSavepoint(): Promise<void>;
   /**
    * Inserts the blocks (consecutive heights) and the new tree nodes, and gives the events
    * `seqs` (seq order, as many as the blocks hold) their leaf indexes from the first
@@ -124,6 +128,56 @@ async function readNodes(
   return rows.map((r) => ({ level: r.level, index: Number(r.index), hash: r.hash }));
 }
 
+/** Pending events after `afterSeq`, oldest first, with their actor's key row. */
+async function readPending(
+  db: Tx | Storage['prisma'],
+  limit: number,
+  afterSeq: bigint,
+): Promise<PendingEvent[]> {
+  const rows = await db.$queryRaw<
+    {
+      seq: bigint;
+      event_id: string;
+      actor: string;
+      event_json: string;
+      key_id: string;
+      signature: string;
+      content_hash: Uint8Array;
+      accepted_at: Date;
+      public_key: Uint8Array | null;
+      valid_from: Date | null;
+      revoked_at: Date | null;
+      attestation: Uint8Array | null;
+      has_key: boolean;
+    }[]
+  >`
+    SELECT e.seq, e.event_id, e.actor, e.event_json, e.key_id, e.signature, e.content_hash,
+           e.accepted_at, k.public_key, k.valid_from, k.revoked_at, k.attestation,
+           k.key_id IS NOT NULL AS has_key
+    FROM (SELECT * FROM ledger_event WHERE leaf_index IS NULL AND seq > ${afterSeq}
+          ORDER BY seq LIMIT ${limit}) e
+    LEFT JOIN participant_key k ON k.participant_id = e.actor AND k.key_id = e.key_id
+    ORDER BY e.seq`;
+  return rows.map((r) => ({
+    seq: r.seq,
+    eventId: r.event_id,
+    actor: r.actor,
+    key: r.has_key
+      ? {
+          publicKey: r.public_key!,
+          validFrom: r.valid_from,
+          revokedAt: r.revoked_at,
+          attestation: r.attestation,
+        }
+      : null,
+    eventJson: r.event_json,
+    keyId: r.key_id,
+    signature: r.signature,
+    contentHash: r.content_hash,
+    acceptedAt: r.accepted_at,
+  }));
+}
+
 class PrismaSealTransaction implements SealTransaction {
   constructor(private readonly tx: Tx) {}
 
@@ -137,52 +191,20 @@ class PrismaSealTransaction implements SealTransaction {
     return { head: row.height === null ? undefined : toBlockRow(row), now: row.now };
   }
 
-  async pending(limit: number): Promise<PendingEvent[]> {
-    const rows = await this.tx.$queryRaw<
-      {
-        seq: bigint;
-        event_id: string;
-        actor: string;
-        event_json: string;
-        key_id: string;
-        signature: string;
-        content_hash: Uint8Array;
-        accepted_at: Date;
-        public_key: Uint8Array | null;
-        valid_from: Date | null;
-        revoked_at: Date | null;
-        attestation: Uint8Array | null;
-        has_key: boolean;
-      }[]
-    >`
-      SELECT e.seq, e.event_id, e.actor, e.event_json, e.key_id, e.signature, e.content_hash,
-             e.accepted_at, k.public_key, k.valid_from, k.revoked_at, k.attestation,
-             k.key_id IS NOT NULL AS has_key
-      FROM (SELECT * FROM ledger_event WHERE leaf_index IS NULL ORDER BY seq LIMIT ${limit}) e
-      LEFT JOIN participant_key k ON k.participant_id = e.actor AND k.key_id = e.key_id
-      ORDER BY e.seq`;
-    return rows.map((r) => ({
-      seq: r.seq,
-      eventId: r.event_id,
-      actor: r.actor,
-      key: r.has_key
-        ? {
-            publicKey: r.public_key!,
-            validFrom: r.valid_from,
-            revokedAt: r.revoked_at,
-            attestation: r.attestation,
-          }
-        : null,
-      eventJson: r.event_json,
-      keyId: r.key_id,
-      signature: r.signature,
-      contentHash: r.content_hash,
-      acceptedAt: r.accepted_at,
-    }));
+  pending(limit: number): Promise<PendingEvent[]> {
+    return readPending(this.tx, limit, -1n);
   }
 
   nodes(ids: readonly { level: number; index: number }[]): Promise<NodeRow[]> {
     return readNodes(this.tx, ids);
+  }
+
+  async savepoint(): Promise<void> {
+    await this.tx.$executeRaw`SAVEPOINT seal_write`;
+  }
+
+  async rollbackToSavepoint(): Promise<void> {
+    await this.tx.$executeRaw`ROLLBACK TO SAVEPOINT seal_write`;
   }
 
   async writeBlocks(
@@ -274,6 +296,14 @@ export class SealingRepository {
               FROM ledger_event WHERE leaf_index IS NULL ORDER BY seq LIMIT 1) AS wait_ms`;
     const row = rows[0];
     return { count: Number(row?.count ?? 0), oldestWaitMs: Math.max(0, row?.wait_ms ?? 0) };
+  }
+
+  /**
+   * The pending events after `afterSeq`, read outside any seal transaction: what the
+   * next one will most likely seal (its signatures are verified ahead, signature-verdicts.ts).
+   */
+  pendingAfter(afterSeq: bigint, limit: number): Promise<PendingEvent[]> {
+    return readPending(this.storage.prisma, limit, afterSeq);
   }
 
   async pendingCount(): Promise<number> {

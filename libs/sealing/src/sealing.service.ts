@@ -5,8 +5,9 @@ import { GENESIS_PREV_HASH, blockHash } from '@custos/ledger/block';
 import { SignatureVerificationService } from '@custos/events/signature-verification.service';
 import { bytesToHex } from '@custos/ledger/bytes';
 import { signCheckpoint } from '@custos/ledger/checkpoint';
-import { verifyFast } from '@custos/ledger/ed25519-native';
+import { FAST_SIGNING, verifyFast } from '@custos/ledger/ed25519-native';
 import { AttestationMemo } from '@custos/ledger/key-attestation';
+import { nodeHashFast } from '@custos/ledger/merkle-native';
 import {
   type Frontier,
   appendLeaves,
@@ -15,6 +16,7 @@ import {
 } from '@custos/ledger/merkle-append';
 import { AlertRepository } from '@custos/store/alert.repository';
 import { checkPending } from './pending-check';
+import { SignatureVerdicts } from './signature-verdicts';
 import { SealingKeyService } from './sealing-key.service';
 import {
   type BlockRow,
@@ -74,7 +76,9 @@ export interface DrainOutcome {
  * Nothing read back is trusted: every leaf input is recomputed from the stored event and
  * checked against its content hash, its actor's key row against the sealing key's
  * attestation, its signature with the ledger's strict rule (worker threads, while this
- * thread builds the tree), and the stored frontier against the head's root.
+ * thread builds and writes the blocks; nothing commits before every verdict is in), and
+ * the stored frontier against the head's root. While a backlog is worked off, the next
+ * batch's signatures are verified during this one's write (signature-verdicts.ts).
  *
  * An event whose content no longer matches its hash, or whose key or signature does not
  * verify, was written or edited behind the application's back. It is never sealed: sealing stops just before it (the events ahead of it are
@@ -88,6 +92,7 @@ export class SealingService {
   private draining: Promise<DrainOutcome> | undefined;
   private drainAgain = false;
   private readonly attestations = new AttestationMemo(verifyFast);
+  private readonly verdicts: SignatureVerdicts;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -97,7 +102,9 @@ export class SealingService {
     private readonly signatures: SignatureVerificationService,
     @Optional() @Inject(SEALING_HOOKS) private readonly hooks?: SealingHooks,
     @Optional() @Inject(SEALING_OBSERVER) private readonly observer?: SealingObserver,
-  ) {}
+  ) {
+    this.verdicts = new SignatureVerdicts(signatures);
+  }
 
   /**
    * Seals every block that is due (SEAL_MAX_EVENTS pending, or the oldest pending has
@@ -128,6 +135,7 @@ export class SealingService {
   /** Resolves when no seal of this instance is running. */
   async idle(): Promise<void> {
     await this.draining?.catch(() => undefined);
+    await this.verdicts.idle();
   }
 
   private async drainOnce(blocks: BlockRow[]): Promise<DrainOutcome> {
@@ -169,20 +177,38 @@ export class SealingService {
       const { head, now } = await tx.head();
       const clockAt = performance.now();
       const pending = await tx.pending(max * maxBlocks);
-      const checked = checkPending(pending, (e) => this.keyAttested(e, sealingKey));
+      const attested = (e: PendingEvent) => this.keyAttested(e, sealingKey);
+      const checked = checkPending(pending, attested);
       let { leaves, refused } = checked;
       if (leaves.length === 0) return { blocks: [], refused };
-      // The signatures are decided on worker threads while this thread builds the blocks;
-      // in the rare case one fails, the blocks are built again for the events before it.
-      const verdicts = this.signatures.verifyAll(checked.requests);
+      // The signatures are decided on worker threads while this thread builds and writes
+      // the blocks; nothing commits before every verdict is in. In the rare case one
+      // fails, the write is taken back and the blocks before that event written instead.
+      const verdicts = this.verdicts.decide(checked.requests);
       verdicts.catch(() => undefined); // awaited below
+      // A full read means a backlog: the next batch's signatures are verified meanwhile.
+      if (pending.length === max * maxBlocks && !refused) {
+        const last = pending[pending.length - 1]!.seq;
+        this.verdicts.prefetch(
+          this.repository
+            .pendingAfter(last, max * maxBlocks)
+            .then((next) => checkPending(next, attested).requests),
+        );
+      }
       const frontier: Frontier = await loadFrontier(tx, head?.treeSize ?? 0, head);
       const sealedAt = () =>
         // The database clock, carried forward by the local one to this moment.
         new Date(now.getTime() + (performance.now() - clockAt)).toISOString();
-      let built = buildBlocks(frontier, head, leaves, max, sealedAt, (size, rootHash) =>
-        signCheckpoint({ origin: this.config.logOrigin, size, rootHash }, [signer]),
-      );
+      const write = async (sealing: readonly Uint8Array[]) => {
+        const built = buildBlocks(frontier, head, sealing, max, sealedAt, (size, rootHash) =>
+          signCheckpoint({ origin: this.config.logOrigin, size, rootHash }, [signer], FAST_SIGNING),
+        );
+        const seqs = pending.slice(0, sealing.length).map((e) => e.seq);
+        await tx.writeBlocks(built.blocks, seqs, built.nodes);
+        return built.blocks;
+      };
+      await tx.savepoint();
+      let blocks = await write(leaves);
       const bad = (await verdicts).indexOf(false);
       if (bad >= 0) {
         const event = pending[bad]!;
@@ -190,16 +216,12 @@ export class SealingService {
           eventId: event.eventId,
           reason: `has a signature that does not verify with key ${event.keyId} of ${event.actor}`,
         };
+        await tx.rollbackToSavepoint();
         leaves = leaves.slice(0, bad);
         if (leaves.length === 0) return { blocks: [], refused };
-        built = buildBlocks(frontier, head, leaves, max, sealedAt, (size, rootHash) =>
-          signCheckpoint({ origin: this.config.logOrigin, size, rootHash }, [signer]),
-        );
+        blocks = await write(leaves);
       }
-      const { blocks, nodes } = built;
       acceptedAt = pending.slice(0, leaves.length).map((e) => e.acceptedAt);
-      const seqs = pending.slice(0, leaves.length).map((e) => e.seq);
-      await tx.writeBlocks(blocks, seqs, nodes);
       for (const block of blocks) await this.hooks?.beforeCommit?.(block);
       return { blocks, refused };
     });
@@ -266,7 +288,7 @@ function buildBlocks(
   const blocks: BlockRow[] = [];
   const nodes: NodeRow[] = [];
   for (let from = 0; from < leaves.length; from += max) {
-    const appended = appendLeaves(frontier, leaves.slice(from, from + max));
+    const appended = appendLeaves(frontier, leaves.slice(from, from + max), nodeHashFast);
     const fields = {
       height: prev ? prev.height + 1 : 0,
       prevHash: prev?.hash ?? GENESIS_PREV_HASH,
