@@ -6,6 +6,7 @@
 // Stale cosignatures (older than CUSTOS_WITNESS_MAX_AGE_SECONDS) do not count.
 import { gql } from 'graphql-request';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
+import { checkProof } from '../../apps/web/src/proof';
 import {
   COMPANY_PREFIX,
   GTIN,
@@ -76,6 +77,10 @@ describe('LEDGER_UNWITNESSED: quorum, freshness, rollback', () => {
       { logger: process.env.CUSTOS_TEST_LOGS ? undefined : false },
     );
     world = new LedgerWorld(app.url, ADMIN_TOKEN);
+    // The scan page's in-browser check fetches /graphql relative to the page.
+    const fetchOf = globalThis.fetch;
+    globalThis.fetch = (input, init) =>
+      fetchOf(typeof input === 'string' && input.startsWith('/') ? app.url + input : input, init);
     maker = await world.register(gln('950600000700'), 'Maker', ['MANUFACTURER'], [COMPANY_PREFIX]);
     pharmacy = await world.register(gln('950600000701'), 'Pharmacy', ['DISPENSER']);
   }, 60_000);
@@ -135,6 +140,18 @@ describe('LEDGER_UNWITNESSED: quorum, freshness, rollback', () => {
     expect(unwitnessed(answer)!.message).toMatch(
       /lacks a quorum .* 0 of 2 witnesses vouched freshly, quorum 1 not met .*witness.test\/q1: no cosignature/,
     );
+    // The in-browser check agrees, since the answer says so itself…
+    const inPage = await checkProof(answer);
+    expect(inPage).toMatchObject({ kind: 'checked' });
+    expect(inPage.kind === 'checked' && inPage.checkpoint).toMatch(
+      /; not witnessed: 0 of 2 witnesses vouched freshly/,
+    );
+    // …and a server that hid the finding is not believed.
+    const hidden = { ...answer, findings: [] };
+    expect(await checkProof(hidden)).toMatchObject({
+      kind: 'failed',
+      failed: [expect.stringMatching(/^checkpoint cosigned by a quorum of witnesses: 0 of 2/)],
+    });
   });
 
   it('a fresh cosignature by one witness (quorum 1): AUTHENTIC', async () => {
@@ -155,6 +172,10 @@ describe('LEDGER_UNWITNESSED: quorum, freshness, rollback', () => {
     const answer = await verify(unit.code);
     expect(unwitnessed(answer)).toBeUndefined();
     expect(answer.verdict).toBe('AUTHENTIC');
+    const inPage = await checkProof(answer);
+    expect(inPage.kind === 'checked' && inPage.checkpoint).toMatch(
+      /; witnessed: 1 of 2 witnesses vouched \(quorum 1\): witness.test\/q1 \d+ s ago/,
+    );
     expect(await rollbackGauge()).toBe('0');
   });
 

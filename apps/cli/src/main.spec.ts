@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { cosign, encodeCosignerVkey } from '@custos/ledger/cosignature';
+import { publicKeyOf } from '@custos/ledger/ed25519';
 import { verifySignedEvent } from '@custos/sdk/events';
 import { loadKey } from '@custos/sdk/key-file';
 import { makeBundle, vkey } from '../../../test/fixtures/verification-bundle';
@@ -188,6 +190,52 @@ describe('custos verify-bundle', () => {
     expect(output).not.toContain('✗');
     const json = await cli(['verify-bundle', honest, '--key', vkey, '--json']);
     expect(JSON.parse(json.output)).toMatchObject({ ok: true });
+  });
+
+  it('--witness … --quorum k [--max-age s]: checks the cosignatures, says who vouched when', async () => {
+    const signers = [1, 2].map((i) => ({
+      name: `witness.test/cli${i}`,
+      secretKey: new Uint8Array(32).fill(40 + i),
+    }));
+    const [k1, k2] = signers.map((w) => encodeCosignerVkey(w.name, publicKeyOf(w.secretKey)));
+    const cosigned = makeBundle();
+    const note = cosigned.proof.checkpoint.note;
+    const now = Math.floor(Date.now() / 1000);
+    cosigned.proof.checkpoint.note =
+      note + cosign(note, signers[0]!, now - 30) + cosign(note, signers[1]!, now - 7200);
+    const file = join(dir, 'cosigned.json');
+    writeFileSync(file, JSON.stringify(cosigned));
+    const args = ['verify-bundle', file, '--key', vkey, '--witness', k1!, '--witness', k2!];
+
+    const both = await cli(args);
+    expect(both.code).toBe(0);
+    expect(both.output).toMatch(/✓ checkpoint cosigned by a quorum of witnesses — 2 of 2/);
+    expect(both.output).toMatch(/witness witness.test\/cli1 vouched 3\d s ago \(20/);
+    expect(both.output).toMatch(/witness witness.test\/cli2 vouched 2 h ago/);
+
+    const fresh = await cli([...args, '--quorum', '2', '--max-age', '3600']);
+    expect(fresh.code).toBe(1);
+    expect(fresh.output).toMatch(/✗ checkpoint cosigned by a quorum .*quorum 2 not met/);
+    expect(fresh.output).toMatch(/cli2 vouched 2 h ago .*, not counted: cosigned 7\d\d\d s ago/);
+    expect((await cli([...args, '--quorum', '1', '--max-age', '3600'])).code).toBe(0);
+
+    const json = JSON.parse((await cli([...args, '--json'])).output) as {
+      witnesses: { name: string; fresh: boolean }[];
+    };
+    expect(json.witnesses.map((w) => [w.name, w.fresh])).toEqual([
+      ['witness.test/cli1', true],
+      ['witness.test/cli2', true],
+    ]);
+    // Another witness's key: its line is not this witness's, so the quorum is not met.
+    const stranger = encodeCosignerVkey(
+      'witness.test/cli9',
+      publicKeyOf(new Uint8Array(32).fill(9)),
+    );
+    expect((await cli(['verify-bundle', file, '--key', vkey, '--witness', stranger])).code).toBe(1);
+    // Usage errors: a quorum above the keys given, options without --witness.
+    expect((await cli([...args, '--quorum', '3'])).code).toBe(2);
+    expect((await cli([...args, '--quorum', '0'])).code).toBe(2);
+    expect((await cli(['verify-bundle', file, '--key', vkey, '--quorum', '1'])).code).toBe(2);
   });
 
   it('exits 1 and names the failed check on a tampered answer', async () => {

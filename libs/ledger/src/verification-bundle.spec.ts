@@ -1,5 +1,6 @@
 import { encodeVerifierKey } from './note';
 import { publicKeyOf, randomSecretKey } from './ed25519';
+import { cosign, encodeCosignerVkey } from './cosignature';
 import { checkVerificationBundle } from './verification-bundle';
 import { makeBundle, ORIGIN, vkey } from '../../../test/fixtures/verification-bundle';
 
@@ -16,6 +17,46 @@ describe('checkVerificationBundle', () => {
       expect(report.entries.map((e) => e.event.type)).toEqual(['COMMISSION', 'SHIP', 'RECEIVE']);
       expect(report.checks.length).toBeGreaterThanOrEqual(2 + 3 * 4 + 3);
     }
+  });
+
+  it('given witness keys, checks their cosignatures on the checkpoint and the quorum', () => {
+    const w1 = { name: 'witness.test/b1', secretKey: new Uint8Array(32).fill(7) };
+    const w2 = { name: 'witness.test/b2', secretKey: new Uint8Array(32).fill(8) };
+    const keys = [w1, w2].map((w) => encodeCosignerVkey(w.name, publicKeyOf(w.secretKey)));
+    const now = 1_800_000_000;
+    const bundle = makeBundle();
+    const note = bundle.proof.checkpoint.note;
+    bundle.proof.checkpoint.note = note + cosign(note, w1, now - 90);
+
+    const one = checkVerificationBundle(bundle, [vkey], { witnesses: keys, quorum: 1, now });
+    expect(failed(one)).toEqual([]);
+    expect(one.witnesses?.witnesses.map((w) => [w.name, w.ageSeconds])).toEqual([
+      ['witness.test/b1', 90],
+      ['witness.test/b2', undefined],
+    ]);
+    expect(one.checks.find((c) => c.what.includes('quorum'))?.detail).toBe(
+      '1 of 2 witnesses vouched (quorum 1): witness.test/b1 90 s ago',
+    );
+    // Quorum defaults to all; a max age applies against `now`.
+    expect(failed(checkVerificationBundle(bundle, [vkey], { witnesses: keys, now }))).toEqual([
+      'checkpoint cosigned by a quorum of witnesses',
+    ]);
+    expect(
+      checkVerificationBundle(bundle, [vkey], {
+        witnesses: keys,
+        quorum: 1,
+        maxAgeSeconds: 60,
+        now,
+      }).ok,
+    ).toBe(false);
+    // Without witness keys, cosignature lines are ignored and no witness check is made.
+    const plain = checkVerificationBundle(bundle, [vkey]);
+    expect(plain.ok).toBe(true);
+    expect(plain.witnesses).toBeUndefined();
+    // A malformed witness key is a failed check, not a throw.
+    expect(failed(checkVerificationBundle(bundle, [vkey], { witnesses: ['nope'] }))).toEqual([
+      'witness policy is well formed',
+    ]);
   });
 
   it('refuses another ledger key', () => {

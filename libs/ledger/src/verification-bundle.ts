@@ -1,15 +1,19 @@
 // Checks a saved `verifyPackage` answer (SPEC section 6) with nothing but the ledger's
 // public key(s): the checkpoint's signature (C2SP signed-note), every entry's leaf hash
 // against its leaf input, its RFC 9162 inclusion in that checkpoint (and its C2SP
-// tlog-proof@v1 text), and that the trail says what the signed events say. Pure, no
-// Node APIs: the offline verifier (apps/cli) and the scan page run the same code.
+// tlog-proof@v1 text), and that the trail says what the signed events say; given witness
+// keys, that a quorum of them cosigned the checkpoint (C2SP cosignature/v1, SPEC 9,
+// witness-policy.ts). Pure, no Node APIs: the offline verifier (apps/cli), the SDK and the
+// scan page run the same code.
 // The bundle is untrusted input: every shape problem is a failed check, never a throw.
 import { base64ToBytes, bytesToHex, bytesToUtf8, hexToBytes } from './bytes';
 import { openCheckpoint } from './checkpoint';
 import { leafHash } from './merkle';
 import { verifyInclusion } from './merkle-verify';
 import { parseVerifierKey, type VerifierKey } from './note';
+import { parseCosignerVkey } from './cosignature';
 import { parseTlogProof, verifyTlogProof } from './tlog-proof';
+import { type WitnessAssessment, assessWitnesses } from './witness-policy';
 
 export interface BundleCheck {
   readonly ok: boolean;
@@ -30,6 +34,20 @@ export interface BundleReport {
   readonly checks: readonly BundleCheck[];
   /** The signed events the proofs cover, in leaf order (for replaying the verdict). */
   readonly entries: readonly SignedEntry[];
+  /** What the witnesses say of the checkpoint, when witness keys were given. */
+  readonly witnesses?: WitnessAssessment;
+}
+
+/** The witness policy a verifier applies (SPEC 9); without `witnesses`, none. */
+export interface BundleWitnessOptions {
+  /** Witness keys, C2SP cosignature/v1 vkeys (type 0x04). */
+  readonly witnesses?: readonly string[];
+  /** How many of them must have cosigned; default all. */
+  readonly quorum?: number;
+  /** How old a cosignature may be, against `now`; default no limit (a saved bundle ages). */
+  readonly maxAgeSeconds?: number;
+  /** The verifier's clock, POSIX seconds; default the current time. */
+  readonly now?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -49,12 +67,19 @@ function unwrap(bundle: unknown): Json | undefined {
 export function checkVerificationBundle(
   bundle: unknown,
   verifierKeys: readonly string[],
+  witnessOptions: BundleWitnessOptions = {},
 ): BundleReport {
   const checks: BundleCheck[] = [];
   const entries: SignedEntry[] = [];
+  let witnesses: WitnessAssessment | undefined;
   const check = (ok: boolean, what: string, detail?: string) =>
     checks.push(detail === undefined ? { ok, what } : { ok, what, detail });
-  const done = () => ({ ok: checks.length > 0 && checks.every((c) => c.ok), checks, entries });
+  const done = (): BundleReport => ({
+    ok: checks.length > 0 && checks.every((c) => c.ok),
+    checks,
+    entries,
+    ...(witnesses ? { witnesses } : {}),
+  });
 
   let keys: VerifierKey[];
   try {
@@ -100,6 +125,14 @@ export function checkVerificationBundle(
   } catch (err) {
     check(false, 'checkpoint signed by the ledger key', message(err));
     return done();
+  }
+  if (witnessOptions.witnesses !== undefined) {
+    try {
+      witnesses = checkWitnesses(String(cp.note), witnessOptions);
+      check(witnesses.witnessed, 'checkpoint cosigned by a quorum of witnesses', witnesses.summary);
+    } catch (err) {
+      check(false, 'witness policy is well formed', message(err));
+    }
   }
 
   for (const [i, raw] of proof.entries.entries()) {
@@ -171,4 +204,17 @@ export function checkVerificationBundle(
     check(agrees, `trail ${String(step.type)} ${String(step.eventId)} is the signed, proven event`);
   }
   return done();
+}
+
+function checkWitnesses(note: string, options: BundleWitnessOptions): WitnessAssessment {
+  const keys = (options.witnesses ?? []).map((k) => parseCosignerVkey(k));
+  return assessWitnesses(
+    note,
+    {
+      witnesses: keys,
+      quorum: options.quorum ?? keys.length,
+      maxAgeSeconds: options.maxAgeSeconds ?? Number.MAX_SAFE_INTEGER,
+    },
+    options.now ?? Math.floor(Date.now() / 1000),
+  );
 }

@@ -22,6 +22,8 @@ import { unwitnessedFinding } from './witness-finding';
 export class WitnessGate {
   private readonly logger = new Logger('WitnessGate');
   readonly policy: WitnessPolicy;
+  /** CUSTOS_WITNESSES's keys as configured (vkeys). */
+  readonly vkeys: readonly string[];
   /** The last assessment, reused within the same second for the same note. */
   private memo: { note: string; second: number; assessment: WitnessAssessment } | undefined;
 
@@ -29,6 +31,7 @@ export class WitnessGate {
     @Inject(CONFIG) config: Config,
     private readonly alerts: AlertRepository,
   ) {
+    this.vkeys = config.witnesses.map((w) => w.vkey);
     this.policy = {
       witnesses: config.witnesses.map((w) => parseCosignerVkey(w.vkey)),
       quorum: config.witnessQuorum,

@@ -14,6 +14,23 @@ export class Cosignature {
   timestamp!: string;
 }
 
+@ObjectType({
+  description:
+    'The witnesses this ledger submits to and the policy verifyPackage applies (SPEC 9).',
+})
+export class WitnessPolicy {
+  @Field(() => [String], {
+    description: 'CUSTOS_WITNESSES: the witness keys, C2SP cosignature/v1 vkeys.',
+  })
+  witnesses!: string[];
+
+  @Field(() => Int, { description: 'CUSTOS_WITNESS_QUORUM: how many must cosign.' })
+  quorum!: number;
+
+  @Field(() => Int, { description: 'CUSTOS_WITNESS_MAX_AGE_SECONDS: how old they may be.' })
+  maxAgeSeconds!: number;
+}
+
 @ObjectType({ description: 'A signed tree head of the log (C2SP tlog-checkpoint).' })
 export class Checkpoint {
   @Field({ description: 'The log origin (CUSTOS_LOG_ORIGIN), also the signing key name.' })

@@ -1,7 +1,8 @@
-import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { DomainError } from '@custos/core/errors/domain-error';
 import { WitnessGate } from '@custos/witness/witness-gate.service';
 import { Access } from '../auth/access.decorator';
+import { WitnessPolicy } from './ledger.model';
 
 const MAX_REASON = 1000;
 
@@ -9,6 +10,20 @@ const MAX_REASON = 1000;
 @Resolver()
 export class WitnessingResolver {
   constructor(private readonly gate: WitnessGate) {}
+
+  // Public, as ledgerKey is: what a verifier needs to check the cosignatures itself.
+  @Access.anyone()
+  @Query(() => WitnessPolicy, {
+    description:
+      'The witness keys, quorum and maximum age this ledger applies; no witnesses: an unwitnessed ledger.',
+  })
+  witnessPolicy(): WitnessPolicy {
+    return {
+      witnesses: [...this.gate.vkeys],
+      quorum: this.gate.policy.quorum,
+      maxAgeSeconds: this.gate.policy.maxAgeSeconds,
+    };
+  }
 
   @Access.admin()
   @Mutation(() => Boolean, {

@@ -11,6 +11,55 @@ import { type CliApp, CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+interface VerifyBundleOptions {
+  readonly key: string[];
+  readonly witness?: string[];
+  readonly quorum?: string;
+  readonly maxAge?: string;
+}
+
+function positiveInteger(value: string, option: string): number {
+  if (!/^[1-9]\d{0,9}$/.test(value))
+    throw new CliError(`${option}: expected a positive whole number, got ${value}`, EXIT_USAGE);
+  return Number(value);
+}
+
+/** The witness policy of the --witness, --quorum and --max-age options (SPEC 9). */
+function witnessPolicyOf(opts: VerifyBundleOptions) {
+  if (!opts.witness) {
+    if (opts.quorum !== undefined || opts.maxAge !== undefined)
+      throw new CliError('--quorum and --max-age need at least one --witness <vkey>', EXIT_USAGE);
+    return {};
+  }
+  const quorum = opts.quorum === undefined ? undefined : positiveInteger(opts.quorum, '--quorum');
+  if (quorum !== undefined && quorum > opts.witness.length)
+    throw new CliError(
+      `--quorum: ${quorum} is more than the ${opts.witness.length} --witness keys given`,
+      EXIT_USAGE,
+    );
+  return {
+    witnesses: opts.witness,
+    ...(quorum !== undefined ? { quorum } : {}),
+    ...(opts.maxAge !== undefined
+      ? { maxAgeSeconds: positiveInteger(opts.maxAge, '--max-age') }
+      : {}),
+  };
+}
+
+/** 42 s ago, 3 min ago, 5 h ago, 2 days ago; "in 10 s" ahead of our clock. */
+function ago(seconds: number): string {
+  const s = Math.abs(seconds);
+  const text =
+    s < 120
+      ? `${s} s`
+      : s < 7200
+        ? `${Math.round(s / 60)} min`
+        : s < 172_800
+          ? `${Math.round(s / 3600)} h`
+          : `${Math.round(s / 86_400)} days`;
+  return seconds < 0 ? `in ${text}` : `${text} ago`;
+}
+
 export function verificationLines(v: Verification): string[] {
   const lines = [`${v.verdict}  ${v.identifier}`];
   if (v.product) {
@@ -76,8 +125,18 @@ export function verifyCommands(program: Command, app: CliApp): void {
       'the ledger key (the ledgerKey query, C2SP vkey); repeatable',
       collect,
     )
+    .option(
+      '--witness <vkey>',
+      "a witness's cosignature/v1 key (its printed vkey); repeatable: then the checkpoint must be cosigned by --quorum of them",
+      collect,
+    )
+    .option('--quorum <k>', 'how many of the --witness keys must have cosigned (default: all)')
+    .option(
+      '--max-age <seconds>',
+      'how old the cosignatures may be, from now (default: any age; a saved bundle ages)',
+    )
     .action(
-      app.act((ctx, file: string, opts: { key: string[] }) => {
+      app.act((ctx, file: string, opts: VerifyBundleOptions) => {
         let bundle: unknown;
         try {
           bundle = JSON.parse(readFileSync(ctx.path(file), 'utf8'));
@@ -86,16 +145,25 @@ export function verifyCommands(program: Command, app: CliApp): void {
             `✗ ${file}: cannot read a JSON verification answer (${(err as Error).message})`,
           );
         }
-        const report = verifyBundle(bundle, opts.key);
+        const report = verifyBundle(bundle, opts.key, witnessPolicyOf(opts));
         const failures = report.checks.filter((c) => !c.ok).length;
-        ctx.print({ ok: report.ok, checks: report.checks }, () => [
-          ...report.checks.map(
-            (c) => `${c.ok ? '✓' : '✗'} ${c.what}${c.detail ? ` — ${c.detail}` : ''}`,
-          ),
-          report.ok
-            ? `OK: ${report.checks.length} checks passed`
-            : `FAILED: ${failures} of ${report.checks.length} checks failed`,
-        ]);
+        const witnesses = report.witnesses?.witnesses;
+        ctx.print(
+          { ok: report.ok, checks: report.checks, ...(witnesses ? { witnesses } : {}) },
+          () => [
+            ...report.checks.map(
+              (c) => `${c.ok ? '✓' : '✗'} ${c.what}${c.detail ? ` — ${c.detail}` : ''}`,
+            ),
+            ...(witnesses ?? []).map((w) =>
+              w.timestamp === undefined
+                ? `  witness ${w.name}: ${w.problem ?? 'no cosignature'}`
+                : `  witness ${w.name} vouched ${ago(w.ageSeconds ?? 0)} (${new Date(w.timestamp * 1000).toISOString()})${w.fresh ? '' : `, not counted: ${w.problem ?? ''}`}`,
+            ),
+            report.ok
+              ? `OK: ${report.checks.length} checks passed`
+              : `FAILED: ${failures} of ${report.checks.length} checks failed`,
+          ],
+        );
         return report.ok ? EXIT_OK : EXIT_FAILED;
       }),
     );
