@@ -38,3 +38,12 @@ export function rawSha256Rate(minMs = 300): number {
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
+
+/**
+ * Node options for a product process under a benchmark: with CUSTOS_BENCH_PROFILE=<dir>
+ * it writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+ */
+export function profilerArgs(): string[] {
+  const dir = process.env.CUSTOS_BENCH_PROFILE;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}

@@ -33,7 +33,7 @@ import {
   unitUri,
   VERIFY,
 } from '../test/fixtures/ledger-world';
-import { type Bench, percentile, rawSha256Rate } from './harness';
+import { type Bench, percentile, profilerArgs, rawSha256Rate } from './harness';
 
 const ADMIN_TOKEN = 'bench-verification-admin-token-0123456789abcdef';
 const SEALING_KEY = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
@@ -116,9 +116,7 @@ export const bench: Bench = {
     const product = await startProduct(
       { ...env, CUSTOS_ROLE: 'api' },
       60_000,
-      process.env.CUSTOS_BENCH_PROFILE
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CUSTOS_BENCH_PROFILE}`]
-        : [],
+      profilerArgs(),
     );
     try {
       const seedStart = performance.now();

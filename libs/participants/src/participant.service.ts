@@ -25,6 +25,7 @@ import {
   type PublicKeyFields,
 } from './participant-input';
 import { ParticipantRepository, type StoredParticipant } from './participant.repository';
+import { SessionParticipants } from './session-participants';
 
 @Injectable()
 export class ParticipantService implements OnModuleInit {
@@ -34,6 +35,7 @@ export class ParticipantService implements OnModuleInit {
     private readonly participants: ParticipantRepository,
     private readonly sealingKey: SealingKeyService,
     private readonly directory: KeyDirectoryService,
+    private readonly sessionParticipants: SessionParticipants,
   ) {}
 
   /**
@@ -174,6 +176,7 @@ export class ParticipantService implements OnModuleInit {
         record,
         await this.directory.signer(),
       );
+      this.sessionParticipants.forget(id); // at once here; other replicas hear the NOTIFY
     }
     return this.require(id, 'participantId');
   }

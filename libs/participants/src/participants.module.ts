@@ -5,6 +5,7 @@ import { KeyDirectoryModule } from './key-directory.module';
 import { ParticipantRepository } from './participant.repository';
 import { ParticipantService } from './participant.service';
 import { RateLimitRepository } from './rate-limit.repository';
+import { SessionParticipants } from './session-participants';
 import { SignInRateLimiter } from './sign-in-rate-limiter';
 import { SignInService } from './sign-in.service';
 
@@ -18,6 +19,7 @@ import { SignInService } from './sign-in.service';
     SignInRateLimiter,
     ParticipantService,
     SignInService,
+    SessionParticipants,
   ],
   exports: [ParticipantService, SignInService, KeyDirectoryModule],
 })

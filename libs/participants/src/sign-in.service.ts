@@ -17,6 +17,7 @@ import { findKey, isRevokedAt, type Participant, type ParticipantKey } from './p
 import { parseKeyId, parseParticipantId } from './participant-input';
 import { ParticipantRepository } from './participant.repository';
 import { unknownKey, unknownParticipant } from './participant.service';
+import { SessionParticipants } from './session-participants';
 import { SignInRateLimiter } from './sign-in-rate-limiter';
 
 export interface Challenge {
@@ -44,6 +45,7 @@ export class SignInService {
     private readonly challenges: ChallengeRepository,
     private readonly rateLimiter: SignInRateLimiter,
     private readonly sessions: SessionService,
+    private readonly sessionParticipants: SessionParticipants,
   ) {}
 
   async requestChallenge(
@@ -118,7 +120,7 @@ export class SignInService {
    */
   async resume(session: Principal, now = new Date()): Promise<Principal> {
     if (session.kind !== 'participant') return session;
-    const participant = await this.participants.find(session.id);
+    const participant = await this.sessionParticipants.find(session.id, now.getTime());
     if (!participant) {
       throw new DomainError('UNAUTHENTICATED', `participant ${session.id} is no longer registered`);
     }

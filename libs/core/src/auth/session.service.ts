@@ -7,6 +7,8 @@ import { CONFIG } from '../tokens';
 import { type ParticipantRole, participantRoles, type Principal } from './principal';
 
 const ISSUER = 'custos';
+/** How many verified tokens are remembered (the oldest is forgotten first). */
+const REMEMBERED_TOKENS = 10_000;
 const AUDIENCE = 'custos-api';
 
 export interface Session {
@@ -21,6 +23,11 @@ export interface Session {
 @Injectable()
 export class SessionService implements OnApplicationBootstrap {
   private key: Uint8Array | undefined;
+  /**
+   * Tokens whose MAC checked out, with what they say and when they expire: the exact token
+   * string was verified, so it is believed again until then without another HMAC (issue 17).
+   */
+  private readonly verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -64,29 +71,52 @@ export class SessionService implements OnApplicationBootstrap {
   }
 
   /** The participant a session token names; UNAUTHENTICATED when it is not a valid, live token. */
-  async verify(token: string): Promise<Principal> {
+  async verify(token: string, now = Date.now()): Promise<Principal> {
+    const remembered = this.verified.get(token);
+    if (remembered) {
+      if (now < remembered.expiresAtMs) return remembered.principal;
+      this.verified.delete(token);
+      throw sessionExpired();
+    }
+    return this.verifyToken(token, now);
+  }
+
+  private remember(token: string, principal: Principal, expiresAtMs: number): void {
+    if (this.verified.size >= REMEMBERED_TOKENS) {
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, { principal, expiresAtMs });
+  }
+
+  private async verifyToken(token: string, now: number): Promise<Principal> {
     try {
       const { payload } = await jwtVerify(token, await this.signingKey(), {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['HS256'],
+        currentDate: new Date(now),
       });
       const roles = Array.isArray(payload.roles) ? payload.roles : [];
       if (!payload.sub || !roles.every((r) => participantRoles.includes(r as ParticipantRole))) {
         throw new DomainError('UNAUTHENTICATED', 'the bearer token is not a Custos session');
       }
-      return {
+      const principal: Principal = {
         kind: 'participant',
         id: payload.sub,
         roles: roles as ParticipantRole[],
         ...(typeof payload.kid === 'string' ? { keyId: payload.kid } : {}),
       };
+      if (typeof payload.exp === 'number') this.remember(token, principal, payload.exp * 1000);
+      return principal;
     } catch (err) {
       if (err instanceof DomainError) throw err;
-      if (err instanceof errors.JWTExpired) {
-        throw new DomainError('UNAUTHENTICATED', 'the session has expired: sign in again');
-      }
+      if (err instanceof errors.JWTExpired) throw sessionExpired();
       throw new DomainError('UNAUTHENTICATED', 'the bearer token is not a valid Custos session');
     }
   }
+}
+
+function sessionExpired(): DomainError {
+  return new DomainError('UNAUTHENTICATED', 'the session has expired: sign in again');
 }

@@ -34,8 +34,9 @@ export interface Storage {
    * LISTENs on `channel` over a connection of its own (a `pg` Client on PostgreSQL,
    * PGlite's listen when embedded) and calls `handler` with each notification's payload.
    * Resolves once listening, with the function that stops. A lost PostgreSQL connection
-   * is reopened; `onReconnect` runs once it listens again, so the caller can catch up on
-   * what was announced while it was away.
+   * is reopened; `onLost` runs when it is lost (what was announced from then on is not
+   * heard) and `onReconnect` once it listens again, so the caller can catch up on what was
+   * announced while it was away.
    */
   listen(channel: string, handler: NotificationHandler, options?: ListenOptions): Promise<Unlisten>;
   close(): Promise<void>;
@@ -44,6 +45,7 @@ export interface Storage {
 export type NotificationHandler = (payload: string) => void;
 export type Unlisten = () => Promise<void>;
 export interface ListenOptions {
+  readonly onLost?: () => void;
   readonly onReconnect?: () => void;
 }
 
@@ -225,6 +227,7 @@ async function listenPostgres(
       if (client !== next || stopped) return;
       client = undefined;
       void next.end().catch(() => undefined);
+      options.onLost?.();
       reopen();
     });
     await next.connect();

@@ -1,0 +1,77 @@
+import type { Config } from '../config/config';
+import { DomainError } from '../errors/domain-error';
+import type { SecretsService } from '../system/secrets.service';
+import { SessionService } from './session.service';
+
+function sessions(ttlSeconds: number): SessionService {
+  const config = {
+    role: 'all',
+    sessionSecret: 'session-service-spec-secret-0123456789abcdef',
+    sessionTtlSeconds: ttlSeconds,
+  } as unknown as Config;
+  return new SessionService(config, {} as SecretsService); // the secret is set: no store read
+}
+
+async function refusal(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (err) {
+    if (err instanceof DomainError) return `${err.code}: ${err.message}`;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('SessionService.verify remembers verified tokens until they expire', () => {
+  it('believes a verified token again, with what it says', async () => {
+    const service = sessions(60);
+    const { token } = await service.issue('0950600000019', ['DISPENSER'], { keyId: 'k1' });
+    const first = await service.verify(token);
+    expect(first).toEqual({
+      kind: 'participant',
+      id: '0950600000019',
+      roles: ['DISPENSER'],
+      keyId: 'k1',
+    });
+    expect(await service.verify(token)).toEqual(first);
+  });
+
+  it('refuses a remembered token from its expiry on', async () => {
+    const service = sessions(60);
+    const { token, expiresAt } = await service.issue('0950600000019', ['DISPENSER']);
+    const exp = Math.floor(expiresAt.getTime() / 1000) * 1000; // the token's exp claim, in ms
+    await service.verify(token);
+    expect(await service.verify(token, exp - 1)).toMatchObject({
+      kind: 'participant',
+    });
+    expect(await refusal(service.verify(token, exp))).toBe(
+      'UNAUTHENTICATED: the session has expired: sign in again',
+    );
+    // forgotten, and still refused (now by the token's own exp claim)
+    expect(await refusal(service.verify(token, exp + 60_000))).toMatch(/^UNAUTHENTICATED/);
+  });
+
+  it('refuses a token that expired before it was ever verified', async () => {
+    const service = sessions(1);
+    const { token } = await service.issue('0950600000019', ['DISPENSER'], {
+      now: new Date(Date.now() - 5_000),
+    });
+    expect(await refusal(service.verify(token))).toBe(
+      'UNAUTHENTICATED: the session has expired: sign in again',
+    );
+  });
+
+  it('remembers exact tokens only: one changed character is verified, and refused', async () => {
+    const service = sessions(60);
+    const { token } = await service.issue('0950600000019', ['DISPENSER']);
+    await service.verify(token);
+    const last = token.at(-1) === 'A' ? 'B' : 'A';
+    expect(await refusal(service.verify(token.slice(0, -1) + last))).toBe(
+      'UNAUTHENTICATED: the bearer token is not a valid Custos session',
+    );
+    const other = sessions(60);
+    expect(await refusal(other.verify(token.replace(/\.[^.]*$/, '.' + 'x'.repeat(43))))).toMatch(
+      /^UNAUTHENTICATED/,
+    );
+  });
+});
