@@ -113,11 +113,7 @@ export const bench: Bench = {
     const sealer = await openSealer(config);
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
-    const product = await startProduct(
-      { ...env, CUSTOS_ROLE: 'api' },
-      60_000,
-      profilerArgs(),
-    );
+    const product = await startProduct({ ...env, CUSTOS_ROLE: 'api' }, 60_000, profilerArgs());
     try {
       const seedStart = performance.now();
       const trailEvents = cases * (unitsPerCase + 5);
