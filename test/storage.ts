@@ -92,11 +92,18 @@ const sealingKeys = new Map<string, string>();
 /**
  * The sealing key seed of a test database: the one its serverConfig was given in this
  * process, else the one testSecrets derives. Fixtures that write participant keys in SQL
- * attest them with it, as the application would (docs/adr/0013).
+ * record them in the key directory with it, as the application would (docs/adr/0014).
  */
 export function testSealingSeed(dbName: string): Uint8Array {
   const hex = sealingKeys.get(dbName) ?? testSecrets({ name: dbName }).CUSTOS_SEALING_KEY!;
   return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+
+/** The log origin of a test database's last serverConfig (the key directory's, plus /keys). */
+const logOrigins = new Map<string, string>();
+
+export function testLogOrigin(dbName: string): string {
+  return logOrigins.get(dbName) ?? 'custos.local/log';
 }
 
 /** Config on the real test servers, in this file's own database and queue prefix. */
@@ -107,6 +114,7 @@ export function serverConfig(
 ): Config {
   const sealingKey = env.CUSTOS_SEALING_KEY ?? testSecrets(db).CUSTOS_SEALING_KEY;
   if (sealingKey) sealingKeys.set(db.name, sealingKey);
+  if (env.CUSTOS_LOG_ORIGIN) logOrigins.set(db.name, env.CUSTOS_LOG_ORIGIN);
   return loadConfig({
     DATABASE_URL: db.url,
     REDIS_URL: testRedisUrl,

@@ -16,6 +16,7 @@ import {
   COMPANY_PREFIX,
   GTIN,
   gln,
+  gtin,
   LedgerWorld,
   type Party,
   sscc,
@@ -283,78 +284,221 @@ describe('insider attacks (SQL behind the application): verifyPackage and the au
     expect(other.id).toBe(gln('950700000013'));
   });
 
-  it('(e) planting a key row and a pending event signed by it: refused, never sealed', async () => {
-    const forger = randomSecretKey();
-    await pg.query(
-      'INSERT INTO participant_key (participant_id, key_id, public_key) VALUES ($1, $2, $3)',
-      [maker.id, 'planted', Buffer.from(publicKeyOf(forger))],
-    );
-    const forged = unitUri('INS-E-FORGED');
+  // Units of another GTIN than the one (c) left with a deleted recall row.
+  const KEY_GTIN = gtin(`0${COMPANY_PREFIX}22222`);
+  const keyUnit = (serial: string) => unitUri(serial, KEY_GTIN);
+
+  /**
+   * A pending event signed by `keyId` of the maker, with its index rows, inserted in SQL as
+   * ingest would have stored it.
+   */
+  async function plantPending(keyId: string, secretKey: Uint8Array, serial: string) {
+    const unit = keyUnit(serial);
     const event = {
       eventId: randomUUID(),
       type: 'COMMISSION',
       actor: maker.id,
       eventTime: new Date(Date.now() - 1000).toISOString(),
-      items: [forged],
+      items: [unit],
       lot: 'L1',
       expiry: '2030-12-31',
     };
-    const signature = signEvent(event, forger);
-    const contentHash = Buffer.from(sha256(leafInput({ event, keyId: 'planted', signature })));
+    const signature = signEvent(event, secretKey);
+    const contentHash = Buffer.from(sha256(leafInput({ event, keyId, signature })));
     await pg.query(
       `INSERT INTO ledger_event (event_id, type, actor, key_id, signature, event_json, content_hash, event_time)
-       VALUES ($1, 'COMMISSION', $2, 'planted', $3, $4, $5, $6)`,
-      [event.eventId, maker.id, signature, canonicalJson(event), contentHash, event.eventTime],
+       VALUES ($1, 'COMMISSION', $2, $3, $4, $5, $6, $7)`,
+      [
+        event.eventId,
+        maker.id,
+        keyId,
+        signature,
+        canonicalJson(event),
+        contentHash,
+        event.eventTime,
+      ],
     );
-    const { rows } = await pg.query<{ seq: string }>(
-      'SELECT seq::text FROM ledger_event WHERE event_id = $1',
-      [event.eventId],
-    );
+    const seq = await seqOf(event.eventId);
     await pg.query(`INSERT INTO event_item (identifier, event_seq, role) VALUES ($1, $2, 'ITEM')`, [
-      forged,
-      rows[0]!.seq,
+      unit,
+      seq,
     ]);
     await pg.query('INSERT INTO item_tally (key, event_count, last_seq) VALUES ($1, 1, $2)', [
-      forged,
-      rows[0]!.seq,
+      unit,
+      seq,
     ]);
+    return { unit, eventId: event.eventId, seq };
+  }
 
+  /** The sealer refuses it: one CRITICAL INTEGRITY_FAILURE alert, and it stays unsealed. */
+  async function expectRefusedBySealer(eventId: string): Promise<void> {
     const deadline = Date.now() + 20_000;
     let alert: { code: string; severity: string; event_id: string } | undefined;
     while (!alert && Date.now() < deadline) {
       alert = (
         await pg.query<{ code: string; severity: string; event_id: string }>(
           'SELECT code, severity::text, event_id FROM alert WHERE event_id = $1',
-          [event.eventId],
+          [eventId],
         )
       ).rows[0];
       if (!alert) await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(alert).toEqual({
-      code: 'INTEGRITY_FAILURE',
-      severity: 'CRITICAL',
-      event_id: event.eventId,
-    });
+    expect(alert).toEqual({ code: 'INTEGRITY_FAILURE', severity: 'CRITICAL', event_id: eventId });
     const sealed = await pg.query<{ leaf_index: string | null }>(
       'SELECT leaf_index::text FROM ledger_event WHERE event_id = $1',
-      [event.eventId],
+      [eventId],
     );
     expect(sealed.rows[0]!.leaf_index).toBeNull();
+  }
 
-    const answer = await verify(forged);
+  /** What an operator does once it has seen the alert: the planted row goes. */
+  async function removePending(planted: { unit: string; seq: string }): Promise<void> {
+    await pg.query('DELETE FROM event_item WHERE event_seq = $1', [planted.seq]);
+    await pg.query('DELETE FROM item_tally WHERE key = $1', [planted.unit]);
+    await pg.query('DELETE FROM ledger_event WHERE seq = $1', [planted.seq]);
+  }
+
+  /** `keyId` of the maker, held by `secretKey`, can neither sign in nor submit. */
+  async function expectRefusedAtTheDoor(keyId: string, secretKey: Uint8Array): Promise<void> {
+    const holder: Party = { id: maker.id, name: maker.name, keyId, secretKey };
+    const signIn = await world.signIn(holder).catch((e: unknown) => e);
+    expect(JSON.stringify(signIn)).toMatch(/UNKNOWN_KEY/);
+    expect(JSON.stringify(signIn)).toMatch(/not on record/);
+    const submit = await world
+      .submit({ ...holder, client: maker.client! }, [
+        world.signed(holder, 'COMMISSION', {
+          items: [keyUnit(`DOOR-${keyId}`)],
+          lot: 'L1',
+          expiry: '2030-12-31',
+        }),
+      ])
+      .catch((e: unknown) => e);
+    expect(String(submit)).toMatch(/UNKNOWN_KEY/);
+    expect(String(submit)).toMatch(/not on record/);
+  }
+
+  const onRecordFailure = (answer: VerificationAnswer['verifyPackage']) =>
+    integrity(answer)
+      .map((f) => f.message)
+      .join(' ');
+
+  it('(e) planting a key row and a pending event signed by it: refused, never sealed', async () => {
+    const forger = randomSecretKey();
+    await pg.query(
+      'INSERT INTO participant_key (participant_id, key_id, public_key) VALUES ($1, $2, $3)',
+      [maker.id, 'planted', Buffer.from(publicKeyOf(forger))],
+    );
+    await expectRefusedAtTheDoor('planted', forger);
+    const planted = await plantPending('planted', forger, 'INS-E-FORGED');
+    await expectRefusedBySealer(planted.eventId);
+
+    const answer = await verify(planted.unit);
     expectIntegrityFailure(answer);
-    expect(
-      integrity(answer)
-        .map((f) => f.message)
-        .join(' '),
-    ).toMatch(/not registered through/);
+    expect(onRecordFailure(answer)).toMatch(/not on record/);
 
     const found = await audit();
     expect(found).toContainEqual(
       expect.objectContaining({
-        kind: 'KEY_UNATTESTED',
-        message: expect.stringMatching(/planted/),
+        kind: 'KEY_NOT_ON_RECORD',
+        message: expect.stringMatching(/key planted of .*no record adds key planted/),
       }),
     );
+    await removePending(planted);
+  });
+
+  it('(f) restoring a revoked key row from a backup: the directory says revoked', async () => {
+    const old = randomSecretKey();
+    const ADD = gql`
+      mutation ($id: ID!, $key: PublicKeyInput!) {
+        addParticipantKey(participantId: $id, key: $key) {
+          id
+        }
+      }
+    `;
+    await world.admin.request(ADD, {
+      id: maker.id,
+      key: { keyId: 'k-old', publicKey: bytesToBase64Url(publicKeyOf(old)) },
+    });
+    // Signed by k-old while it was current, sealed: AUTHENTIC.
+    const holder: Party = { id: maker.id, name: maker.name, keyId: 'k-old', secretKey: old };
+    const earlier = keyUnit('INS-F-EARLIER');
+    await world.submit({ ...holder, client: maker.client! }, [
+      world.signed(holder, 'COMMISSION', { items: [earlier], lot: 'L1', expiry: '2030-12-31' }),
+    ]);
+    await sealAll();
+    expect((await verify(earlier)).verdict).toBe('AUTHENTIC');
+    await world.admin.request(
+      gql`
+        mutation ($id: ID!) {
+          revokeParticipantKey(participantId: $id, keyId: "k-old") {
+            id
+          }
+        }
+      `,
+      { id: maker.id },
+    );
+    // The backup's copy of the row: not revoked.
+    await pg.query(
+      `UPDATE participant_key SET revoked_at = NULL WHERE participant_id = $1 AND key_id = 'k-old'`,
+      [maker.id],
+    );
+    await expectRefusedAtTheDoor('k-old', old);
+    const planted = await plantPending('k-old', old, 'INS-F-REPLAYED');
+    await expectRefusedBySealer(planted.eventId);
+    const answer = await verify(planted.unit);
+    expectIntegrityFailure(answer);
+    expect(onRecordFailure(answer)).toMatch(/records revoke key k-old/);
+    // Every event the key signed: the row it was checked against is not the record's.
+    expectIntegrityFailure(await verify(earlier));
+
+    const found = await audit();
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        kind: 'KEY_NOT_ON_RECORD',
+        message: expect.stringMatching(/key k-old of .*records revoke key k-old/),
+      }),
+    );
+    await removePending(planted);
+  });
+
+  it('(g) deleting a key directory record: the directory holds no key until it is restored', async () => {
+    const unit = keyUnit('INS-G');
+    await world.act(maker, 'COMMISSION', { items: [unit], lot: 'L1', expiry: '2030-12-31' });
+    await sealAll();
+    expect((await verify(unit)).verdict).toBe('AUTHENTIC');
+    const { rows } = await pg.query<{
+      leaf_index: string;
+      participant_id: string;
+      key_id: string | null;
+      record: Buffer;
+    }>(
+      `DELETE FROM key_record WHERE participant_id = $1 AND key_id = 'k1' RETURNING leaf_index::text, participant_id, key_id, record`,
+      [pharmacy.id],
+    );
+    expect(rows).toHaveLength(1);
+
+    const pharmacist: Party = { ...pharmacy, token: undefined, client: undefined };
+    const signIn = await world.signIn(pharmacist).catch((e: unknown) => e);
+    expect(JSON.stringify(signIn)).toMatch(/not on record: the key directory is not whole/);
+    const submit = await world
+      .act(maker, 'DECOMMISSION', { items: [unit], reason: 'DESTROYED' })
+      .catch((e: unknown) => e);
+    expect(String(submit)).toMatch(/UNKNOWN_KEY/);
+    const answer = await verify(unit);
+    expectIntegrityFailure(answer);
+    expect(onRecordFailure(answer)).toMatch(/not on record/);
+    const found = await audit();
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        kind: 'KEY_DIRECTORY_MISMATCH',
+        message: expect.stringMatching(/do not give its checkpoint root|covers/),
+      }),
+    );
+
+    await pg.query(
+      'INSERT INTO key_record (leaf_index, participant_id, key_id, record) VALUES ($1, $2, $3, $4)',
+      [rows[0]!.leaf_index, rows[0]!.participant_id, rows[0]!.key_id, rows[0]!.record],
+    );
+    expect((await verify(unit)).verdict).toBe('AUTHENTIC');
   });
 });

@@ -8,9 +8,16 @@ import { Client } from 'pg';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
 import { bytesToBase64Url } from '../../libs/ledger/src/bytes';
 import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
+import { attestKey } from '../../libs/ledger/src/key-attestation';
 import { keyDirectoryOrigin, openKeyDirectory } from '../../libs/ledger/src/key-directory';
 import { parseVerifierKey } from '../../libs/ledger/src/note';
-import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
+import {
+  createTestDatabase,
+  serverConfig,
+  testQueuePrefix,
+  testSealingSeed,
+  type TestDatabase,
+} from '../storage';
 import { gln, LedgerWorld, type Party } from '../fixtures/ledger-world';
 
 const ADMIN_TOKEN = 'key-directory-e2e-admin-token-0123456789abcdef';
@@ -160,7 +167,15 @@ describe('the key directory, written with the key rows', () => {
       `INSERT INTO participant_key (participant_id, key_id, public_key) VALUES ($1, 'planted', $2)`,
       [maker.id, Buffer.from(planted.publicKey, 'base64url')],
     );
-    // The database as a version before the directory left it.
+    // The database as a version before the directory left it: rows attested by the
+    // sealing key (docs/adr/0013), but for the planted one.
+    for (const row of await keyRows()) {
+      if (row.keyId === 'planted') continue;
+      await pg.query(
+        'UPDATE participant_key SET attestation = $3 WHERE participant_id = $1 AND key_id = $2',
+        [row.participantId, row.keyId, Buffer.from(attestKey(row, testSealingSeed(db.name)))],
+      );
+    }
     await pg.query(`DELETE FROM key_record; DELETE FROM key_checkpoint;
                     DELETE FROM system_setting WHERE key = 'key-directory-import'`);
     await start();

@@ -8,14 +8,8 @@ import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
 import type { Storage } from '../../libs/core/src/database/storage';
 import { STORAGE } from '../../libs/core/src/tokens';
 import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
-import { attestKey } from '../../libs/ledger/src/key-attestation';
-import {
-  createTestDatabase,
-  serverConfig,
-  testQueuePrefix,
-  testSealingSeed,
-  type TestDatabase,
-} from '../storage';
+import { appendKeyRecordsInSql } from '../key-directory-sql';
+import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 import { gln, signed, unit, type Party } from './fixture';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123';
@@ -51,13 +45,6 @@ async function addParticipant(
 ): Promise<Party> {
   const secretKey = randomSecretKey();
   const publicKey = publicKeyOf(secretKey);
-  // Attested as the application would (docs/adr/0013): the sealer seals nothing else.
-  const [{ name }] = await storage.prisma.$queryRaw<[{ name: string }]>`
-    SELECT current_database() AS name`;
-  const attestation = attestKey(
-    { participantId: id, keyId: 'k1', publicKey, validFrom: null, revokedAt: null },
-    testSealingSeed(name),
-  );
   await storage.prisma.participant.create({
     data: {
       id,
@@ -71,11 +58,19 @@ async function addParticipant(
         create: {
           keyId: 'k1',
           publicKey: new Uint8Array(publicKey),
-          attestation: new Uint8Array(attestation),
         },
       },
     },
   });
+  // Recorded in the key directory as the application would (docs/adr/0014).
+  await appendKeyRecordsInSql(
+    {
+      query: async <R>(text: string, values: unknown[] = []) => ({
+        rows: await storage.prisma.$queryRawUnsafe<R[]>(text, ...values),
+      }),
+    },
+    [{ participantId: id, roles, keyId: 'k1', publicKey }],
+  );
   return { id, keyId: 'k1', secretKey };
 }
 

@@ -11,6 +11,7 @@ import { AuditRepository } from '../../libs/regulators/src/audit.repository';
 import { JOB_QUEUE, STORAGE } from '../../libs/core/src/tokens';
 import { SignatureVerificationService } from '../../libs/events/src/signature-verification.service';
 import { LedgerQueryService } from '../../libs/sealing/src/ledger-query.service';
+import { KeyDirectoryService } from '../../libs/participants/src/key-directory.service';
 import { SealingKeyService } from '../../libs/sealing/src/sealing-key.service';
 import { SealingService } from '../../libs/sealing/src/sealing.service';
 import { insertPending, registerKeys, shipEvent, testSigner } from '../sealing/fixture';
@@ -122,6 +123,7 @@ describe('full-ledger audit', () => {
       module.get(LedgerQueryService),
       module.get(SealingKeyService),
       module.get(SignatureVerificationService),
+      module.get(KeyDirectoryService),
       module.get(JOB_QUEUE),
       { chunkLeaves: 50 },
     );

@@ -7,8 +7,7 @@ import { bytesToBase64Url } from '../../libs/ledger/src/bytes';
 import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
 import { canonicalJson } from '../../libs/ledger/src/jcs';
 import { leafInput, signEvent, type EventObject } from '../../libs/ledger/src/events';
-import { attestKey } from '../../libs/ledger/src/key-attestation';
-import { testSealingSeed } from '../storage';
+import { appendKeyRecordsInSql } from '../key-directory-sql';
 
 export interface TestSigner {
   readonly gln: string;
@@ -97,33 +96,36 @@ export async function insertPending(
 }
 
 /**
- * Registers each signer (a manufacturer without company prefixes, if new) and its key, with the sealing key's
- * attestation of the row, straight in SQL; keys already there are left alone.
+ * Registers each signer (a manufacturer without company prefixes, if new) and its key
+ * straight in SQL, with their key directory records and a new directory checkpoint
+ * signed by the test database's sealing key; keys already there are left alone.
  */
 export async function registerKeys(
   db: Pool | PoolClient | Client,
   keys: readonly { gln: string; keyId: string; publicKey: string }[],
 ): Promise<void> {
   if (keys.length === 0) return;
-  const { rows } = await db.query<{ name: string }>('SELECT current_database() AS name');
-  const seed = testSealingSeed(rows[0]!.name);
   for (const k of keys) {
-    const publicKey = Buffer.from(k.publicKey, 'base64url');
-    const attestation = attestKey(
-      { participantId: k.gln, keyId: k.keyId, publicKey, validFrom: null, revokedAt: null },
-      seed,
-    );
     await db.query(
       `INSERT INTO participant (id, name, roles, company_prefixes, license_number, license_authority, license_valid_until)
        VALUES ($1, $1, '{MANUFACTURER}', '{}', 'L1', 'EMA', '2099-01-01') ON CONFLICT DO NOTHING`,
       [k.gln],
     );
     await db.query(
-      `INSERT INTO participant_key (participant_id, key_id, public_key, attestation)
-       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-      [k.gln, k.keyId, publicKey, Buffer.from(attestation)],
+      `INSERT INTO participant_key (participant_id, key_id, public_key)
+       VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [k.gln, k.keyId, Buffer.from(k.publicKey, 'base64url')],
     );
   }
+  await appendKeyRecordsInSql(
+    db,
+    keys.map((k) => ({
+      participantId: k.gln,
+      roles: ['MANUFACTURER'],
+      keyId: k.keyId,
+      publicKey: Buffer.from(k.publicKey, 'base64url'),
+    })),
+  );
 }
 
 /**

@@ -5,6 +5,8 @@ import { openStorage, type Storage } from '../../libs/core/src/database/storage'
 import { SecretsService } from '../../libs/core/src/system/secrets.service';
 import { SystemSettingRepository } from '../../libs/core/src/system/system-setting.repository';
 import { LedgerQueryService } from '../../libs/sealing/src/ledger-query.service';
+import { KeyDirectoryRepository } from '../../libs/participants/src/key-directory.repository';
+import { KeyDirectoryService } from '../../libs/participants/src/key-directory.service';
 import { SealingKeyService } from '../../libs/sealing/src/sealing-key.service';
 import { SealingRepository } from '../../libs/sealing/src/sealing.repository';
 import { AlertRepository } from '../../libs/store/src/alert.repository';
@@ -43,6 +45,7 @@ export async function openSealer(
     key,
     new AlertRepository(storage),
     signatures,
+    new KeyDirectoryService(new KeyDirectoryRepository(storage), key, config),
     options.hooks,
     options.observer,
   );

@@ -5,12 +5,13 @@ import { LedgerEventRepository } from './ledger-event.repository';
 import { ParticipantDirectoryRepository } from './participant-directory.repository';
 import { SealTriggerService } from './seal-trigger.service';
 import { SignatureVerificationService } from './signature-verification.service';
+import { KeyDirectoryModule } from '@custos/participants/key-directory.module';
 import { StoreModule } from '@custos/store/store.module';
 import { UnitStateRepository } from './unit-state.repository';
 
 /** Event ingest (SPEC sections 4 and 7): submitEvents and the custody projection. */
 @Module({
-  imports: [StoreModule],
+  imports: [StoreModule, KeyDirectoryModule],
   providers: [
     CustodyService,
     IngestService,

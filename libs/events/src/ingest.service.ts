@@ -22,6 +22,8 @@ import {
 } from './submission';
 import { TransactionRepository } from '@custos/store/transaction.repository';
 import { MAX_ENTRY_BYTES } from '@custos/ledger/tiles';
+import type { KeyDirectory } from '@custos/ledger/key-directory';
+import { KeyDirectoryService } from '@custos/participants/key-directory.service';
 
 export interface SubmitEventsResult {
   /** One receipt per event, in order; empty when anything was rejected. */
@@ -44,6 +46,17 @@ export function signingBytesOf(eventJson: string): Uint8Array {
 /** Leaf input of SPEC section 5 built from the canonical event (leafInput of libs/ledger). */
 export function leafInputOf(event: ValidatedEvent): string {
   return `{"event":${event.eventJson},"keyId":${JSON.stringify(event.keyId)},"signature":${JSON.stringify(event.signature)}}`;
+}
+
+/** The key, when the key directory holds its row as stored (docs/adr/0014). */
+function keyOnRecord(event: ValidatedEvent, key: ActorKey, directory: KeyDirectory): ActorKey {
+  const why = directory.whyNotOnRecord({ participantId: event.actor, keyId: event.keyId, ...key });
+  if (why)
+    throw new RejectionError(
+      'UNKNOWN_KEY',
+      `events[${event.index}].keyId: key ${event.keyId} of ${event.actor} is not on record (${why})`,
+    );
+  return key;
 }
 
 /**
@@ -80,6 +93,7 @@ export class IngestService {
     private readonly custody: CustodyService,
     private readonly alerts: AlertRepository,
     private readonly sealTrigger: SealTriggerService,
+    private readonly keyDirectory: KeyDirectoryService,
   ) {}
 
   async submit(
@@ -130,11 +144,17 @@ export class IngestService {
       if (e.to) parties.add(e.to);
       if (e.from) parties.add(e.from);
     }
-    const actors = await this.directory.findActors([...parties]);
+    const [actors, onRecord] = await Promise.all([
+      this.directory.findActors([...parties]),
+      this.keyDirectory.current(),
+    ]);
     const keys = new Map<ValidatedEvent, ActorKey>();
     valid = valid.filter((event) => {
       try {
-        keys.set(event, authorizeEvent(event, actors.get(event.actor), now));
+        keys.set(
+          event,
+          keyOnRecord(event, authorizeEvent(event, actors.get(event.actor), now), onRecord),
+        );
         return true;
       } catch (err) {
         reject(event.index, err, event.eventId);

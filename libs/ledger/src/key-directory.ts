@@ -95,6 +95,15 @@ export class KeyDirectory {
     return this.whyNotOnRecord(row) === undefined;
   }
 
+  /** Every key the records hold, with its state (none when the directory is not whole). */
+  heldKeys(): { participantId: string; keyId: string; state: KeyState }[] {
+    if (this.broken !== undefined) return [];
+    return [...this.states].map(([id, state]) => {
+      const [participantId, keyId] = id.split('\u0000') as [string, string];
+      return { participantId, keyId, state };
+    });
+  }
+
   /** Every record about a participant, in leaf order. */
   recordsOf(participantId: string): DirectoryEntry[] {
     return this.entries.filter((e) => e.record.participantId === participantId);

@@ -5,7 +5,7 @@ import type { Storage } from '@custos/core/database/storage';
 import { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
 import { KEY_REVOKED_CHANNEL, revocationPayload } from './key-revocations';
-import type { AttestedKey, NewParticipant, Participant, ParticipantKey } from './participant';
+import type { NewParticipant, NewParticipantKey, Participant, ParticipantKey } from './participant';
 import type { KeyRecord as AttestedRow } from '@custos/ledger/key-attestation';
 import type { KeyRecord } from '@custos/ledger/key-record';
 import { KeyDirectoryRepository, type SignDirectory } from './key-directory.repository';
@@ -48,11 +48,10 @@ function toParticipant(row: ParticipantRow): Participant {
   };
 }
 
-const keyData = (key: AttestedKey) => ({
+const keyData = (key: NewParticipantKey) => ({
   keyId: key.keyId,
   publicKey: new Uint8Array(key.publicKey),
   validFrom: key.validFrom ?? null,
-  attestation: new Uint8Array(key.attestation),
 });
 
 /** The advisory lock of company prefix claims ("custos-pfx" in ASCII). */
@@ -84,7 +83,7 @@ export class ParticipantRepository {
    * both claim it). The directory records are appended in the same transaction.
    */
   async create(
-    participant: NewParticipant & { keys: readonly AttestedKey[] },
+    participant: NewParticipant,
     records: readonly KeyRecord[],
     sign: SignDirectory,
   ): Promise<'created' | 'exists' | { prefix: string; taken: string; holder: string }> {
@@ -111,10 +110,7 @@ export class ParticipantRepository {
     }
   }
 
-  private async insert(
-    tx: Prisma.TransactionClient,
-    participant: NewParticipant & { keys: readonly AttestedKey[] },
-  ): Promise<void> {
+  private async insert(tx: Prisma.TransactionClient, participant: NewParticipant): Promise<void> {
     await tx.participant.create({
       data: {
         id: participant.id,
@@ -172,7 +168,7 @@ export class ParticipantRepository {
   /** 'exists': the participant has a key with this id (revoked or not). */
   async addKey(
     participantId: string,
-    key: AttestedKey,
+    key: NewParticipantKey,
     record: KeyRecord,
     sign: SignDirectory,
   ): Promise<'added' | 'exists' | 'no-participant'> {
@@ -190,7 +186,7 @@ export class ParticipantRepository {
   }
 
   /**
-   * Sets revokedAt, with the attestation of the revoked row, and appends the directory's
+   * Sets revokedAt and appends the directory's
    * revocation record, unless it is set already: the first revocation stands. Announced
    * on KEY_REVOKED_CHANNEL in the same transaction, so replicas hear it once it holds.
    */
@@ -198,7 +194,6 @@ export class ParticipantRepository {
     participantId: string,
     keyId: string,
     at: Date,
-    attestation: Uint8Array,
     record: KeyRecord,
     sign: SignDirectory,
   ): Promise<void> {
@@ -206,7 +201,7 @@ export class ParticipantRepository {
     await this.storage.prisma.$transaction(async (tx) => {
       const { count } = await tx.participantKey.updateMany({
         where: { participantId, keyId, revokedAt: null },
-        data: { revokedAt: at, attestation: new Uint8Array(attestation) },
+        data: { revokedAt: at },
       });
       if (count === 0) return;
       await this.directory.appendIn(tx, [record], sign);

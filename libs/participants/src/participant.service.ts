@@ -14,7 +14,7 @@ import {
   registrationRecords,
 } from './key-directory-records';
 import { KeyDirectoryService } from './key-directory.service';
-import type { AttestedKey, NewParticipantKey, Participant } from './participant';
+import type { Participant } from './participant';
 import { findKey } from './participant';
 import {
   parseKey,
@@ -74,28 +74,10 @@ export class ParticipantService implements OnModuleInit {
     return importRecords(stored.participant, keys);
   }
 
-  /** The key with the sealing key's attestation of the row as it will be stored. */
-  private async attested(
-    participantId: string,
-    key: NewParticipantKey,
-    revokedAt: Date | null = null,
-  ): Promise<AttestedKey> {
-    const attestation = await this.sealingKey.attest({
-      participantId,
-      keyId: key.keyId,
-      publicKey: key.publicKey,
-      validFrom: key.validFrom ?? null,
-      revokedAt,
-    });
-    return { ...key, attestation };
-  }
-
   /** PARTICIPANT_EXISTS when the GLN is registered already; fields are checked first. */
   async register(input: ParticipantFields, by: Principal, field = 'input'): Promise<Participant> {
-    const parsed = parseParticipant(input, field);
-    const keys = await Promise.all(parsed.keys.map((k) => this.attested(parsed.id, k)));
-    const participant = { ...parsed, keys };
-    const records = registrationRecords(parsed, authorisationOf(by), new Date());
+    const participant = parseParticipant(input, field);
+    const records = registrationRecords(participant, authorisationOf(by), new Date());
     const created = await this.participants.create(
       participant,
       records,
@@ -129,14 +111,7 @@ export class ParticipantService implements OnModuleInit {
     const id = parseParticipantId(participantId, fields.participantId);
     const key = parseKey(input, fields.key);
     const record = keyAddedRecord(id, key, authorisationOf(by), new Date());
-    switch (
-      await this.participants.addKey(
-        id,
-        await this.attested(id, key),
-        record,
-        await this.directory.signer(),
-      )
-    ) {
+    switch (await this.participants.addKey(id, key, record, await this.directory.signer())) {
       case 'added':
         return this.require(id, fields.participantId);
       case 'exists':
@@ -166,16 +141,8 @@ export class ParticipantService implements OnModuleInit {
     const key = findKey(participant, keyId);
     if (!key) throw unknownKey(id, keyId, 'keyId');
     if (key.revokedAt === undefined) {
-      const { attestation } = await this.attested(id, key, at);
       const record = keyRevokedRecord(id, keyId, authorisationOf(by), at);
-      await this.participants.revokeKey(
-        id,
-        keyId,
-        at,
-        attestation,
-        record,
-        await this.directory.signer(),
-      );
+      await this.participants.revokeKey(id, keyId, at, record, await this.directory.signer());
       this.sessionParticipants.forget(id); // at once here; other replicas hear the NOTIFY
     }
     return this.require(id, 'participantId');

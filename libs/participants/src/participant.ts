@@ -46,11 +46,6 @@ export interface NewParticipantKey {
   readonly validFrom: Date | undefined;
 }
 
-/** A key to store, with the sealing key's attestation of the row (docs/adr/0013). */
-export interface AttestedKey extends NewParticipantKey {
-  readonly attestation: Uint8Array;
-}
-
 /** A party whose license has lapsed is not an authorized trading partner (SPEC section 3). */
 export function licenseValidAt(participant: Participant, at: Date): boolean {
   return at.getTime() <= participant.license.validUntil.getTime();

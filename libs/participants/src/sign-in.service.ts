@@ -13,6 +13,7 @@ import { base64UrlToBytes } from '@custos/ledger/bytes';
 import { SIGNATURE_LENGTH, verifyStrict } from '@custos/ledger/ed25519';
 import { signInBytes } from '@custos/ledger/events';
 import { ChallengeRepository } from './challenge.repository';
+import { KeyDirectoryService } from './key-directory.service';
 import { findKey, isRevokedAt, type Participant, type ParticipantKey } from './participant';
 import { parseKeyId, parseParticipantId } from './participant-input';
 import { ParticipantRepository } from './participant.repository';
@@ -46,6 +47,7 @@ export class SignInService {
     private readonly rateLimiter: SignInRateLimiter,
     private readonly sessions: SessionService,
     private readonly sessionParticipants: SessionParticipants,
+    private readonly keyDirectory: KeyDirectoryService,
   ) {}
 
   async requestChallenge(
@@ -76,6 +78,7 @@ export class SignInService {
     const participant = await this.participants.find(id);
     if (!participant) throw unknownParticipant(id, 'participantId');
     const key = usableKey(participant, keyId, now);
+    await this.onRecord(id, key);
 
     const outcome =
       request.nonce.length > MAX_NONCE_LENGTH
@@ -112,6 +115,23 @@ export class SignInService {
       );
     }
     return this.sessions.issue(participant.id, participant.roles, { keyId, now });
+  }
+
+  /** UNKNOWN_KEY for a key row the key directory does not hold (docs/adr/0014). */
+  private async onRecord(participantId: string, key: ParticipantKey): Promise<void> {
+    const why = await this.keyDirectory.whyNotOnRecord({
+      participantId,
+      keyId: key.keyId,
+      publicKey: key.publicKey,
+      validFrom: key.validFrom ?? null,
+      revokedAt: key.revokedAt ?? null,
+    });
+    if (why)
+      throw new DomainError(
+        'UNKNOWN_KEY',
+        `keyId: key "${key.keyId}" of ${participantId} is not on record: ${why}`,
+        'keyId',
+      );
   }
 
   /**

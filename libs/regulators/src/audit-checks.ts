@@ -34,7 +34,10 @@ export type DiscrepancyKind =
   | 'CHECKPOINT'
   | 'CONSISTENCY'
   | 'INDEX'
-  | 'KEY_UNATTESTED';
+  | 'KEY_NOT_ON_RECORD'
+  | 'KEY_ROW_MISSING'
+  | 'KEY_RECORD_REFUSED'
+  | 'KEY_DIRECTORY_MISMATCH';
 
 export interface AuditProgress {
   readonly run: AuditRunRecord;

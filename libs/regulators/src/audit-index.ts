@@ -1,13 +1,13 @@
 // The audit's rebuild of the index from the signed log (docs/adr/0010): each sealed
 // event's event_item rows and recall row derived again from its signed fields
 // (libs/events/src/index-rows.ts, what ingest wrote) and compared with the stored ones,
-// every tally compared with the rows it counts, and every key row's attestation by the
-// sealing key checked (docs/adr/0013). Pure: audit-run.ts reads the rows.
+// every tally compared with the rows it counts, and every key row checked against the key
+// directory, and the directory against its checkpoint (docs/adr/0014). Pure: audit-run.ts
+// reads the rows.
 import { validateEvent, type ValidatedEvent } from '@custos/events/event-validation';
 import { indexRowsOf } from '@custos/events/index-rows';
 import type { EventObject } from '@custos/ledger/events';
-import { verifyFast } from '@custos/ledger/ed25519-native';
-import { verifyKeyAttestation } from '@custos/ledger/key-attestation';
+import type { KeyDirectory } from '@custos/ledger/key-directory';
 import type { AuditKey, AuditLeaf, DiscrepancyRecord, TallyDifference } from './audit.repository';
 
 /** The event as validated from its signed fields, or why it does not validate. */
@@ -115,21 +115,46 @@ export function tallyDiscrepancies(differences: readonly TallyDifference[]): Dis
   }));
 }
 
-/** One KEY_UNATTESTED per key row the sealing key did not attest as it stands. */
+/**
+ * The key directory against its checkpoint (KEY_DIRECTORY_MISMATCH: then it holds no key
+ * and every row is reported), each record without effect (KEY_RECORD_REFUSED), each key
+ * row the directory does not hold as stored (KEY_NOT_ON_RECORD) and each key it holds
+ * without a row (KEY_ROW_MISSING).
+ */
 export function keyDiscrepancies(
   keys: readonly AuditKey[],
-  sealingKey: Uint8Array,
+  directory: KeyDirectory,
 ): DiscrepancyRecord[] {
-  return keys.flatMap((k) =>
-    verifyKeyAttestation(k, k.attestation, sealingKey, verifyFast)
-      ? []
-      : [
-          {
-            kind: 'KEY_UNATTESTED',
-            blockHeight: null,
-            leafIndex: null,
-            message: `key ${k.keyId} of ${k.participantId} was not registered through the application (${k.attestation ? 'its attestation does not verify' : 'it has no attestation'}): every event it signed is suspect`,
-          },
-        ],
-  );
+  const found = (kind: string, message: string): DiscrepancyRecord => ({
+    kind,
+    blockHeight: null,
+    leafIndex: null,
+    message,
+  });
+  const out: DiscrepancyRecord[] = [];
+  if (directory.broken !== undefined)
+    out.push(found('KEY_DIRECTORY_MISMATCH', `the key directory: ${directory.broken}`));
+  for (const [leaf, why] of directory.refused)
+    out.push(found('KEY_RECORD_REFUSED', `key directory record ${leaf} has no effect: ${why}`));
+  const rows = new Set<string>();
+  for (const k of keys) {
+    rows.add(`${k.participantId}\u0000${k.keyId}`);
+    const why = directory.whyNotOnRecord(k);
+    if (why)
+      out.push(
+        found(
+          'KEY_NOT_ON_RECORD',
+          `key ${k.keyId} of ${k.participantId} is not on record (${why}): every event it signed is suspect`,
+        ),
+      );
+  }
+  for (const held of directory.heldKeys())
+    if (!rows.has(`${held.participantId}\u0000${held.keyId}`))
+      out.push(
+        found(
+          'KEY_ROW_MISSING',
+          `the key directory holds key ${held.keyId} of ${held.participantId}, which has no key row`,
+        ),
+      );
+  return out;
 }

@@ -9,6 +9,7 @@
 import type { Logger } from '@nestjs/common';
 import type { SignatureVerificationService } from '@custos/events/signature-verification.service';
 import { hexToBytes } from '@custos/ledger/bytes';
+import type { KeyDirectory } from '@custos/ledger/key-directory';
 import type { Frontier } from '@custos/ledger/merkle-append';
 import { verifyConsistency } from '@custos/ledger/merkle-verify';
 import type { VerifierKey } from '@custos/ledger/note';
@@ -41,6 +42,8 @@ export interface AuditRunDeps {
   readonly repository: AuditRepository;
   readonly ledger: LedgerQueryService;
   readonly signatures: SignatureVerificationService;
+  /** The key directory as stored now, opened and checked (docs/adr/0014). */
+  readonly keyDirectory: () => Promise<KeyDirectory>;
   readonly logger: Logger;
   /** Leaves per chunk (committed together). */
   readonly chunkLeaves: number;
@@ -215,16 +218,18 @@ export class AuditRun {
 
   /**
    * The checks over whole tables, once, with the last chunk: the recall table rebuilt from
-   * the sealed RECALLs, every tally against the rows it counts, every key's attestation.
+   * the sealed RECALLs, every tally against the rows it counts, every key against the key
+   * directory.
    */
   private async wholeIndex(
     blockOf: (leafIndex: number) => number | null,
   ): Promise<DiscrepancyRecord[]> {
     const { repository } = this.deps;
-    const [recalls, tallies, keys] = await Promise.all([
+    const [recalls, tallies, keys, directory] = await Promise.all([
       repository.recalls(this.run.treeSize),
       repository.tallyDifferences(),
       repository.allKeys(),
+      this.deps.keyDirectory(),
     ]);
     const heightOf = (leaf: number) =>
       blockOf(leaf) ??
@@ -234,7 +239,7 @@ export class AuditRun {
     return [
       ...recallDiscrepancies(recalls.events, recalls.rows, heightOf),
       ...tallyDiscrepancies(tallies),
-      ...keyDiscrepancies(keys, this.vkey.publicKey),
+      ...keyDiscrepancies(keys, directory),
     ];
   }
 

@@ -17,6 +17,7 @@ import { DomainError } from '@custos/core/errors/domain-error';
 import { JOB_QUEUE, type CustosQueue } from '@custos/core/tokens';
 import { SignatureVerificationService } from '@custos/events/signature-verification.service';
 import { parseVerifierKey } from '@custos/ledger/note';
+import { KeyDirectoryService } from '@custos/participants/key-directory.service';
 import { LedgerQueryService } from '@custos/sealing/ledger-query.service';
 import { SealingKeyService } from '@custos/sealing/sealing-key.service';
 import { type AuditProgress, progressOf } from './audit-checks';
@@ -47,6 +48,7 @@ export class AuditService {
     private readonly ledger: LedgerQueryService,
     private readonly sealingKey: SealingKeyService,
     private readonly signatures: SignatureVerificationService,
+    private readonly keyDirectory: KeyDirectoryService,
     @Inject(JOB_QUEUE) private readonly queue: CustosQueue,
     @Optional() @Inject(AUDIT_OPTIONS) options?: AuditOptions,
   ) {
@@ -99,6 +101,7 @@ export class AuditService {
         repository: this.repository,
         ledger: this.ledger,
         signatures: this.signatures,
+        keyDirectory: () => this.keyDirectory.current(),
         logger: this.logger,
         chunkLeaves: this.chunkLeaves,
         leaseMs: LEASE_MS,

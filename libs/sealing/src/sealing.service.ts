@@ -5,8 +5,8 @@ import { GENESIS_PREV_HASH, blockHash } from '@custos/ledger/block';
 import { SignatureVerificationService } from '@custos/events/signature-verification.service';
 import { bytesToHex } from '@custos/ledger/bytes';
 import { signCheckpoint } from '@custos/ledger/checkpoint';
-import { FAST_SIGNING, verifyFast } from '@custos/ledger/ed25519-native';
-import { AttestationMemo } from '@custos/ledger/key-attestation';
+import { FAST_SIGNING } from '@custos/ledger/ed25519-native';
+import type { KeyDirectory } from '@custos/ledger/key-directory';
 import { nodeHashFast } from '@custos/ledger/merkle-native';
 import {
   type Frontier,
@@ -14,6 +14,7 @@ import {
   frontierIds,
   frontierRoot,
 } from '@custos/ledger/merkle-append';
+import { KeyDirectoryService } from '@custos/participants/key-directory.service';
 import { AlertRepository } from '@custos/store/alert.repository';
 import { checkPending } from './pending-check';
 import { SignatureVerdicts } from './signature-verdicts';
@@ -74,8 +75,8 @@ export interface DrainOutcome {
  * back; two sealers are serialized by the lock, and unique keys (block height, first
  * leaf index, tree size, leaf index, tree node) make a fork impossible even without it.
  * Nothing read back is trusted: every leaf input is recomputed from the stored event and
- * checked against its content hash, its actor's key row against the sealing key's
- * attestation, its signature with the ledger's strict rule (worker threads, while this
+ * checked against its content hash, its actor's key row against the key directory
+ * (docs/adr/0014), its signature with the ledger's strict rule (worker threads, while this
  * thread builds and writes the blocks; nothing commits before every verdict is in), and
  * the stored frontier against the head's root. While a backlog is worked off, the next
  * batch's signatures are verified during this one's write (signature-verdicts.ts).
@@ -91,7 +92,6 @@ export class SealingService {
   private readonly logger = new Logger('Sealer');
   private draining: Promise<DrainOutcome> | undefined;
   private drainAgain = false;
-  private readonly attestations = new AttestationMemo(verifyFast);
   private readonly verdicts: SignatureVerdicts;
 
   constructor(
@@ -100,6 +100,7 @@ export class SealingService {
     private readonly key: SealingKeyService,
     private readonly alerts: AlertRepository,
     private readonly signatures: SignatureVerificationService,
+    private readonly keyDirectory: KeyDirectoryService,
     @Optional() @Inject(SEALING_HOOKS) private readonly hooks?: SealingHooks,
     @Optional() @Inject(SEALING_OBSERVER) private readonly observer?: SealingObserver,
   ) {
@@ -171,13 +172,13 @@ export class SealingService {
     const started = performance.now();
     const max = this.config.sealMaxEvents;
     const signer = await this.key.signer();
-    const sealingKey = await this.key.publicKey();
+    const keys = await this.keyDirectory.current();
     let acceptedAt: Date[] = [];
     const result = await this.repository.inSealTransaction(async (tx) => {
       const { head, now } = await tx.head();
       const clockAt = performance.now();
       const pending = await tx.pending(max * maxBlocks);
-      const attested = (e: PendingEvent) => this.keyAttested(e, sealingKey);
+      const attested = (e: PendingEvent) => onRecord(e, keys);
       const checked = checkPending(pending, attested);
       let { leaves, refused } = checked;
       if (leaves.length === 0) return { blocks: [], refused };
@@ -237,22 +238,6 @@ export class SealingService {
       blocks: result.blocks,
       refused: result.refused,
     };
-  }
-
-  /** The event's key row is the one the application registered (its attestation verifies). */
-  private keyAttested(event: PendingEvent, sealingKey: Uint8Array): boolean {
-    const key = event.key!;
-    return this.attestations.check(
-      {
-        participantId: event.actor,
-        keyId: event.keyId,
-        publicKey: key.publicKey,
-        validFrom: key.validFrom,
-        revokedAt: key.revokedAt,
-      },
-      key.attestation,
-      sealingKey,
-    );
   }
 
   private async reportRefused(refused: { eventId: string; reason: string }): Promise<void> {
@@ -330,4 +315,16 @@ async function loadFrontier(
     throw new Error(`stored tree nodes do not give block ${head.height}'s root: refusing to seal`);
   }
   return frontier;
+}
+
+/** The event's key row is the one the key directory holds (docs/adr/0014). */
+function onRecord(event: PendingEvent, keys: KeyDirectory): boolean {
+  const key = event.key!;
+  return keys.holds({
+    participantId: event.actor,
+    keyId: event.keyId,
+    publicKey: key.publicKey,
+    validFrom: key.validFrom,
+    revokedAt: key.revokedAt,
+  });
 }

@@ -30,7 +30,7 @@ import {
 } from '@custos/ledger/bytes';
 import { openCheckpoint } from '@custos/ledger/checkpoint';
 import { verifyFast } from '@custos/ledger/ed25519-native';
-import { AttestationMemo } from '@custos/ledger/key-attestation';
+import type { KeyDirectory } from '@custos/ledger/key-directory';
 import { eventSigningBytes, leafInput, type EventObject } from '@custos/ledger/events';
 import { leafHash } from '@custos/ledger/merkle';
 import { verifyInclusion } from '@custos/ledger/merkle-verify';
@@ -38,6 +38,7 @@ import { parseVerifierKey } from '@custos/ledger/note';
 import { sha256 } from '@custos/ledger/sha256';
 import { formatTlogProof } from '@custos/ledger/tlog-proof';
 import { type LedgerCheckpoint, LedgerQueryService } from '@custos/sealing/ledger-query.service';
+import { KeyDirectoryService } from '@custos/participants/key-directory.service';
 import type { Participant } from '@custos/participants/participant';
 import { ParticipantService } from '@custos/participants/participant.service';
 import { SealingKeyService } from '@custos/sealing/sealing-key.service';
@@ -105,13 +106,13 @@ export class VerificationService {
   private readonly logger = new Logger('Verification');
   /** The last checkpoint note whose signature verified, and what it says. */
   private verifiedNote: { note: string; vkey: string; root: Uint8Array; size: number } | undefined;
-  private readonly attestations = new AttestationMemo(verifyFast);
 
   constructor(
     private readonly repository: VerificationRepository,
     private readonly ledger: LedgerQueryService,
     private readonly sealingKey: SealingKeyService,
     private readonly participants: ParticipantService,
+    private readonly keyDirectory: KeyDirectoryService,
     private readonly alerts: VerificationAlerts,
     private readonly witnesses: WitnessGate,
   ) {}
@@ -126,13 +127,15 @@ export class VerificationService {
     // The latest checkpoint does not depend on the history: read both at once.
     const head = Promise.all([this.ledger.checkpoint(), this.sealingKey.vkey()]);
     head.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+    const keys = this.keyDirectory.current();
+    keys.catch(() => undefined); // awaited below
     const { events, tallies } = await this.repository.history(
       scanned.identifier,
       scanned.gtin ?? null,
       MAX_NESTING,
     );
     const failures: Failures = [];
-    const checked = this.checkEvents(events, failures, await this.sealingKey.publicKey());
+    const checked = this.checkEvents(events, failures, await keys);
     const indexed = checked.map((c) => c.indexed);
     failures.push(
       ...indexFailures(scanned.identifier, scanned.gtin, indexed, tallies, MAX_NESTING),
@@ -245,7 +248,7 @@ export class VerificationService {
   private checkEvents(
     events: readonly StoredEvent[],
     failures: Failures,
-    sealingKey: Uint8Array,
+    keys: KeyDirectory,
   ): Checked[] {
     return events.map((stored) => {
       const fail = (message: string, publicMessage = message) =>
@@ -274,10 +277,10 @@ export class VerificationService {
             `the key ${stored.keyId} of ${stored.actor} is not on record`,
             'its key is not on record',
           );
-        else if (!this.attested(stored, key, sealingKey))
+        else if (!keys.holds(keyRowOf(stored, key)))
           fail(
-            `the key ${stored.keyId} of ${stored.actor} was not registered through the application (its attestation does not verify)`,
-            'its key was not registered through the application',
+            `the key ${stored.keyId} of ${stored.actor} is not on record in the key directory (${keys.whyNotOnRecord(keyRowOf(stored, key))})`,
+            'its key is not on record',
           );
         else if (
           !verifyFast(
@@ -334,22 +337,6 @@ export class VerificationService {
       };
       return { stored, view, input, indexed };
     });
-  }
-
-  /** The event's key row is the one the application registered (docs/adr/0013). */
-  private attested(stored: StoredEvent, key: Uint8Array, sealingKey: Uint8Array): boolean {
-    const row = stored.keyRow;
-    return this.attestations.check(
-      {
-        participantId: stored.actor,
-        keyId: stored.keyId,
-        publicKey: key,
-        validFrom: row?.validFrom ?? null,
-        revokedAt: row?.revokedAt ?? null,
-      },
-      row?.attestation,
-      sealingKey,
-    );
   }
 
   /** Checks the latest signed checkpoint and every sealed event's inclusion and block. */
@@ -472,4 +459,15 @@ export class VerificationService {
 
 function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** The event's key row as stored, in the key directory's terms. */
+function keyRowOf(stored: StoredEvent, publicKey: Uint8Array) {
+  return {
+    participantId: stored.actor,
+    keyId: stored.keyId,
+    publicKey,
+    validFrom: stored.keyRow?.validFrom ?? null,
+    revokedAt: stored.keyRow?.revokedAt ?? null,
+  };
 }

@@ -1,0 +1,84 @@
+// The key directory written straight in SQL, as the application writes it (docs/adr/0014),
+// for fixtures that register participants and keys behind the API: the records of keys
+// not yet in the directory, and a checkpoint of the grown tree signed by the test
+// database's sealing key with its log origin.
+import { keyDirectoryOrigin, signKeyDirectoryCheckpoint } from '../libs/ledger/src/key-directory';
+import { type KeyRecord, keyRecordLeafInput } from '../libs/ledger/src/key-record';
+import { testLogOrigin, testSealingSeed } from './storage';
+
+/** A pg Client or Pool, or anything with its query(text, values) → { rows }. */
+export interface Sql {
+  query<R>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+export interface SqlKey {
+  readonly participantId: string;
+  readonly roles: readonly string[];
+  readonly keyId: string;
+  readonly publicKey: Uint8Array;
+}
+
+/** Appends the directory records of keys (and participants) it does not hold yet. */
+export async function appendKeyRecordsInSql(db: Sql, keys: readonly SqlKey[]): Promise<void> {
+  const { rows: dbRows } = await db.query<{ name: string }>('SELECT current_database() AS name');
+  const dbName = dbRows[0]!.name;
+  const { rows: held } = await db.query<{ participant_id: string; key_id: string | null }>(
+    'SELECT participant_id, key_id FROM key_record',
+  );
+  const has = new Set(held.map((r) => `${r.participant_id}/${r.key_id ?? ''}`));
+  const at = new Date();
+  const records: KeyRecord[] = [];
+  for (const k of keys) {
+    if (!has.has(`${k.participantId}/`)) {
+      has.add(`${k.participantId}/`);
+      records.push({
+        type: 'PARTICIPANT_REGISTERED',
+        participantId: k.participantId,
+        roles: [...k.roles],
+        companyPrefixes: [],
+        at,
+        authorisedBy: { role: 'ADMIN' },
+      });
+    }
+    if (!has.has(`${k.participantId}/${k.keyId}`)) {
+      has.add(`${k.participantId}/${k.keyId}`);
+      records.push({
+        type: 'KEY_ADDED',
+        participantId: k.participantId,
+        keyId: k.keyId,
+        publicKey: new Uint8Array(k.publicKey),
+        validFrom: null,
+        at,
+        authorisedBy: { role: 'ADMIN' },
+      });
+    }
+  }
+  if (records.length === 0) return;
+  const { rows: stored } = await db.query<{ record: Buffer }>(
+    'SELECT record FROM key_record ORDER BY leaf_index',
+  );
+  const leaves = [
+    ...stored.map((r) => new Uint8Array(r.record)),
+    ...records.map(keyRecordLeafInput),
+  ];
+  const origin = testLogOrigin(dbName);
+  const note = signKeyDirectoryCheckpoint(leaves, keyDirectoryOrigin(origin), {
+    name: origin,
+    secretKey: testSealingSeed(dbName),
+  });
+  for (const [i, record] of records.entries()) {
+    await db.query(
+      'INSERT INTO key_record (leaf_index, participant_id, key_id, record) VALUES ($1, $2, $3, $4)',
+      [
+        stored.length + i,
+        record.participantId,
+        record.type === 'PARTICIPANT_REGISTERED' ? null : record.keyId,
+        Buffer.from(keyRecordLeafInput(record)),
+      ],
+    );
+  }
+  await db.query(
+    'INSERT INTO key_checkpoint (tree_size, note) VALUES ($1, $2) ON CONFLICT (tree_size) DO UPDATE SET note = excluded.note',
+    [leaves.length, note],
+  );
+}
