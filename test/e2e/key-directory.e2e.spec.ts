@@ -10,6 +10,7 @@ import { bytesToBase64Url } from '../../libs/ledger/src/bytes';
 import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
 import { attestKey } from '../../libs/ledger/src/key-attestation';
 import { keyDirectoryOrigin, openKeyDirectory } from '../../libs/ledger/src/key-directory';
+import { type KeyRequest, signKeyRequest } from '../../libs/ledger/src/key-record';
 import { parseVerifierKey } from '../../libs/ledger/src/note';
 import {
   createTestDatabase,
@@ -158,6 +159,113 @@ describe('the key directory, written with the key rows', () => {
       world.register(gln('950800000005'), 'Second maker', ['MANUFACTURER'], ['9508000']),
     ).rejects.toThrow(/company prefix/);
     expect((await directory()).size).toBe(before);
+  });
+
+  it('a participant adds and revokes its own keys with requests signed by a current key', async () => {
+    const maker2 = await world.register(gln('950800000006'), 'Self-service maker', [
+      'MANUFACTURER',
+    ]);
+    const client = await world.signIn(maker2);
+    const fresh = randomSecretKey();
+    const add: KeyRequest = {
+      type: 'KEY_ADDED',
+      participantId: maker2.id,
+      keyId: 'k-self',
+      publicKey: publicKeyOf(fresh),
+      validFrom: null,
+    };
+    const key = { keyId: 'k-self', publicKey: bytesToBase64Url(publicKeyOf(fresh)) };
+    const SIGNED_ADD = gql`
+      mutation ($id: ID!, $key: PublicKeyInput!, $signedBy: ID, $signature: String) {
+        addParticipantKey(
+          participantId: $id
+          key: $key
+          signedBy: $signedBy
+          signature: $signature
+        ) {
+          id
+        }
+      }
+    `;
+    const SIGNED_REVOKE = gql`
+      mutation ($id: ID!, $keyId: ID!, $signedBy: ID, $signature: String) {
+        revokeParticipantKey(
+          participantId: $id
+          keyId: $keyId
+          signedBy: $signedBy
+          signature: $signature
+        ) {
+          id
+        }
+      }
+    `;
+    const fail = (p: Promise<unknown>) =>
+      p.then(
+        () => 'accepted',
+        (e: unknown) => JSON.stringify(e),
+      );
+    // Without a signature a participant may not; nor with a signature by another key, nor
+    // over another request.
+    expect(await fail(client.request(ADD_KEY, { id: maker2.id, key }))).toMatch(/FORBIDDEN/);
+    const byFresh = bytesToBase64Url(signKeyRequest(add, fresh));
+    expect(
+      await fail(
+        client.request(SIGNED_ADD, { id: maker2.id, key, signedBy: 'k1', signature: byFresh }),
+      ),
+    ).toMatch(/BAD_SIGNATURE/);
+    const otherRequest = bytesToBase64Url(
+      signKeyRequest({ ...add, keyId: 'k-other' }, maker2.secretKey),
+    );
+    expect(
+      await fail(
+        client.request(SIGNED_ADD, { id: maker2.id, key, signedBy: 'k1', signature: otherRequest }),
+      ),
+    ).toMatch(/BAD_SIGNATURE/);
+    expect(await fail(client.request(SIGNED_ADD, { id: maker2.id, key, signedBy: 'k1' }))).toMatch(
+      /BAD_USER_INPUT/,
+    );
+    // A regulator cannot add one either, signed or not.
+    expect(await fail(regulator.client!.request(ADD_KEY, { id: maker2.id, key }))).toMatch(
+      /FORBIDDEN/,
+    );
+    expect((await keyRows()).some((r) => r.keyId === 'k-self')).toBe(false);
+
+    const signature = bytesToBase64Url(signKeyRequest(add, maker2.secretKey));
+    await client.request(SIGNED_ADD, { id: maker2.id, key, signedBy: 'k1', signature });
+    // k-self revokes k1 (the old key); k1 can then sign nothing, not even a revocation.
+    const revoke: KeyRequest = { type: 'KEY_REVOKED', participantId: maker2.id, keyId: 'k1' };
+    await client.request(SIGNED_REVOKE, {
+      id: maker2.id,
+      keyId: 'k1',
+      signedBy: 'k-self',
+      signature: bytesToBase64Url(signKeyRequest(revoke, fresh)),
+    });
+    const revokeSelf: KeyRequest = { ...revoke, keyId: 'k-self' };
+    expect(
+      await fail(
+        world.admin.request(SIGNED_REVOKE, {
+          id: maker2.id,
+          keyId: 'k-self',
+          signedBy: 'k1',
+          signature: bytesToBase64Url(signKeyRequest(revokeSelf, maker2.secretKey)),
+        }),
+      ),
+    ).toMatch(/UNKNOWN_KEY.*not a current key/);
+
+    const dir = await directory();
+    expect(dir.broken).toBeUndefined();
+    expect(dir.refused.size).toBe(0);
+    for (const row of await keyRows()) expect(dir.whyNotOnRecord(row)).toBeUndefined();
+    const mine = dir.recordsOf(maker2.id).map((e) => e.record);
+    expect(mine.map((r) => [r.type, r.authorisedBy.role])).toEqual([
+      ['PARTICIPANT_REGISTERED', 'ADMIN'],
+      ['KEY_ADDED', 'ADMIN'],
+      ['KEY_ADDED', 'PARTICIPANT'],
+      ['KEY_REVOKED', 'PARTICIPANT'],
+    ]);
+    // The new key signs in; the old one does not.
+    await world.signIn({ ...maker2, keyId: 'k-self', secretKey: fresh });
+    expect(await fail(world.signIn({ ...maker2 }))).toMatch(/KEY_REVOKED/);
   });
 
   it('the upgrade brings attested rows in once, and leaves a planted row out', async () => {

@@ -130,4 +130,34 @@ describe('libs/sdk end to end', () => {
     };
     expect(verifyBundle(edited, ledgerKey).ok).toBe(false);
   });
+
+  it('a participant rotates its own key: adds one signed by its current key, revokes the old', async () => {
+    const admin = new CustosClient({ url: product.url, token: adminToken });
+    const id = gln('950600000203');
+    const old = generateKey('k1', id);
+    await admin.registerParticipant({
+      id,
+      name: 'SDK Rotating Pharmacy',
+      roles: ['DISPENSER'],
+      license: { number: 'L-3', authority: 'Test Agency', validUntil: '2099-12-31' },
+      keys: [{ keyId: old.keyId, publicKey: old.publicKey }],
+    });
+    const me = new CustosClient({ url: product.url });
+    await me.signIn(old);
+    const next = generateKey('k2', id);
+    // validFrom as a user writes it: signed as the server reads it (UTC, milliseconds).
+    const added = await me.addKey(
+      id,
+      { keyId: next.keyId, publicKey: next.publicKey, validFrom: '2020-01-01T01:00:00+01:00' },
+      old,
+    );
+    expect(added.keys.map((k) => k.keyId)).toEqual(['k1', 'k2']);
+    // Without its signature the participant may not; a signature by another key is refused.
+    await expect(me.addKey(id, generateKey('k3', id))).rejects.toThrow(/FORBIDDEN|added by/);
+    await expect(me.revokeKey(id, 'k1', generateKey('k2', id))).rejects.toThrow(/signature/);
+    const revoked = await me.revokeKey(id, 'k1', next);
+    expect(revoked.keys.find((k) => k.keyId === 'k1')!.revokedAt).not.toBeNull();
+    await expect(new CustosClient({ url: product.url }).signIn(old)).rejects.toThrow(/revoked/);
+    await new CustosClient({ url: product.url }).signIn(next);
+  });
 });

@@ -14,6 +14,7 @@ import {
   registrationRecords,
 } from './key-directory-records';
 import { KeyDirectoryService } from './key-directory.service';
+import { authoriseKeyChange, type SignedBy } from './key-change-authority';
 import type { Participant } from './participant';
 import { findKey } from './participant';
 import {
@@ -101,16 +102,28 @@ export class ParticipantService implements OnModuleInit {
     return this.require(participant.id, `${field}.id`);
   }
 
-  /** KEY_EXISTS when the participant has (or had) a key with this keyId. */
+  /**
+   * KEY_EXISTS when the participant has (or had) a key with this keyId. By the admin, or
+   * by the participant's request signed by one of its current keys (key-change-authority.ts).
+   */
   async addKey(
     participantId: string,
     input: PublicKeyFields,
     by: Principal,
+    signed: SignedBy = {},
     fields = { participantId: 'participantId', key: 'key' },
   ): Promise<Participant> {
     const id = parseParticipantId(participantId, fields.participantId);
     const key = parseKey(input, fields.key);
-    const record = keyAddedRecord(id, key, authorisationOf(by), new Date());
+    const request = {
+      type: 'KEY_ADDED',
+      participantId: id,
+      keyId: key.keyId,
+      publicKey: key.publicKey,
+      validFrom: key.validFrom ?? null,
+    } as const;
+    const authority = authoriseKeyChange(request, by, signed, await this.directory.current());
+    const record = keyAddedRecord(id, key, authority, new Date());
     switch (await this.participants.addKey(id, key, record, await this.directory.signer())) {
       case 'added':
         return this.require(id, fields.participantId);
@@ -127,21 +140,25 @@ export class ParticipantService implements OnModuleInit {
 
   /**
    * Revokes the key from `at` on: everything signed with it after that is refused.
-   * Revoking a revoked key changes nothing (the first revocation time stands).
+   * Revoking a revoked key changes nothing (the first revocation time stands). By the
+   * admin, a regulator, or the participant's signed request (key-change-authority.ts).
    */
   async revokeKey(
     participantId: string,
     keyId: string,
     by: Principal,
+    signed: SignedBy = {},
     at = new Date(),
   ): Promise<Participant> {
     const id = parseParticipantId(participantId, 'participantId');
     parseKeyId(keyId, 'keyId');
+    const request = { type: 'KEY_REVOKED', participantId: id, keyId } as const;
+    const authority = authoriseKeyChange(request, by, signed, await this.directory.current());
     const participant = await this.require(id, 'participantId');
     const key = findKey(participant, keyId);
     if (!key) throw unknownKey(id, keyId, 'keyId');
     if (key.revokedAt === undefined) {
-      const record = keyRevokedRecord(id, keyId, authorisationOf(by), at);
+      const record = keyRevokedRecord(id, keyId, authority, at);
       await this.participants.revokeKey(id, keyId, at, record, await this.directory.signer());
       this.sessionParticipants.forget(id); // at once here; other replicas hear the NOTIFY
     }

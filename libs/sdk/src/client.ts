@@ -13,6 +13,7 @@ import { type BatchLimits, batchesOf, SERVER_LIMITS } from './batches';
 import { CustosRequestError, CustosUnreachableError, type ServerError } from './errors';
 import type { CustosKey } from './keys';
 import { signChallenge } from './keys';
+import { type NewKey, signKeyAddition, signKeyRevocation } from './key-requests';
 import * as Q from './queries';
 import type {
   Alert,
@@ -196,6 +197,41 @@ export class CustosClient {
       input,
     });
     return data.registerParticipant;
+  }
+
+  /**
+   * Adds a key to a participant: with `signer` (one of its current keys), as the
+   * participant's own signed request; without, by the admin token.
+   */
+  async addKey(participantId: string, key: NewKey, signer?: CustosKey): Promise<Participant> {
+    const signed = signer ? signKeyAddition(participantId, key, signer) : {};
+    const input = {
+      keyId: key.keyId,
+      publicKey: key.publicKey,
+      ...(key.validFrom ? { validFrom: key.validFrom } : {}),
+    };
+    return (
+      await this.request<{ addParticipantKey: Participant }>(Q.ADD_PARTICIPANT_KEY, {
+        id: participantId,
+        key: input,
+        ...signed,
+      })
+    ).addParticipantKey;
+  }
+
+  /**
+   * Revokes a participant's key now: with `signer` (one of its current keys, maybe this
+   * one), as the participant's own signed request; without, by the admin or a regulator.
+   */
+  async revokeKey(participantId: string, keyId: string, signer?: CustosKey): Promise<Participant> {
+    const signed = signer ? signKeyRevocation(participantId, keyId, signer) : {};
+    return (
+      await this.request<{ revokeParticipantKey: Participant }>(Q.REVOKE_PARTICIPANT_KEY, {
+        id: participantId,
+        keyId,
+        ...signed,
+      })
+    ).revokeParticipantKey;
   }
 
   async participant(id: string): Promise<Participant | null> {

@@ -26,6 +26,14 @@ export const REGISTER_PARTICIPANT = `mutation ($input: ParticipantInput!) {
   registerParticipant(input: $input) { ${PARTICIPANT_FIELDS} }
 }`;
 
+export const ADD_PARTICIPANT_KEY = `mutation ($id: ID!, $key: PublicKeyInput!, $signedBy: ID, $signature: String) {
+  addParticipantKey(participantId: $id, key: $key, signedBy: $signedBy, signature: $signature) { ${PARTICIPANT_FIELDS} }
+}`;
+
+export const REVOKE_PARTICIPANT_KEY = `mutation ($id: ID!, $keyId: ID!, $signedBy: ID, $signature: String) {
+  revokeParticipantKey(participantId: $id, keyId: $keyId, signedBy: $signedBy, signature: $signature) { ${PARTICIPANT_FIELDS} }
+}`;
+
 export const PARTICIPANT = `query ($id: ID!) { participant(id: $id) { ${PARTICIPANT_FIELDS} } }`;
 
 export const SUBMIT_EVENTS = `mutation ($events: [SignedEventInput!]!) {

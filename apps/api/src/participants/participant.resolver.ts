@@ -30,30 +30,47 @@ export class ParticipantResolver {
     return toParticipant(await this.participants.register(input, caller(principal), 'input'));
   }
 
-  // The admin only (bootstrap and recovery): a regulator registers participants but never
-  // gives anyone a key of another participant (SPEC section 3; issue 13). A participant's
-  // own signed key requests are the next step.
-  @Access.admin()
-  @Mutation(() => Participant, { description: 'Adds an Ed25519 public key to a participant.' })
+  // Signed in: the participant's own request signed by one of its current keys is the
+  // authority (SPEC section 3, docs/adr/0014); without one, the admin (bootstrap and
+  // recovery) adds, and the admin or a regulator revokes. A regulator never gives anyone
+  // a key of another participant. The service decides (key-change-authority.ts).
+  @Access.signedIn()
+  @Mutation(() => Participant, {
+    description:
+      'Adds an Ed25519 public key to a participant: by the admin, or by the participant with signedBy and signature (over "custos-key-request:v1:" + RFC 8785 JSON of {type: "KEY_ADDED", participantId, keyId, publicKey, validFrom}).',
+  })
   async addParticipantKey(
     @Args('participantId', { type: () => ID }) participantId: string,
     @Args('key', { type: () => PublicKeyInput }) key: PublicKeyInput,
     @CurrentPrincipal() principal: Principal | undefined,
+    @Args('signedBy', { type: () => ID, nullable: true }) signedBy?: string | null,
+    @Args('signature', { type: () => String, nullable: true }) signature?: string | null,
   ): Promise<Participant> {
-    return toParticipant(await this.participants.addKey(participantId, key, caller(principal)));
+    return toParticipant(
+      await this.participants.addKey(participantId, key, caller(principal), {
+        signedBy,
+        signature,
+      }),
+    );
   }
 
-  @Access.adminOr('REGULATOR')
+  @Access.signedIn()
   @Mutation(() => Participant, {
-    description: 'Revokes a key now: it is refused for everything after this instant.',
+    description:
+      'Revokes a key now: it is refused for everything after this instant. By the admin, a regulator, or the participant with signedBy and signature (over "custos-key-request:v1:" + RFC 8785 JSON of {type: "KEY_REVOKED", participantId, keyId}).',
   })
   async revokeParticipantKey(
     @Args('participantId', { type: () => ID }) participantId: string,
     @Args('keyId', { type: () => ID }) keyId: string,
     @CurrentPrincipal() principal: Principal | undefined,
+    @Args('signedBy', { type: () => ID, nullable: true }) signedBy?: string | null,
+    @Args('signature', { type: () => String, nullable: true }) signature?: string | null,
   ): Promise<Participant> {
     return toParticipant(
-      await this.participants.revokeKey(participantId, keyId, caller(principal)),
+      await this.participants.revokeKey(participantId, keyId, caller(principal), {
+        signedBy,
+        signature,
+      }),
     );
   }
 }
