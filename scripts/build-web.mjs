@@ -2,6 +2,8 @@
 // with libs/ledger and @noble into ES modules (the camera code, with zxing-wasm, is a
 // separate chunk loaded only when asked for), and copies index.html, styles.css and
 // zxing's reader .wasm beside them, so the service serves every asset itself (no CDN).
+// The GraphQL explorer (GraphiQL, React) is a second entry with its own page: its
+// scripts and styles are loaded only at GET /graphql in a browser, never by the scan page.
 // scripts/build.mjs runs it after compiling the server (`npm run build` runs both).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -20,7 +22,7 @@ mkdirSync(assets, { recursive: true });
 
 await build({
   absWorkingDir: root,
-  entryPoints: { app: 'apps/web/src/main.ts' },
+  entryPoints: { app: 'apps/web/src/main.ts', explorer: 'apps/web/src/explorer/explorer.ts' },
   tsconfig: 'apps/web/tsconfig.json',
   bundle: true,
   splitting: true,
@@ -34,9 +36,12 @@ await build({
   sourcemap: 'linked',
   legalComments: 'linked',
   logLevel: 'warning',
+  define: { 'process.env.NODE_ENV': '"production"' }, // React's production build
 });
 
 copyFileSync(join(source, 'index.html'), join(out, 'index.html'));
+copyFileSync(join(source, 'explorer.html'), join(out, 'explorer.html'));
+copyFileSync(join(source, 'explorer-page.css'), join(assets, 'explorer-page.css'));
 copyFileSync(join(source, 'styles.css'), join(assets, 'styles.css'));
 copyFileSync(
   require.resolve('zxing-wasm/reader/zxing_reader.wasm'),

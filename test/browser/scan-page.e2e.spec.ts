@@ -8,7 +8,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { Browser, Page, Route } from 'playwright-core';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
-import { SCAN_PAGE_CSP } from '../../apps/api/src/web/web.controller';
+import { SCAN_PAGE_CSP } from '../../apps/api/src/web/web-files';
 import { base64UrlToBytes, bytesToBase64Url } from '../../libs/ledger/src/bytes';
 import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
 import { signInBytes } from '../../libs/ledger/src/events';

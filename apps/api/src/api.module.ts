@@ -18,6 +18,7 @@ import { WitnessingResolver } from './ledger/witnessing.resolver';
 import { CheckpointResolver } from './ledger/checkpoint.resolver';
 import { ServerInfoResolver } from './system/server-info.resolver';
 import { WebController } from './web/web.controller';
+import { WebFiles } from './web/web-files';
 import { VerificationModule } from '@custos/verification/verification.module';
 import { VerificationResolver } from './verification/verification.resolver';
 import { RegulatorsModule } from '@custos/regulators/regulators.module';
@@ -69,6 +70,7 @@ export class ApiModule {
       ],
       controllers: [WebController, LogTilesController],
       providers: [
+        WebFiles,
         GraphqlHttpRoute,
         GraphqlWsServer,
         SocketSessions,

@@ -13,6 +13,8 @@ import { Inject } from '@nestjs/common';
 import type { Config } from '@custos/core/config/config';
 import { CONFIG } from '@custos/core/tokens';
 import type { RequestContext } from '../auth/access.guard';
+import { acceptsHtml } from '../web/accepts-html';
+import { EXPLORER_CSP, WebFiles } from '../web/web-files';
 import { formatGraphqlError } from './format-error';
 import { tooLargeToCheck } from './request-limits';
 
@@ -190,6 +192,7 @@ export class GraphqlHttpRoute implements OnApplicationBootstrap {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly web: WebFiles,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -224,9 +227,21 @@ export class GraphqlHttpRoute implements OnApplicationBootstrap {
       method: 'GET',
       url: GRAPHQL_PATH,
       errorHandler,
-      handler: (_request, reply) => {
+      handler: (request, reply) => {
+        // A browser opening /graphql gets the explorer page; it runs nothing itself (its
+        // requests are POSTs like any client's), so the CSRF rules below stay as they are.
+        const explorer = this.web.explorer;
+        if (explorer && acceptsHtml(request.headers.accept)) {
+          this.web.send(
+            reply.header('vary', 'accept'),
+            explorer,
+            request.headers['if-none-match'],
+            EXPLORER_CSP,
+          );
+          return;
+        }
         void send(
-          reply.header('allow', 'POST'),
+          reply.header('vary', 'accept').header('allow', 'POST'),
           refusal(
             405,
             'BAD_REQUEST',

@@ -1,0 +1,2 @@
+// esbuild bundles an imported stylesheet into the entry's .css file (explorer.css).
+declare module '*.css';
