@@ -10,6 +10,7 @@ import { bytesToBase64Url } from '../../libs/ledger/src/bytes';
 import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
 import { attestKey } from '../../libs/ledger/src/key-attestation';
 import { keyDirectoryOrigin, openKeyDirectory } from '../../libs/ledger/src/key-directory';
+import { checkKeyListing } from '../../libs/ledger/src/key-listing';
 import { type KeyRequest, signKeyRequest } from '../../libs/ledger/src/key-record';
 import { parseVerifierKey } from '../../libs/ledger/src/note';
 import {
@@ -58,6 +59,15 @@ describe('the key directory, written with the key rows', () => {
     await db?.drop();
   });
 
+  const ledgerKey = async () =>
+    (
+      await world.admin.request<{ ledgerKey: string }>(gql`
+        {
+          ledgerKey
+        }
+      `)
+    ).ledgerKey;
+
   async function directory() {
     const records = await pg.query<{ record: Buffer }>(
       'SELECT record FROM key_record ORDER BY leaf_index',
@@ -65,15 +75,10 @@ describe('the key directory, written with the key rows', () => {
     const latest = await pg.query<{ note: string }>(
       'SELECT note FROM key_checkpoint ORDER BY tree_size DESC LIMIT 1',
     );
-    const { ledgerKey } = await world.admin.request<{ ledgerKey: string }>(gql`
-      {
-        ledgerKey
-      }
-    `);
     return openKeyDirectory({
       leafInputs: records.rows.map((r) => new Uint8Array(r.record)),
       checkpoint: latest.rows[0]?.note,
-      verifier: parseVerifierKey(ledgerKey),
+      verifier: parseVerifierKey(await ledgerKey()),
       origin: keyDirectoryOrigin(ORIGIN),
     });
   }
@@ -263,6 +268,55 @@ describe('the key directory, written with the key rows', () => {
       ['KEY_ADDED', 'PARTICIPANT'],
       ['KEY_REVOKED', 'PARTICIPANT'],
     ]);
+    // Its listing, checked offline: every record proven in the signed checkpoint (the
+    // session of k1 ended with k1; any signed-in caller may list).
+    const { participantKeys } = await regulator.client!.request<{
+      participantKeys: {
+        participantId: string;
+        origin: string;
+        treeSize: number;
+        checkpoint: string;
+        records: { leafIndex: number; leafInput: string; inclusionProof: string[]; type: string }[];
+      };
+    }>(
+      gql`
+        query ($id: ID!) {
+          participantKeys(participantId: $id) {
+            participantId
+            origin
+            treeSize
+            checkpoint
+            records {
+              leafIndex
+              leafInput
+              inclusionProof
+              type
+            }
+          }
+        }
+      `,
+      { id: maker2.id },
+    );
+    expect(participantKeys.origin).toBe(keyDirectoryOrigin(ORIGIN));
+    const checked = checkKeyListing(
+      {
+        participantId: participantKeys.participantId,
+        checkpoint: participantKeys.checkpoint,
+        records: participantKeys.records.map((r) => ({
+          leafIndex: r.leafIndex,
+          leafInput: new Uint8Array(Buffer.from(r.leafInput, 'base64')),
+          proof: r.inclusionProof.map((h) => new Uint8Array(Buffer.from(h, 'base64'))),
+        })),
+      },
+      parseVerifierKey(await ledgerKey()),
+      keyDirectoryOrigin(ORIGIN),
+    );
+    expect(checked.checkpoint.size).toBe(participantKeys.treeSize);
+    expect(checked.keys.map((k) => [k.keyId, k.addedBy.role, k.revokedBy?.role ?? null])).toEqual([
+      ['k1', 'ADMIN', 'PARTICIPANT'],
+      ['k-self', 'PARTICIPANT', null],
+    ]);
+
     // The new key signs in; the old one does not.
     await world.signIn({ ...maker2, keyId: 'k-self', secretKey: fresh });
     expect(await fail(world.signIn({ ...maker2 }))).toMatch(/KEY_REVOKED/);

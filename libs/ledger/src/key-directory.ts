@@ -97,7 +97,14 @@ export class KeyDirectory {
 
   /** Every key the records hold, with its state (none when the directory is not whole). */
   heldKeys(): { participantId: string; keyId: string; state: KeyState }[] {
-    if (this.broken !== undefined) return [];
+    return this.broken === undefined ? this.heldKeysIgnoringTree() : [];
+  }
+
+  /**
+   * The keys the records give, whether or not the tree matches a checkpoint: for a
+   * participant's listing, whose records are each proven on their own (key-listing.ts).
+   */
+  heldKeysIgnoringTree(): { participantId: string; keyId: string; state: KeyState }[] {
     return [...this.states].map(([id, state]) => {
       const [participantId, keyId] = id.split('\u0000') as [string, string];
       return { participantId, keyId, state };

@@ -13,9 +13,12 @@ import {
   openKeyDirectory,
   signKeyDirectoryCheckpoint,
 } from '@custos/ledger/key-directory';
+import type { KeyListing } from '@custos/ledger/key-listing';
 import { verifierKeyOf } from '@custos/ledger/note';
+import { DomainError } from '@custos/core/errors/domain-error';
 import { SealingKeyService } from '@custos/sealing/sealing-key.service';
 import { KeyDirectoryRepository, type SignDirectory } from './key-directory.repository';
+import { parseParticipantId } from './participant-input';
 
 @Injectable()
 export class KeyDirectoryService {
@@ -57,5 +60,35 @@ export class KeyDirectoryService {
   /** Why this key row is not on record (undefined: it is). */
   async whyNotOnRecord(row: KeyRow): Promise<string | undefined> {
     return (await this.current()).whyNotOnRecord(row);
+  }
+
+  /**
+   * Every record about a participant with its inclusion proof in the directory's latest
+   * checkpoint (docs/adr/0014): what it checks offline (key-listing.ts).
+   */
+  async listing(id: string, field = 'participantId'): Promise<KeyListing> {
+    const participantId = parseParticipantId(id, field);
+    const directory = await this.current();
+    if (directory.broken !== undefined)
+      throw new DomainError(
+        'INTEGRITY_FAILURE',
+        `the key directory does not match its checkpoint (${directory.broken}): nothing it says can be proven`,
+      );
+    const entries = directory.recordsOf(participantId);
+    if (entries.length === 0 || directory.note === undefined)
+      throw new DomainError(
+        'UNKNOWN_PARTICIPANT',
+        `${field}: the key directory holds no record of ${participantId}`,
+        field,
+      );
+    return {
+      participantId,
+      checkpoint: directory.note,
+      records: entries.map((e) => ({
+        leafIndex: e.leafIndex,
+        leafInput: e.leafInput,
+        proof: directory.inclusionProof(e.leafIndex),
+      })),
+    };
   }
 }

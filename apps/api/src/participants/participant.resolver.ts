@@ -1,15 +1,20 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Principal } from '@custos/core/auth/principal';
 import { DomainError } from '@custos/core/errors/domain-error';
+import { KeyDirectoryService } from '@custos/participants/key-directory.service';
 import { ParticipantService } from '@custos/participants/participant.service';
 import { Access } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { KeyListing, toKeyListing } from './key-listing.model';
 import { ParticipantInput, PublicKeyInput } from './participant.input';
 import { Participant, toParticipant } from './participant.model';
 
 @Resolver(() => Participant)
 export class ParticipantResolver {
-  constructor(private readonly participants: ParticipantService) {}
+  constructor(
+    private readonly participants: ParticipantService,
+    private readonly keyDirectory: KeyDirectoryService,
+  ) {}
 
   // Any signed-in caller: trading partners must check each other's roles, license and
   // keys (an authorized trading partner; an event signature checked offline), and none
@@ -19,6 +24,19 @@ export class ParticipantResolver {
   async participant(@Args('id', { type: () => ID }) id: string): Promise<Participant | null> {
     const found = await this.participants.find(id, 'id');
     return found ? toParticipant(found) : null;
+  }
+
+  // Any signed-in caller, like participant(id): keys are public. The participant checks
+  // its own listing offline, to notice a key it never added (docs/adr/0014).
+  @Access.signedIn()
+  @Query(() => KeyListing, {
+    description:
+      "Every key directory record about a participant, each with its inclusion proof in the directory's checkpoint.",
+  })
+  async participantKeys(
+    @Args('participantId', { type: () => ID }) participantId: string,
+  ): Promise<KeyListing> {
+    return toKeyListing(await this.keyDirectory.listing(participantId));
   }
 
   @Access.adminOr('REGULATOR')
