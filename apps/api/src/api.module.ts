@@ -28,6 +28,7 @@ import { GraphqlWsServer } from './graphql/subscriptions';
 import { RegulatorsResolver } from './regulators/regulators.resolver';
 import { AuditResolver } from './regulators/audit.resolver';
 import { AuthModule } from './auth/auth.module';
+import { HttpUpgradesModule } from './http/http-upgrades';
 import { EpcisHttpModule } from './epcis/epcis-http.module';
 import { LogTilesController } from './ledger/log-tiles.controller';
 
@@ -66,6 +67,7 @@ export class ApiModule {
         VerificationModule,
         RegulatorsModule,
         AuthModule,
+        HttpUpgradesModule,
         EpcisHttpModule,
       ],
       controllers: [WebController, LogTilesController],

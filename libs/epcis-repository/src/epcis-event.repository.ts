@@ -46,11 +46,72 @@ export class EpcisEventRepository {
     after: bigint | undefined,
     limit: number,
   ): Promise<QueriedEvent[]> {
-    if (query.matchesNothing || query.kinds?.length === 0) return [];
-    const where = [...conditions(query)];
     const desc = query.orderDirection === 'DESC';
-    if (after !== undefined)
-      where.push(desc ? Prisma.sql`e.seq < ${after}` : Prisma.sql`e.seq > ${after}`);
+    const from =
+      after === undefined
+        ? []
+        : [desc ? Prisma.sql`e.seq < ${after}` : Prisma.sql`e.seq > ${after}`];
+    return this.select(
+      query,
+      reader,
+      from,
+      Prisma.sql`e.seq ${desc ? Prisma.sql`DESC` : Prisma.sql`ASC`}`,
+      limit,
+    );
+  }
+
+  /**
+   * Up to `limit` sealed events matching `query` with leaf indexes in [fromLeaf, toLeaf), in
+   * log order: what a stream sends next. The sealer commits blocks one after another, each with
+   * all its leaves, so a reader that follows leaf indexes never skips an event (acceptance
+   * `seq`s can commit out of order: docs/adr/0002).
+   */
+  async sealedFrom(
+    query: EventQuery,
+    reader: Reader,
+    fromLeaf: number,
+    toLeaf: number,
+    limit: number,
+  ): Promise<QueriedEvent[]> {
+    return this.select(
+      query,
+      reader,
+      [Prisma.sql`e.leaf_index >= ${fromLeaf}`, Prisma.sql`e.leaf_index < ${toLeaf}`],
+      Prisma.sql`e.leaf_index ASC`,
+      limit,
+    );
+  }
+
+  /**
+   * Where a stream that wants events recorded from `since` on starts: the first sealed leaf
+   * accepted then or later; the tree's size when none is (or without `since`).
+   */
+  async streamStart(since: Date | undefined): Promise<number> {
+    const [row] = since
+      ? await this.storage.prisma.$queryRaw<{ leaf: bigint | null }[]>`
+          SELECT MIN(leaf_index) AS leaf FROM ledger_event
+           WHERE leaf_index IS NOT NULL AND accepted_at >= ${since}`
+      : [{ leaf: null }];
+    if (row?.leaf !== null && row?.leaf !== undefined) return Number(row.leaf);
+    return this.sealedSize();
+  }
+
+  /** How many events are sealed (the next leaf index). */
+  async sealedSize(): Promise<number> {
+    const [size] = await this.storage.prisma.$queryRaw<{ size: bigint }[]>`
+      SELECT COALESCE(MAX(leaf_index) + 1, 0) AS size FROM ledger_event`;
+    return Number(size?.size ?? 0);
+  }
+
+  private async select(
+    query: EventQuery,
+    reader: Reader,
+    bounds: readonly Prisma.Sql[],
+    order: Prisma.Sql,
+    limit: number,
+  ): Promise<QueriedEvent[]> {
+    if (query.matchesNothing || query.kinds?.length === 0) return [];
+    const where = [...conditions(query), ...bounds];
     let held = Prisma.empty;
     if (reader.kind === 'partner') {
       held = heldBy(reader.id);
@@ -61,7 +122,7 @@ export class EpcisEventRepository {
       SELECT e.seq, e.event_json, e.key_id, e.signature, e.accepted_at, e.leaf_index, e.block_height
         FROM ledger_event e
        WHERE ${where.length > 0 ? Prisma.join(where, ' AND ') : Prisma.sql`TRUE`}
-       ORDER BY e.seq ${desc ? Prisma.sql`DESC` : Prisma.sql`ASC`}
+       ORDER BY ${order}
        LIMIT ${limit}`;
     return rows.map((row) => ({
       seq: row.seq,

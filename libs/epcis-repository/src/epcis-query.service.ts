@@ -50,6 +50,31 @@ export class EpcisQueryService {
       : { events };
   }
 
+  /**
+   * The next sealed events matching `query` from leaf `fromLeaf` on (a stream's next
+   * message), and the leaf the one after starts at.
+   */
+  async sealedFrom(
+    principal: Principal | undefined,
+    query: EventQuery,
+    fromLeaf: number,
+    format: EpcFormat,
+  ): Promise<{ readonly events: readonly JsonObject[]; readonly nextLeaf: number }> {
+    const reader = readerOf(principal);
+    const size = await this.events.sealedSize(); // first: a block sealed meanwhile waits
+    const rows = await this.events.sealedFrom(query, reader, fromLeaf, size, query.perPage);
+    const last = rows[rows.length - 1]?.leafIndex;
+    // Fewer than a page: everything up to `size` was looked at, matching or not.
+    const nextLeaf =
+      rows.length === query.perPage && last != null ? last + 1 : Math.max(size, fromLeaf);
+    return { events: await this.toEpcis(rows, format), nextLeaf };
+  }
+
+  /** The leaf a stream of events recorded from `since` on (default: from now) starts at. */
+  streamStart(since: Date | undefined): Promise<number> {
+    return this.events.streamStart(since);
+  }
+
   private async toEpcis(rows: readonly QueriedEvent[], format: EpcFormat): Promise<JsonObject[]> {
     const companyPrefixLength =
       format === 'epc-urn' ? await this.participants.companyPrefixLookup() : undefined;

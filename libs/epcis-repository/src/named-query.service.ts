@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@custos/core/auth/principal';
 import { DomainError } from '@custos/core/errors/domain-error';
+import type { EventQuery } from '@custos/epcis/event-query';
 import type { EpcFormat } from '@custos/epcis/identifiers';
 import { namedEventQuery, parseNamedQuery } from '@custos/epcis/named-query';
 import { type EventPage, EpcisQueryService } from './epcis-query.service';
@@ -63,6 +64,12 @@ export class NamedQueryService {
         'queryName',
       );
     await this.queries.delete(name);
+  }
+
+  /** The named query as a stream runs it: its stored parameters, in log order. */
+  async streamQuery(principal: Principal | undefined, name: string): Promise<EventQuery> {
+    const found = await this.get(principal, name);
+    return namedEventQuery(found.params, {});
   }
 
   async events(

@@ -5,7 +5,6 @@ import {
   Get,
   Headers,
   HttpCode,
-  NotImplementedException,
   Param,
   Post,
   Query,
@@ -19,6 +18,7 @@ import { epcisQueryDocument } from '@custos/epcis/document';
 import { epcFormatOf } from '@custos/epcis/event-query';
 import type { StoredNamedQuery } from '@custos/epcis-repository/named-query.repository';
 import { NamedQueryService } from '@custos/epcis-repository/named-query.service';
+import { StreamControlsError } from './stream-controls';
 import { EpcisProblemFilter } from './problem.filter';
 import { queryString, versionHeaders } from './query-links';
 import { RestCaller, RestCallerGuard } from './rest-caller';
@@ -79,9 +79,10 @@ export class NamedQueryController {
     @RestCaller() caller: Principal | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    // A WebSocket upgrade never reaches this route (named-query-stream.ts takes it).
     if (upgrade !== undefined || query.stream !== undefined)
-      throw new NotImplementedException(
-        'stream: WebSocket streaming of named queries is not implemented yet; page with perPage and nextPageToken',
+      throw new StreamControlsError(
+        'stream: streaming needs a WebSocket (GET with Upgrade: websocket); page with perPage and nextPageToken',
       );
     const format = epcFormatOf(epcFormat);
     const page = await this.queries.events(caller, name, query, format);

@@ -14,6 +14,7 @@ import { DomainError, type ErrorCode } from '@custos/core/errors/domain-error';
 import { epcisProblem, type EpcisExceptionType } from '@custos/epcis/problem';
 import { QueryParameterError } from '@custos/epcis/event-query';
 import { VrsRequestError } from '@custos/epcis/vrs-request';
+import { StreamControlsError } from './stream-controls';
 
 interface Classified {
   readonly status: number;
@@ -62,6 +63,8 @@ function fromDomainCode(code: ErrorCode): Pick<Classified, 'status' | 'epcisType
 }
 
 export function classify(error: unknown): Classified | undefined {
+  if (error instanceof StreamControlsError)
+    return { status: 400, epcisType: 'SubscriptionControlsException', detail: error.message };
   if (error instanceof VrsRequestError)
     return { status: 400, epcisType: 'QueryParameterException', detail: error.message };
   if (error instanceof QueryParameterError)
@@ -114,16 +117,21 @@ abstract class ProblemFilter implements ExceptionFilter {
   }
 }
 
+/** The problem+json body of an EPCIS error (`classify`'s answer) at `instance`. */
+export function epcisProblemBody(c: Classified, instance: string): Record<string, unknown> {
+  return {
+    ...epcisProblem(c.epcisType, TITLES[c.status] ?? 'Error', {
+      status: c.status,
+      detail: c.detail,
+      instance,
+    }),
+  };
+}
+
 @Catch()
 export class EpcisProblemFilter extends ProblemFilter {
   protected body(c: Classified, instance: string): Record<string, unknown> {
-    return {
-      ...epcisProblem(c.epcisType, TITLES[c.status] ?? 'Error', {
-        status: c.status,
-        detail: c.detail,
-        instance,
-      }),
-    };
+    return epcisProblemBody(c, instance);
   }
 }
 

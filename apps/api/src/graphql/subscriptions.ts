@@ -9,15 +9,12 @@
 // principal in the context for @Access and @CurrentPrincipal. A socket opened with a
 // session lives no longer than the session: closed with 4401 at its expiry and 4403 when
 // its key is revoked, in any replica (socket-sessions.ts).
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import {
   type BeforeApplicationShutdown,
   Inject,
   Injectable,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import {
   type DocumentNode,
@@ -37,6 +34,7 @@ import type { Disposable } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { RequestContext } from '../auth/access.guard';
+import { HttpUpgrades } from '../http/http-upgrades';
 import { formatGraphqlError } from './format-error';
 import { GRAPHQL_PATH } from './graphql-http';
 import { IntrospectionOffRule } from './introspection-off';
@@ -146,7 +144,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, BeforeApplicatio
   private server: Disposable | undefined;
 
   constructor(
-    private readonly adapterHost: HttpAdapterHost,
+    private readonly upgrades: HttpUpgrades,
     private readonly schemaHost: GraphQLSchemaHost,
     private readonly sessions: SocketSessions,
     @Inject(CONFIG) private readonly config: Config,
@@ -187,14 +185,12 @@ export class GraphqlWsServer implements OnApplicationBootstrap, BeforeApplicatio
       },
       sockets,
     );
-    const http = this.adapterHost.httpAdapter.getHttpServer() as import('node:http').Server;
-    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const path = (request.url ?? '').split('?')[0];
-      if (path !== GRAPHQL_PATH) {
-        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-        return;
-      }
-      sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
+    this.upgrades.add({
+      matches: (path) => path === GRAPHQL_PATH,
+      handle: (request, socket, head) =>
+        sockets.handleUpgrade(request, socket, head, (ws) =>
+          sockets.emit('connection', ws, request),
+        ),
     });
   }
 
