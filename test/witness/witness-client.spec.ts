@@ -13,13 +13,18 @@ import { verifyConsistency } from '@custos/ledger/merkle-verify';
 import { type AddCheckpointRequest, parseAddCheckpointRequest } from '@custos/ledger/tlog-witness';
 import { AlertRepository } from '@custos/store/alert.repository';
 import { CosignatureRepository } from '@custos/store/cosignature.repository';
-import { WitnessClient } from '@custos/witness/witness-client.service';
+import { WitnessClient, retryAfterMs } from '@custos/witness/witness-client.service';
 import { insertPending, shipEvent, testSigner } from '../sealing/fixture';
 import { openSealer, type TestSealer } from '../sealing/sealer';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 import { verifyCosignatureIndependently } from './independent-cosignature-verifier';
 
-type Script = (request: AddCheckpointRequest) => { status: number; type?: string; body: string };
+type Script = (request: AddCheckpointRequest) => {
+  status: number;
+  type?: string;
+  body: string;
+  headers?: Record<string, string>;
+};
 
 const witnessSigner = { name: 'witness.test/scripted', secretKey: new Uint8Array(32).fill(11) };
 const vkey = encodeCosignerVkey(witnessSigner.name, publicKeyOf(witnessSigner.secretKey));
@@ -35,6 +40,7 @@ describe('WitnessClient', () => {
   let url: string;
   let script: Script[] = [];
   const seen: AddCheckpointRequest[] = [];
+  const seenAt: number[] = [];
   const prefix = testQueuePrefix('wclient');
   const a = testSigner('9506000000003');
   let sealer: TestSealer;
@@ -47,10 +53,14 @@ describe('WitnessClient', () => {
       req.on('end', () => {
         const request = parseAddCheckpointRequest(Buffer.concat(chunks));
         seen.push(request);
+        seenAt.push(Date.now());
         const step = script.shift();
         if (!step) return; // never answers: the client's timeout must end it
         const answer = step(request);
-        res.writeHead(answer.status, answer.type ? { 'content-type': answer.type } : {});
+        res.writeHead(answer.status, {
+          ...(answer.type ? { 'content-type': answer.type } : {}),
+          ...answer.headers,
+        });
         res.end(answer.body);
       });
     });
@@ -149,5 +159,44 @@ describe('WitnessClient', () => {
     const sealedMeanwhile = await seal(2);
     expect(sealedMeanwhile.treeSize).toBe(12);
     await client.idle(); // ends within the submission budget, after request timeouts
+  });
+
+  it('429 push-back: waits the Retry-After the witness asks for, then is cosigned', async () => {
+    await client.idle();
+    seen.length = 0;
+    seenAt.length = 0;
+    const block = await seal(1);
+    script = [() => ({ status: 429, body: 'busy\n', headers: { 'retry-after': '1' } }), cosigned];
+    client.blocksSealed();
+    await client.idle();
+    expect(seen).toHaveLength(2);
+    // firstBackoffMs is 20 here: the second try waited for the witness, not for the back-off.
+    expect(seenAt[1]! - seenAt[0]!).toBeGreaterThanOrEqual(950);
+    const { note, treeSize } = await sealer.query.checkpoint();
+    expect(treeSize).toBe(block.treeSize);
+    expect(verifyCosignatureIndependently(note, { vkey }).name).toBe(witnessSigner.name);
+  });
+
+  it('a Retry-After beyond the submission budget ends the round at once (bounded)', async () => {
+    seen.length = 0;
+    await seal(1);
+    script = [() => ({ status: 429, body: 'busy\n', headers: { 'retry-after': '3600' } })];
+    const started = Date.now();
+    client.blocksSealed();
+    await client.idle();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe('retryAfterMs (RFC 9110 Retry-After)', () => {
+  it('reads delay-seconds and HTTP-dates; anything else is no hint', () => {
+    const now = Date.parse('2026-12-02T04:00:00Z');
+    expect(retryAfterMs('7', now)).toBe(7000);
+    expect(retryAfterMs('Wed, 02 Dec 2026 04:00:30 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('Wed, 02 Dec 2026 03:00:00 GMT', now)).toBe(0);
+    expect(retryAfterMs('soon', now)).toBeUndefined();
+    expect(retryAfterMs('-1', now)).toBeUndefined();
+    expect(retryAfterMs(null, now)).toBeUndefined();
   });
 });

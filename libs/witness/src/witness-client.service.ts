@@ -45,7 +45,7 @@ type Attempt =
   | { readonly kind: 'cosigned'; readonly line: string; readonly timestamp: number }
   | { readonly kind: 'stale'; readonly size: number }
   | { readonly kind: 'refused'; readonly why: string }
-  | { readonly kind: 'retry'; readonly why: string };
+  | { readonly kind: 'retry'; readonly why: string; readonly afterMs?: number };
 
 /**
  * The log as a C2SP tlog-witness client (SPEC section 9). After blocks commit, the sealer
@@ -166,16 +166,20 @@ export class WitnessClient {
         case 'refused':
           this.logger.error(`${witness.id} refused checkpoint ${head.treeSize}: ${attempt.why}`);
           return;
-        case 'retry':
-          if (Date.now() + backoff > deadline) {
+        case 'retry': {
+          // A witness's Retry-After (429 push-back, 503) is honoured, never shortened;
+          // one that asks for more than the budget leaves is tried at the next round.
+          const wait = Math.max(backoff, attempt.afterMs ?? 0);
+          if (Date.now() + wait > deadline) {
             this.logger.warn(
               `${witness.id}: no cosignature for size ${head.treeSize} within ${this.options.submissionBudgetMs} ms (${attempt.why}); the next block or refresh tries again`,
             );
             return;
           }
-          await new Promise((resolve) => setTimeout(resolve, backoff));
+          await new Promise((resolve) => setTimeout(resolve, wait));
           backoff = Math.min(backoff * 4, this.options.maxBackoffMs);
           continue;
+        }
       }
     }
   }
@@ -216,7 +220,14 @@ export class WitnessClient {
         return { kind: 'refused', why: (err as Error).message };
       }
     }
-    if (status === 429 || status >= 500) return { kind: 'retry', why: `HTTP ${status}` };
+    if (status === 429 || status >= 500) {
+      const afterMs = retryAfterMs(response.headers.get('retry-after'));
+      return {
+        kind: 'retry',
+        why: `HTTP ${status}${afterMs !== undefined ? `, retry after ${afterMs} ms` : ''}`,
+        ...(afterMs !== undefined ? { afterMs } : {}),
+      };
+    }
     const reason = body.trim().split('\n')[0] ?? '';
     const meaning: Record<number, string> = {
       400: 'malformed request',
@@ -271,4 +282,14 @@ export class WitnessClient {
       },
     ]);
   }
+}
+
+/** Retry-After (RFC 9110 section 10.2.3): delay-seconds or an HTTP-date, as milliseconds from now. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
+  // IMF-fixdate (and the obsolete forms) always end in GMT.
+  const at = text.endsWith('GMT') ? Date.parse(text) : NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Config } from '@custos/core/config/config';
 import { CONFIG } from '@custos/core/tokens';
 import { cosign, cosignerKeyOf, encodeCosignerVkey } from '@custos/ledger/cosignature';
@@ -15,10 +15,21 @@ import { WitnessStateRepository } from './witness-state.repository';
 
 /** An HTTP answer to add-checkpoint. */
 export interface WitnessAnswer {
-  readonly status: 200 | 400 | 403 | 404 | 409 | 422;
+  readonly status: 200 | 400 | 403 | 404 | 409 | 422 | 429;
   readonly body: string;
   readonly contentType: string | undefined;
+  /** Retry-After, seconds (429). */
+  readonly retryAfterSeconds?: number;
 }
+
+/** How much work the witness takes on at once. */
+export interface WitnessLimits {
+  /** Requests checked at the same time; more are answered 429 (push-back, as omniwitness). */
+  readonly maxInFlight: number;
+}
+export const WITNESS_LIMITS = Symbol('WitnessLimits');
+/** A log submits one checkpoint at a time per witness: 64 at once is many logs, or abuse. */
+const DEFAULT_LIMITS: WitnessLimits = { maxInFlight: 64 };
 
 /** A lost compare-and-set is re-checked against the new state this many times. */
 const MAX_RACES = 5;
@@ -33,11 +44,15 @@ export class WitnessService {
   private readonly logger = new Logger('Witness');
   private readonly signer: NoteSigner;
   private readonly logs: ReadonlyMap<string, WitnessedLog>;
+  private readonly limits: WitnessLimits;
+  private inFlight = 0;
 
   constructor(
     @Inject(CONFIG) config: Config,
     private readonly state: WitnessStateRepository,
+    @Optional() @Inject(WITNESS_LIMITS) limits?: Partial<WitnessLimits>,
   ) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
     const role = config.witness;
     if (!role) throw new Error('WitnessService needs CUSTOS_ROLE=witness');
     this.signer = { name: role.name, secretKey: loadWitnessSeed(role.keyHex, config.dataDir) };
@@ -55,7 +70,28 @@ export class WitnessService {
     return [...this.logs.keys()];
   }
 
+  /**
+   * One add-checkpoint request. Beyond `maxInFlight` at once it is refused at once with 429
+   * and Retry-After: 1, before any parsing or signature check, so an overload costs little.
+   */
   async addCheckpoint(body: Uint8Array): Promise<WitnessAnswer> {
+    if (this.inFlight >= this.limits.maxInFlight) {
+      return {
+        status: 429,
+        body: `busy: ${this.inFlight} checkpoints being checked; retry later\n`,
+        contentType: 'text/plain; charset=utf-8',
+        retryAfterSeconds: 1,
+      };
+    }
+    this.inFlight++;
+    try {
+      return await this.check(body);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async check(body: Uint8Array): Promise<WitnessAnswer> {
     let request;
     try {
       request = parseAddCheckpointRequest(body);

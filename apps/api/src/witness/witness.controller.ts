@@ -22,6 +22,8 @@ export class WitnessController {
     const answer = await this.witness.addCheckpoint(body);
     void reply.status(answer.status);
     if (answer.contentType) void reply.type(answer.contentType);
+    if (answer.retryAfterSeconds !== undefined)
+      void reply.header('retry-after', String(answer.retryAfterSeconds));
     return answer.body;
   }
 }
