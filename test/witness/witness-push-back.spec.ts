@@ -14,11 +14,13 @@ import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } 
 const origin = 'custos.test/pushed';
 const log = { name: origin, secretKey: new Uint8Array(32).fill(5) };
 const request = (oldSize: number, size: number) =>
-  formatAddCheckpointRequest({
-    oldSize,
-    proof: [],
-    checkpoint: signCheckpoint({ origin, size, rootHash: new Uint8Array(32).fill(size) }, [log]),
-  });
+  Buffer.from(
+    formatAddCheckpointRequest({
+      oldSize,
+      proof: [],
+      checkpoint: signCheckpoint({ origin, size, rootHash: new Uint8Array(32).fill(size) }, [log]),
+    }),
+  );
 
 describe('witness push-back (429)', () => {
   let db: TestDatabase;
