@@ -1,14 +1,18 @@
-// Ingest on the real PostgreSQL and Redis: a Nest context with the core and events
-// modules on this test file's own database and queue prefix, participants and keys
-// inserted directly (libs/participants registers them in production), and events signed
-// the way a client signs them.
+// Ingest on the real PostgreSQL and Redis: a Nest context with the core, participants and
+// events modules on this test file's own database and queue prefix, participants and keys
+// registered (and revoked) by the admin through ParticipantService, so that the key
+// directory holds their records as in production, and events signed the way a client signs
+// them.
 import { randomUUID } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { CoreModule } from '../../libs/core/src/core.module';
 import type { Config } from '../../libs/core/src/config/config';
 import type { Storage } from '../../libs/core/src/database/storage';
 import { STORAGE } from '../../libs/core/src/tokens';
+import type { Principal } from '../../libs/core/src/auth/principal';
 import { EventsModule } from '../../libs/events/src/events.module';
+import { ParticipantsModule } from '../../libs/participants/src/participants.module';
+import { ParticipantService } from '../../libs/participants/src/participant.service';
 import { IngestService } from '../../libs/events/src/ingest.service';
 import type { SignedEventSubmission } from '../../libs/events/src/submission';
 import { gs1CheckDigit } from '../../libs/gs1/src/check-digit';
@@ -36,6 +40,8 @@ export interface Party {
 
 export type EventBody = Record<string, unknown>;
 
+const ADMIN: Principal = { kind: 'admin' };
+
 export class IngestFixture {
   private constructor(
     readonly db: TestDatabase,
@@ -48,7 +54,7 @@ export class IngestFixture {
     const db = await createTestDatabase(label);
     const config: Config = serverConfig(db, testQueuePrefix(label), env);
     const module = await Test.createTestingModule({
-      imports: [CoreModule.forRoot(config), EventsModule],
+      imports: [CoreModule.forRoot(config), ParticipantsModule, EventsModule],
     }).compile();
     await module.init();
     return new IngestFixture(db, module, module.get<Storage>(STORAGE), module.get(IngestService));
@@ -73,25 +79,29 @@ export class IngestFixture {
   ): Promise<Party> {
     const secretKey = randomSecretKey();
     const keyId = options.keyId ?? `k-${id}`;
-    await this.storage.prisma.participant.create({
-      data: {
+    const participants = this.module.get(ParticipantService);
+    await participants.register(
+      {
         id,
         name: `Participant ${id}`,
         roles,
         companyPrefixes: options.companyPrefixes ?? [],
-        licenseNumber: `L-${id}`,
-        licenseAuthority: 'Test authority',
-        licenseValidUntil: options.licenseValidUntil ?? new Date('2099-01-01T00:00:00Z'),
-        keys: {
-          create: {
-            keyId,
-            publicKey: new Uint8Array(publicKeyOf(secretKey)),
-            validFrom: options.validFrom ?? null,
-            revokedAt: options.revokedAt ?? null,
-          },
+        license: {
+          number: `L-${id}`,
+          authority: 'Test authority',
+          validUntil: (options.licenseValidUntil ?? new Date('2099-01-01T00:00:00Z')).toISOString(),
         },
+        keys: [
+          {
+            keyId,
+            publicKey: bytesToBase64Url(publicKeyOf(secretKey)),
+            validFrom: options.validFrom?.toISOString() ?? null,
+          },
+        ],
       },
-    });
+      ADMIN,
+    );
+    if (options.revokedAt) await participants.revokeKey(id, keyId, ADMIN, {}, options.revokedAt);
     return { id, keyId, secretKey };
   }
 
