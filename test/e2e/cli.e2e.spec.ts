@@ -256,6 +256,60 @@ describe('custos CLI end to end', () => {
     ]);
   }, 240_000);
 
+  it('keys add, revoke and list: a participant rotates its key itself and checks the proofs', async () => {
+    const me = gln('950600000304');
+    const session = join(work.path, 'rotating-session.json');
+    await ok(['keygen', '--out', 'rot-k1.json', '--participant', me]);
+    await ok(['keygen', '--out', 'rot-k2.json', '--participant', me, '--key-id', 'k2']);
+    await ok([
+      'register',
+      '--id',
+      me,
+      '--name',
+      'Rotating Pharmacy',
+      '--role',
+      'DISPENSER',
+      '--key',
+      'rot-k1.json',
+      '--license-number',
+      'L-4',
+      '--license-authority',
+      'Test Agency',
+      '--license-valid-until',
+      '2099-12-31',
+    ]);
+    await ok(['login', '--key', 'rot-k1.json'], { session });
+    // Unsigned, a participant may not add a key: that takes the admin token.
+    const unsigned = await custos(
+      ['keys', 'add', '--new', 'rot-k2.json', '--participant', me, '--token', 'not-admin'],
+      { session },
+    );
+    expect(unsigned.code).toBe(1);
+    expect(
+      await ok(['keys', 'add', '--new', 'rot-k2.json', '--signer', 'rot-k1.json'], { session }),
+    ).toMatch(/added key k2 to .* \(signed by k1\)/);
+    expect(await ok(['keys', 'revoke', 'k1', '--signer', 'rot-k2.json'], { session })).toMatch(
+      /revoked key k1/,
+    );
+    // A new session file: `login` with the stored session would send its (now ended) token.
+    const session2 = join(work.path, 'rotated-session.json');
+    await ok(['login', '--key', 'rot-k2.json'], { session: session2 });
+    const { ledgerKey } = JSON.parse(await ok(['checkpoint', '--json'], { session: session2 })) as {
+      ledgerKey: string;
+    };
+    const listed = JSON.parse(
+      await ok(['keys', 'list', '--json', '--vkey', ledgerKey], { session: session2 }),
+    ) as { keys: { keyId: string; addedBy: string; revokedBy: string | null }[] };
+    expect(listed.keys.map((k) => [k.keyId, k.addedBy, k.revokedBy])).toEqual([
+      ['k1', 'ADMIN', 'PARTICIPANT'],
+      ['k2', 'PARTICIPANT', null],
+    ]);
+    // Checked with another ledger key, the proofs do not verify.
+    const otherKey = ledgerKey.replace(/\+[0-9a-f]{8}\+/, '+00000000+');
+    const wrong = await custos(['keys', 'list', '--vkey', otherKey], { session: session2 });
+    expect(wrong.code).not.toBe(0);
+  });
+
   it('says when the server cannot be reached', async () => {
     const port = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, '127.0.0.1', () => {

@@ -22,6 +22,7 @@ import {
 } from './cli-context';
 import { demoCommand } from './commands/demo.command';
 import { eventCommands } from './commands/events.command';
+import { keyDirectoryCommands } from './commands/key-directory.command';
 import { keygenCommand } from './commands/keys.command';
 import { participantCommands } from './commands/participants.command';
 import { regulatorCommands } from './commands/regulator.command';
@@ -60,6 +61,7 @@ export function buildProgram(io: CliIo, state: { code: number }): Command {
       },
   };
   keygenCommand(program, app);
+  keyDirectoryCommands(program, app);
   participantCommands(program, app);
   eventCommands(program, app);
   verifyCommands(program, app);

@@ -14,6 +14,7 @@ import { CustosRequestError, CustosUnreachableError, type ServerError } from './
 import type { CustosKey } from './keys';
 import { signChallenge } from './keys';
 import { type NewKey, signKeyAddition, signKeyRevocation } from './key-requests';
+import type { KeyListingAnswer } from './key-listing';
 import * as Q from './queries';
 import type {
   Alert,
@@ -232,6 +233,15 @@ export class CustosClient {
         ...signed,
       })
     ).revokeParticipantKey;
+  }
+
+  /** Every key directory record about a participant, with proofs (check: verifyKeyListing). */
+  async participantKeys(participantId: string): Promise<KeyListingAnswer> {
+    return (
+      await this.request<{ participantKeys: KeyListingAnswer }>(Q.PARTICIPANT_KEYS, {
+        id: participantId,
+      })
+    ).participantKeys;
   }
 
   async participant(id: string): Promise<Participant | null> {

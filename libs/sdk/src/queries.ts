@@ -34,6 +34,13 @@ export const REVOKE_PARTICIPANT_KEY = `mutation ($id: ID!, $keyId: ID!, $signedB
   revokeParticipantKey(participantId: $id, keyId: $keyId, signedBy: $signedBy, signature: $signature) { ${PARTICIPANT_FIELDS} }
 }`;
 
+export const PARTICIPANT_KEYS = `query ($id: ID!) {
+  participantKeys(participantId: $id) {
+    participantId origin treeSize checkpoint
+    records { leafIndex leafInput record type keyId authorisedBy inclusionProof }
+  }
+}`;
+
 export const PARTICIPANT = `query ($id: ID!) { participant(id: $id) { ${PARTICIPANT_FIELDS} } }`;
 
 export const SUBMIT_EVENTS = `mutation ($events: [SignedEventInput!]!) {
