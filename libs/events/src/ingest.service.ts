@@ -24,6 +24,8 @@ import { TransactionRepository } from '@custos/store/transaction.repository';
 import { MAX_ENTRY_BYTES } from '@custos/ledger/tiles';
 import type { KeyDirectory } from '@custos/ledger/key-directory';
 import { KeyDirectoryService } from '@custos/participants/key-directory.service';
+import { leafInputText, signingBytesOfText } from '@custos/ledger/stored-event';
+import { NATIVE_CODEC } from '@custos/ledger/stored-event-native';
 
 export interface SubmitEventsResult {
   /** One receipt per event, in order; empty when anything was rejected. */
@@ -32,20 +34,14 @@ export interface SubmitEventsResult {
   readonly rejected: EventRejection[];
 }
 
-const EVENT_PREFIX = Buffer.from('custos-event:v1:', 'ascii');
-
-/** `custos-event:v1:` ‖ UTF-8 of the canonical event (eventSigningBytes of libs/ledger). */
+/** `custos-event:v1:` ‖ UTF-8 of the canonical event (stored-event.ts, as every reader). */
 export function signingBytesOf(eventJson: string): Uint8Array {
-  const body = Buffer.from(eventJson, 'utf8');
-  const out = new Uint8Array(EVENT_PREFIX.length + body.length);
-  out.set(EVENT_PREFIX, 0);
-  out.set(body, EVENT_PREFIX.length);
-  return out;
+  return signingBytesOfText(eventJson, NATIVE_CODEC);
 }
 
-/** Leaf input of SPEC section 5 built from the canonical event (leafInput of libs/ledger). */
+/** Leaf input of SPEC section 5 built from the canonical event (stored-event.ts). */
 export function leafInputOf(event: ValidatedEvent): string {
-  return `{"event":${event.eventJson},"keyId":${JSON.stringify(event.keyId)},"signature":${JSON.stringify(event.signature)}}`;
+  return leafInputText(event.eventJson, event.keyId, event.signature);
 }
 
 /** The key, when the key directory holds its row as stored (docs/adr/0014). */

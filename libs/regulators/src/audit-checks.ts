@@ -4,14 +4,14 @@
 // signature), the RFC 9162 tree rebuilt and compared node by node, and each block's
 // fields, hash, link, root and signed checkpoint. No I/O: audit-run.ts reads the rows and
 // commits what these functions find.
-import { hash } from 'node:crypto';
 import type { VerifyRequest } from '@custos/events/signature-verification.service';
 import { GENESIS_PREV_HASH, blockHash } from '@custos/ledger/block';
 import { bytesToHex, equalBytes } from '@custos/ledger/bytes';
 import { openCheckpoint } from '@custos/ledger/checkpoint';
-import { withoutNullFields, type EventObject } from '@custos/ledger/events';
-import { canonicalJson } from '@custos/ledger/jcs';
+import { checkStoredEvent } from '@custos/ledger/stored-event';
+import { NATIVE_CODEC } from '@custos/ledger/stored-event-native';
 import { appendLeaves, frontierRoot, type Frontier } from '@custos/ledger/merkle-append';
+import { nodeHashFast } from '@custos/ledger/merkle-native';
 import type { VerifierKey } from '@custos/ledger/note';
 import { indexDiscrepancy } from './audit-index';
 import type { AuditBlock, AuditLeaf, AuditRunRecord, DiscrepancyRecord } from './audit.repository';
@@ -136,13 +136,10 @@ export function planChunk(
   return { segments, found, end: { nextLeaf: leaf, nextBlock: height }, blockOf };
 }
 
-const EVENT_PREFIX = 'custos-event:v1:';
-
 /**
  * Every leaf of the chunk recomputed from its stored event: the leaf hash, the content
  * and column checks, and the signature requests (the key of each from `keyOf`, null when
- * none is on record). The event is canonicalized once; the signing bytes and the leaf
- * input are both built from that one RFC 8785 text.
+ * none is on record), all rebuilt by stored-event.ts.
  */
 export function checkLeaves(
   plan: ChunkPlan,
@@ -165,41 +162,20 @@ export function checkLeaves(
       hashes.push(rows.stored.get(`0/${leaf}`) ?? new Uint8Array(32));
       continue;
     }
-    let event: EventObject;
-    let signed: string;
-    let prefixed: Buffer;
-    let content: Buffer;
-    try {
-      event = JSON.parse(row.eventJson) as EventObject;
-      const tail = `,"keyId":${canonicalJson(row.keyId)},"signature":${canonicalJson(row.signature)}}`;
-      // Ingest stores the event as signed, in its RFC 8785 form. When the leaf input
-      // built from the stored text hashes to the content hash accepted at ingest, the
-      // text is that canonical form (SHA-256 is collision resistant), so canonicalizing
-      // it again would change nothing; otherwise the leaf is recomputed from the event.
-      signed = row.eventJson;
-      prefixed = Buffer.from(`\0{"event":${signed}${tail}`);
-      content = hash('sha256', prefixed.subarray(1), 'buffer');
-      if (!equalBytes(content, row.contentHash)) {
-        signed = canonicalJson(withoutNullFields(event));
-        // 0x00 ‖ JCS of {event, keyId, signature}: the keys in that order, the event
-        // as signed. The leaf hash is over all of it, the content hash over the input.
-        prefixed = Buffer.from(`\0{"event":${signed}${tail}`);
-        content = hash('sha256', prefixed.subarray(1), 'buffer');
-      }
-    } catch (err) {
-      report('EVENT_UNREADABLE', `event ${row.eventId} cannot be read back: ${String(err)}`);
+    const checked = checkStoredEvent(row, NATIVE_CODEC);
+    const { rebuilt, event } = checked;
+    if (!rebuilt || !event) {
+      const why = checked.faults.map((f) => (f.problem === 'unreadable' ? f.detail : f.problem));
+      report('EVENT_UNREADABLE', `event ${row.eventId} cannot be read back: ${why.join('; ')}`);
       hashes.push(rows.stored.get(`0/${leaf}`) ?? new Uint8Array(32));
       continue;
     }
-    hashes.push(hash('sha256', prefixed, 'buffer'));
-    if (!equalBytes(content, row.contentHash)) {
+    hashes.push(rebuilt.leafHash);
+    const faults = new Set(checked.faults.map((f) => f.field));
+    if (faults.has('contentHash')) {
       report('EVENT_CONTENT', `event ${row.eventId} differs from the content accepted and sealed`);
     }
-    if (
-      event['eventId'] !== row.eventId ||
-      event['actor'] !== row.actor ||
-      event['type'] !== row.type
-    ) {
+    if (faults.has('eventId') || faults.has('actor') || faults.has('type')) {
       report(
         'EVENT_COLUMNS',
         `event ${row.eventId}: stored columns disagree with the signed event`,
@@ -221,13 +197,11 @@ export function checkLeaves(
       );
       continue;
     }
-    // base64url without padding, canonical (what base64UrlToBytes accepts), decoded natively.
-    const signature = Buffer.from(row.signature, 'base64url');
-    if (signature.toString('base64url') !== row.signature) {
-      report('SIGNATURE', `event ${row.eventId}: the signature is not base64url`);
+    if (!checked.signature) {
+      report('SIGNATURE', `event ${row.eventId}: the signature is not 64 bytes of base64url`);
       continue;
     }
-    requests.push({ message: Buffer.from(`${EVENT_PREFIX}${signed}`), signature, publicKey: key });
+    requests.push({ message: rebuilt.signingBytes, signature: checked.signature, publicKey: key });
     requestLeaf.push(row);
   }
   return { hashes, stored: rows.stored, requests, requestLeaf };
@@ -241,7 +215,7 @@ export function checkTreeSegment(
   blockOf: (leafIndex: number) => number | null,
   found: DiscrepancyRecord[],
 ): Frontier {
-  const appended = appendLeaves(frontier, leafHashes);
+  const appended = appendLeaves(frontier, leafHashes, nodeHashFast);
   for (const node of appended.nodes) {
     const have = stored.get(`${node.level}/${node.index}`);
     if (!have || !equalBytes(have, node.hash)) {

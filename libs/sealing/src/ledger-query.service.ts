@@ -3,9 +3,8 @@ import type { Config } from '@custos/core/config/config';
 import { CONFIG } from '@custos/core/tokens';
 import type { Principal } from '@custos/core/auth/principal';
 import { DomainError } from '@custos/core/errors/domain-error';
-import { bytesToBase64, bytesToHex, equalBytes } from '@custos/ledger/bytes';
+import { bytesToBase64, bytesToHex } from '@custos/ledger/bytes';
 import { parseCheckpoint, signCheckpoint } from '@custos/ledger/checkpoint';
-import { leafInput, type EventObject } from '@custos/ledger/events';
 import { emptyRoot } from '@custos/ledger/merkle';
 import {
   type ProofPlan,
@@ -14,7 +13,9 @@ import {
   planInclusion,
   planNodeIds,
 } from '@custos/ledger/merkle-plan';
-import { sha256 } from '@custos/ledger/sha256';
+import type { EventObject } from '@custos/ledger/events';
+import { parseStoredEvent, rebuildStoredEvent } from '@custos/ledger/stored-event';
+import { NATIVE_CODEC } from '@custos/ledger/stored-event-native';
 import { CosignatureRepository } from '@custos/store/cosignature.repository';
 import { witnessIdOf } from '@custos/witness/witness-endpoints';
 import { SealingKeyService } from './sealing-key.service';
@@ -114,7 +115,7 @@ export class LedgerQueryService {
     nonNegative(leafIndex, 'leafIndex');
     const row = await this.repository.entry(leafIndex);
     if (!row) return undefined;
-    const event = JSON.parse(row.eventJson) as EventObject;
+    const event = parseStoredEvent(row);
     if (!mayRead(principal, event)) {
       throw new DomainError(
         'FORBIDDEN',
@@ -122,8 +123,8 @@ export class LedgerQueryService {
         'leafIndex',
       );
     }
-    const input = leafInput({ event, keyId: row.keyId, signature: row.signature });
-    if (!equalBytes(sha256(input), row.contentHash)) {
+    const { leafInput: input, contentMatches } = rebuildStoredEvent(row, NATIVE_CODEC);
+    if (!contentMatches) {
       throw new DomainError(
         'INTEGRITY_FAILURE',
         `entry ${leafIndex} (event ${row.eventId}) no longer matches the content that was sealed`,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { type Principal, isRegulator } from '@custos/core/auth/principal';
 import { DomainError } from '@custos/core/errors/domain-error';
-import { concatBytes, equalBytes } from '@custos/ledger/bytes';
-import { type EventObject, leafInput } from '@custos/ledger/events';
-import { sha256 } from '@custos/ledger/sha256';
+import { concatBytes } from '@custos/ledger/bytes';
+import { rebuildStoredEvent } from '@custos/ledger/stored-event';
+import { NATIVE_CODEC } from '@custos/ledger/stored-event-native';
 import {
   type TileRef,
   encodeEntryBundle,
@@ -64,18 +64,14 @@ export class LogTilesService {
     if (rows.length !== end - start) throw new Error(`entries ${start}..${end - 1} are incomplete`);
     return encodeEntryBundle(
       rows.map((row) => {
-        const input = leafInput({
-          event: JSON.parse(row.eventJson) as EventObject,
-          keyId: row.keyId,
-          signature: row.signature,
-        });
-        if (!equalBytes(sha256(input), row.contentHash)) {
+        const rebuilt = rebuildStoredEvent(row, NATIVE_CODEC);
+        if (!rebuilt.contentMatches) {
           throw new DomainError(
             'INTEGRITY_FAILURE',
             `entry ${row.leafIndex} (event ${row.eventId}) no longer matches the content that was sealed`,
           );
         }
-        return input;
+        return rebuilt.leafInput;
       }),
     );
   }

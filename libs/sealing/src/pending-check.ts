@@ -2,14 +2,14 @@
 // and 5; docs/adr/0013): its stored content against the content hash accepted at ingest,
 // its actor's key row against the sealing key's attestation (a row planted behind the
 // application's back has none that verifies), and its signature, with the ledger's
-// strict rule, over the signing bytes rebuilt from the stored text. The leaf hashes of
-// the longest prefix that passes the first two are computed here; the signatures are
-// decided by the caller (worker threads), which cuts the prefix at the first that fails.
-import { createHash } from 'node:crypto';
+// strict rule, over the signing bytes rebuilt from the stored text (stored-event.ts).
+// The leaf hashes of the longest prefix that passes the first two are computed here; the
+// signatures are decided by the caller (worker threads), which cuts the prefix at the
+// first that fails.
 import type { VerifyRequest } from '@custos/events/signature-verification.service';
 import { equalBytes } from '@custos/ledger/bytes';
-import { withoutNullFields, type EventObject } from '@custos/ledger/events';
-import { canonicalJson } from '@custos/ledger/jcs';
+import { type RebuiltEvent, rebuildStoredEvent } from '@custos/ledger/stored-event';
+import { NATIVE_CODEC } from '@custos/ledger/stored-event-native';
 import type { PendingEvent, PendingKey } from './sealing.repository';
 
 export interface Refusal {
@@ -25,9 +25,6 @@ export interface CheckedPending {
   /** The first event that did not pass (nothing after it is looked at). */
   readonly refused: Refusal | undefined;
 }
-
-const EVENT_PREFIX = 'custos-event:v1:';
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
 
 /**
  * Content, key and request for each pending event, in order, up to the first refusal.
@@ -46,24 +43,13 @@ export function checkPending(
     refused: { eventId: event.eventId, reason },
   });
   for (const event of pending) {
-    let prefixed: Buffer;
-    let signed: string;
+    let rebuilt: RebuiltEvent;
     try {
-      const tail = `,"keyId":${canonicalJson(event.keyId)},"signature":${canonicalJson(event.signature)}}`;
-      // Ingest stores the RFC 8785 text: when the leaf input built from it hashes to the
-      // accepted content hash, it is that text (SHA-256 is collision resistant), and
-      // canonicalizing it again would change nothing. Otherwise it is rebuilt from the event.
-      signed = event.eventJson;
-      prefixed = Buffer.from(`\0{"event":${signed}${tail}`);
-      if (!equalBytes(sha256(prefixed.subarray(1)), event.contentHash)) {
-        signed = canonicalJson(withoutNullFields(JSON.parse(event.eventJson) as EventObject));
-        prefixed = Buffer.from(`\0{"event":${signed}${tail}`);
-        if (!equalBytes(sha256(prefixed.subarray(1)), event.contentHash))
-          return refuse(event, 'does not match its content hash');
-      }
+      rebuilt = rebuildStoredEvent(event, NATIVE_CODEC);
     } catch (err) {
       return refuse(event, `is unreadable (${String(err)})`);
     }
+    if (!rebuilt.contentMatches) return refuse(event, 'does not match its content hash');
     if (!event.key)
       return refuse(event, `names key ${event.keyId} of ${event.actor}, which is not on record`);
     if (!attested(event))
@@ -71,15 +57,10 @@ export function checkPending(
         event,
         `is signed with key ${event.keyId} of ${event.actor}, which was not registered through the application (its attestation does not verify)`,
       );
-    const signature = Buffer.from(event.signature, 'base64url');
-    if (signature.length !== 64 || signature.toString('base64url') !== event.signature)
-      return refuse(event, 'has a signature that is not 64 bytes of base64url');
-    leaves.push(sha256(prefixed));
-    requests.push({
-      message: Buffer.from(`${EVENT_PREFIX}${signed}`),
-      signature,
-      publicKey: event.key.publicKey,
-    });
+    const signature = NATIVE_CODEC.signatureBytes(event.signature);
+    if (!signature) return refuse(event, 'has a signature that is not 64 bytes of base64url');
+    leaves.push(rebuilt.leafHash);
+    requests.push({ message: rebuilt.signingBytes, signature, publicKey: event.key.publicKey });
   }
   return { leaves, requests, refused: undefined };
 }

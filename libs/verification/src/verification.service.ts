@@ -21,21 +21,15 @@ import { expiryToIsoDate } from '@custos/gs1/dates';
 import { Gs1Error } from '@custos/gs1/errors';
 import { parseIdentifier } from '@custos/gs1/parse';
 import { blockHash } from '@custos/ledger/block';
-import {
-  base64UrlToBytes,
-  bytesToBase64,
-  bytesToHex,
-  equalBytes,
-  hexToBytes,
-} from '@custos/ledger/bytes';
+import { bytesToBase64, bytesToHex, hexToBytes } from '@custos/ledger/bytes';
 import { openCheckpoint } from '@custos/ledger/checkpoint';
 import { verifyFast } from '@custos/ledger/ed25519-native';
 import type { KeyDirectory } from '@custos/ledger/key-directory';
-import { eventSigningBytes, leafInput, type EventObject } from '@custos/ledger/events';
-import { leafHash } from '@custos/ledger/merkle';
+import type { EventObject } from '@custos/ledger/events';
 import { verifyInclusion } from '@custos/ledger/merkle-verify';
 import { parseVerifierKey } from '@custos/ledger/note';
-import { sha256 } from '@custos/ledger/sha256';
+import { type RebuiltEvent, checkStoredEvent } from '@custos/ledger/stored-event';
+import { NATIVE_CODEC } from '@custos/ledger/stored-event-native';
 import { formatTlogProof } from '@custos/ledger/tlog-proof';
 import { type LedgerCheckpoint, LedgerQueryService } from '@custos/sealing/ledger-query.service';
 import { KeyDirectoryService } from '@custos/participants/key-directory.service';
@@ -97,7 +91,8 @@ type Failures = IntegrityFailure[];
 interface Checked {
   readonly stored: StoredEvent;
   readonly view: LedgerEventView;
-  readonly input: Uint8Array | undefined;
+  /** Its bytes rebuilt from the stored row; undefined when the row cannot be read. */
+  readonly rebuilt: RebuiltEvent | undefined;
   readonly indexed: IndexedEvent;
 }
 
@@ -257,20 +252,16 @@ export class VerificationService {
           publicMessage: `an event of its history: ${publicMessage}`,
           eventId: stored.eventId,
         });
-      let event: EventObject = {};
-      let input: Uint8Array | undefined;
-      try {
-        event = JSON.parse(stored.eventJson) as EventObject;
-        input = leafInput({ event, keyId: stored.keyId, signature: stored.signature });
-        if (!equalBytes(sha256(input), stored.contentHash))
+      const checked = checkStoredEvent(stored, NATIVE_CODEC);
+      const event: EventObject = checked.event ?? {};
+      for (const fault of checked.faults) {
+        if (fault.problem === 'unreadable') fail(`it cannot be read back (${fault.detail})`);
+        else if (fault.field === 'contentHash')
           fail('its stored content differs from what was accepted');
-        if (
-          event.eventId !== stored.eventId ||
-          event.actor !== stored.actor ||
-          event.type !== stored.type
-        ) {
-          fail('its stored columns disagree with the signed event');
-        }
+      }
+      if (checked.faults.some((f) => f.problem === 'column differs'))
+        fail('its stored columns disagree with the signed event');
+      if (checked.rebuilt) {
         const key = stored.publicKey ?? undefined;
         if (!key)
           fail(
@@ -283,19 +274,14 @@ export class VerificationService {
             'its key is not on record',
           );
         else if (
-          !verifyFast(
-            base64UrlToBytes(stored.signature, 'signature'),
-            eventSigningBytes(event),
-            key,
-          )
+          !checked.signature ||
+          !verifyFast(checked.signature, checked.rebuilt.signingBytes, key)
         ) {
           fail(
             `its signature does not verify with key ${stored.keyId} of ${stored.actor}`,
             'its signature does not verify',
           );
         }
-      } catch (err) {
-        fail(`it cannot be read back (${err instanceof Error ? err.message : String(err)})`);
       }
       // What an event concerns is what its signed fields name (the identifiers in their
       // canonical form, as ingest derived them), never what an index row says.
@@ -303,7 +289,7 @@ export class VerificationService {
       try {
         named = validateEvent({ event, keyId: stored.keyId, signature: stored.signature }, 0);
       } catch (err) {
-        if (input !== undefined)
+        if (checked.rebuilt)
           fail(
             `its signed fields do not validate (${err instanceof Error ? err.message : String(err)})`,
           );
@@ -335,7 +321,7 @@ export class VerificationService {
           ...opt('lot', named.lot),
         },
       };
-      return { stored, view, input, indexed };
+      return { stored, view, rebuilt: checked.rebuilt, indexed };
     });
   }
 
@@ -369,7 +355,7 @@ export class VerificationService {
       size,
     );
     const entries: ProofBundle['entries'][number][] = [];
-    for (const { stored, input } of sealed) {
+    for (const { stored, rebuilt } of sealed) {
       const leafIndex = stored.leafIndex!;
       const fail = (message: string) =>
         failures.push({
@@ -379,8 +365,8 @@ export class VerificationService {
         });
       const blockProblem = this.checkBlock(stored);
       if (blockProblem) fail(blockProblem);
-      if (!input) continue;
-      const hash = leafHash(input);
+      if (!rebuilt) continue;
+      const hash = rebuilt.leafHash;
       try {
         const path = proofs.get(leafIndex);
         if (!path) throw new Error(`no proof could be built for leaf ${leafIndex}`);
@@ -389,7 +375,7 @@ export class VerificationService {
           eventId: stored.eventId,
           leafIndex,
           leafHash: bytesToHex(hash),
-          leafInput: bytesToBase64(input),
+          leafInput: bytesToBase64(rebuilt.leafInput),
           path: path.map((h) => bytesToHex(h)),
           tlogProof: formatTlogProof({
             index: leafIndex,
