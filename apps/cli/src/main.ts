@@ -21,6 +21,7 @@ import {
   type GlobalOptions,
 } from './cli-context';
 import { demoCommand } from './commands/demo.command';
+import { importEpcisCommand } from './commands/import-epcis.command';
 import { eventCommands } from './commands/events.command';
 import { keyDirectoryCommands } from './commands/key-directory.command';
 import { keygenCommand } from './commands/keys.command';
@@ -67,6 +68,7 @@ export function buildProgram(io: CliIo, state: { code: number }): Command {
   verifyCommands(program, app);
   regulatorCommands(program, app);
   demoCommand(program, app);
+  importEpcisCommand(program, app);
   return program;
 }
 
