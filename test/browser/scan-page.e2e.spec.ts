@@ -25,6 +25,8 @@ import { seedScanWorld, type ScanWorld } from './seed';
 
 const ADMIN_TOKEN = 'scan-page-admin-token-0123456789abcdef';
 const GS = '\u001d';
+/** The stood-in service's witness policy: no witnesses configured (SPEC 9). */
+const NO_WITNESSES = { witnesses: [], quorum: 0, maxAgeSeconds: 3600 };
 const NOT_A_PACKAGE_CODE =
   'This is not a package code we can read — scan again or type the code under the barcode.';
 
@@ -265,7 +267,7 @@ browserDescribe()('scan page', () => {
                 ],
               };
       } else if (query.includes('ledgerKey')) {
-        body = { data: { ledgerKey: fixtureVkey } };
+        body = { data: { ledgerKey: fixtureVkey, witnessPolicy: NO_WITNESSES } };
       } else if (!query.includes('verifyPackage')) {
         body = { data: pageInfo(query, variables) };
       } else {
@@ -380,7 +382,8 @@ browserDescribe()('scan page', () => {
           signInVariables = variables;
           return { signIn: { token: 'session-1', expiresAt: '2099-01-01T00:00:00Z' } };
         }
-        if (query.includes('ledgerKey')) return { ledgerKey: fixtureVkey };
+        if (query.includes('ledgerKey'))
+          return { ledgerKey: fixtureVkey, witnessPolicy: NO_WITNESSES };
         if (!query.includes('verifyPackage')) return pageInfo(query, variables);
         codes.push(variables.code!);
         return { verifyPackage: answers[variables.code!] ?? answers.TAMPERED };
