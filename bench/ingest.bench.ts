@@ -13,6 +13,8 @@ import { CoreModule } from '@custos/core/core.module';
 import type { Storage } from '@custos/core/database/storage';
 import { STORAGE } from '@custos/core/tokens';
 import { EventsModule } from '@custos/events/events.module';
+import { ParticipantsModule } from '@custos/participants/participants.module';
+import { ParticipantService } from '@custos/participants/participant.service';
 import { IngestService } from '@custos/events/ingest.service';
 import type { SignedEventSubmission } from '@custos/events/submission';
 import { gs1CheckDigit } from '@custos/gs1/check-digit';
@@ -90,24 +92,28 @@ export const bench: Bench = {
     const prefix = testQueuePrefix('bench_ingest');
     const config = serverConfig(db, prefix, { CUSTOS_ROLE: 'api' });
     const app = await NestFactory.createApplicationContext(
-      { module: BenchModule, imports: [CoreModule.forRoot(config), EventsModule] },
+      {
+        module: BenchModule,
+        imports: [CoreModule.forRoot(config), ParticipantsModule, EventsModule],
+      },
       { logger: ['error'] },
     );
     try {
       const storage = app.get<Storage>(STORAGE);
+      // Registered as the admin registers them, so that the key directory holds their keys.
+      const participants = app.get(ParticipantService);
       for (const s of [maker, dist]) {
-        await storage.prisma.participant.create({
-          data: {
+        await participants.register(
+          {
             id: s.id,
             name: s.id,
             roles: s === maker ? ['MANUFACTURER'] : ['DISTRIBUTOR'],
             companyPrefixes: s === maker ? ['9506000'] : [],
-            licenseNumber: 'L',
-            licenseAuthority: 'A',
-            licenseValidUntil: new Date('2099-01-01T00:00:00Z'),
-            keys: { create: { keyId: s.keyId, publicKey: new Uint8Array(s.publicKey) } },
+            license: { number: 'L', authority: 'A', validUntil: '2099-01-01' },
+            keys: [{ keyId: s.keyId, publicKey: Buffer.from(s.publicKey).toString('base64url') }],
           },
-        });
+          { kind: 'admin' },
+        );
       }
       const ingest = app.get(IngestService);
       const submitAll = async (list: SignedEventSubmission[][]) => {
