@@ -10,7 +10,9 @@ export const conformanceRoot =
 export function conformancePath(...parts: string[]): string {
   const path = join(conformanceRoot, ...parts);
   if (!existsSync(path)) {
-    throw new Error(`conformance material missing: ${path} (set CUSTOS_CONFORMANCE_DIR)`);
+    throw new Error(
+      `conformance material missing: ${path} (test/conformance is part of this repository; CUSTOS_CONFORMANCE_DIR, when set, points elsewhere)`,
+    );
   }
   return path;
 }

@@ -13,6 +13,7 @@
 // verdicts re-verify keys from the signed record, never from here.
 import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import type { Storage, Unlisten } from '@custos/core/database/storage';
+import { BoundedMap } from '@custos/core/memory/bounded-map';
 import { STORAGE } from '@custos/core/tokens';
 import { KEY_REVOKED_CHANNEL, parseRevocation } from './key-revocations';
 import type { Participant } from './participant';
@@ -44,7 +45,7 @@ export type Notifications = Pick<Storage, 'listen'>;
 @Injectable()
 export class SessionParticipants implements OnModuleDestroy {
   private readonly logger = new Logger('Sessions');
-  private readonly kept = new Map<string, Kept>();
+  private readonly kept: BoundedMap<string, Kept>;
   /** Counts forgets: a lookup stores its row only if none happened while it ran. */
   private generation = 0;
   private listening: Promise<Unlisten> | undefined;
@@ -57,7 +58,9 @@ export class SessionParticipants implements OnModuleDestroy {
     @Optional()
     @Inject(SESSION_MEMORY_LIMITS)
     private readonly options: SessionMemoryLimits = {},
-  ) {}
+  ) {
+    this.kept = new BoundedMap(options.maxEntries ?? DEFAULT_MAX_ENTRIES);
+  }
 
   /** The participant as stored, from memory when that is known to be current. */
   async find(id: string, now = Date.now()): Promise<Participant | undefined> {
@@ -68,7 +71,7 @@ export class SessionParticipants implements OnModuleDestroy {
     const generation = this.generation;
     const participant = await this.lookup.find(id);
     if (participant && this.heard && generation === this.generation) {
-      this.keep(id, participant, now);
+      this.kept.set(id, { participant, until: now + (this.options.ttlMs ?? DEFAULT_TTL_MS) });
     }
     return participant;
   }
@@ -96,14 +99,6 @@ export class SessionParticipants implements OnModuleDestroy {
     this.heard = false;
     this.clear();
     await unlisten?.();
-  }
-
-  private keep(id: string, participant: Participant, now: number): void {
-    if (this.kept.size >= (this.options.maxEntries ?? DEFAULT_MAX_ENTRIES)) {
-      const oldest = this.kept.keys().next();
-      if (!oldest.done) this.kept.delete(oldest.value);
-    }
-    this.kept.set(id, { participant, until: now + (this.options.ttlMs ?? DEFAULT_TTL_MS) });
   }
 
   /** Starts listening once; while it cannot, nothing is kept and every lookup reads. */

@@ -6,7 +6,7 @@
 // page (the query's perPage) per message, checking once a second. It starts at the events
 // recorded from `GS1-Query-Min-Record-Time` on, or from now. The session is checked before
 // every check: a token that has expired closes the socket with 4401, a revoked key with 4403
-// (the codes of GraphQL subscriptions). Refusals before the upgrade are problem+json, as the
+// (the codes of GraphQL subscriptions, socket-sessions.ts). Refusals before the upgrade are problem+json, as the
 // other EPCIS routes answer. Schedule subscriptions (`second`, `minute`, …) are refused.
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -25,6 +25,7 @@ import type { EpcFormat } from '@custos/epcis/identifiers';
 import { EpcisQueryService } from '@custos/epcis-repository/epcis-query.service';
 import { NamedQueryService } from '@custos/epcis-repository/named-query.service';
 import { BearerAuthenticator } from '../auth/bearer-authenticator';
+import { KEY_REVOKED_CLOSE, SESSION_EXPIRED_CLOSE } from '../graphql/socket-sessions';
 import { HttpUpgrades } from '../http/http-upgrades';
 import { classify, epcisProblemBody } from './problem.filter';
 import { streamControls } from './stream-controls';
@@ -33,8 +34,6 @@ const PATH = /^\/epcis\/queries\/([^/]+)\/events$/;
 export const STREAM_CHECK_MS = 1000;
 /** A socket whose client reads slower than this many bytes behind is not sent more yet. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-export const SESSION_EXPIRED_CLOSE = 4401;
-export const KEY_REVOKED_CLOSE = 4403;
 
 interface Stream {
   readonly socket: WebSocket;

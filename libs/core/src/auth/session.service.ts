@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Config } from '../config/config';
 import { DomainError } from '../errors/domain-error';
+import { BoundedMap } from '../memory/bounded-map';
 import { SecretsService } from '../system/secrets.service';
 import { CONFIG } from '../tokens';
 import { type ParticipantRole, participantRoles, type Principal } from './principal';
@@ -27,7 +28,9 @@ export class SessionService implements OnApplicationBootstrap {
    * Tokens whose MAC checked out, with what they say and when they expire: the exact token
    * string was verified, so it is believed again until then without another HMAC (issue 17).
    */
-  private readonly verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
+  private readonly verified = new BoundedMap<string, { principal: Principal; expiresAtMs: number }>(
+    REMEMBERED_TOKENS,
+  );
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -81,14 +84,6 @@ export class SessionService implements OnApplicationBootstrap {
     return this.verifyToken(token, now);
   }
 
-  private remember(token: string, principal: Principal, expiresAtMs: number): void {
-    if (this.verified.size >= REMEMBERED_TOKENS) {
-      const oldest = this.verified.keys().next();
-      if (!oldest.done) this.verified.delete(oldest.value);
-    }
-    this.verified.set(token, { principal, expiresAtMs });
-  }
-
   private async verifyToken(token: string, now: number): Promise<Principal> {
     try {
       const { payload } = await jwtVerify(token, await this.signingKey(), {
@@ -107,7 +102,8 @@ export class SessionService implements OnApplicationBootstrap {
         roles: roles as ParticipantRole[],
         ...(typeof payload.kid === 'string' ? { keyId: payload.kid } : {}),
       };
-      if (typeof payload.exp === 'number') this.remember(token, principal, payload.exp * 1000);
+      if (typeof payload.exp === 'number')
+        this.verified.set(token, { principal, expiresAtMs: payload.exp * 1000 });
       return principal;
     } catch (err) {
       if (err instanceof DomainError) throw err;
