@@ -16,7 +16,11 @@ import { epcisProblem, type Problem } from '@custos/epcis/problem';
 import { IngestService } from '@custos/events/ingest.service';
 import type { EventRejection } from '@custos/events/rejection';
 import type { SignedEventSubmission } from '@custos/events/submission';
-import { type CaptureJob, CaptureJobStore } from './capture-job.store';
+import {
+  CAPTURE_HEARTBEAT_MS,
+  type CaptureJob,
+  CaptureJobRepository,
+} from './capture-job.repository';
 
 type Signed = Extract<CapturedEvent, { signed: unknown }>;
 
@@ -51,35 +55,41 @@ export class EpcisCaptureService {
 
   constructor(
     private readonly ingest: IngestService,
-    private readonly jobs: CaptureJobStore,
+    private readonly jobs: CaptureJobRepository,
   ) {}
 
   /** Starts a capture job for the events of a document already read; answers it at once. */
-  start(
+  async start(
     principal: Principal | undefined,
     events: readonly CapturedEvent[],
     behaviour: CaptureErrorBehaviour,
-  ): CaptureJob {
+  ): Promise<CaptureJob> {
     const owner = ownerOf(principal);
-    const job = this.jobs.create(owner, behaviour);
-    void this.run(job, events).catch((err: unknown) => {
-      this.logger.error(
-        `capture ${job.captureID}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-      );
-      job.errors.push(
-        epcisProblem('ImplementationException', 'The capture failed', { detail: 'internal error' }),
-      );
-      job.success = false;
-      job.running = false;
-      job.finishedAt = new Date().toISOString();
-    });
+    const job = await this.jobs.create(owner, behaviour);
+    const errors: Problem[] = [];
+    const alive = setInterval(() => {
+      this.jobs.heartbeat(job.captureID, errors).catch((err: unknown) => this.failed(job, err));
+    }, CAPTURE_HEARTBEAT_MS);
+    alive.unref();
+    void this.run(behaviour, events, errors)
+      .catch((err: unknown) => {
+        this.failed(job, err);
+        errors.push(
+          epcisProblem('ImplementationException', 'The capture failed', {
+            detail: 'internal error',
+          }),
+        );
+      })
+      .then(() => this.jobs.finish(job.captureID, errors))
+      .catch((err: unknown) => this.failed(job, err))
+      .finally(() => clearInterval(alive));
     return job;
   }
 
   /** The job, to the party that captured it, a regulator or the admin; 404 to anyone else. */
-  job(principal: Principal | undefined, captureID: string): CaptureJob {
+  async job(principal: Principal | undefined, captureID: string): Promise<CaptureJob> {
     const caller = ownerOf(principal);
-    const found = this.jobs.find(captureID);
+    const found = await this.jobs.find(captureID);
     const mayRead =
       found &&
       (found.owner === caller ||
@@ -110,12 +120,16 @@ export class EpcisCaptureService {
     };
   }
 
-  private async run(job: CaptureJob, events: readonly CapturedEvent[]): Promise<void> {
+  private async run(
+    behaviour: CaptureErrorBehaviour,
+    events: readonly CapturedEvent[],
+    errors: Problem[],
+  ): Promise<void> {
     await Promise.resolve(); // the 202 goes out first
     const refused = events.filter((e) => !('signed' in e));
-    for (const e of refused) if ('refusal' in e) job.errors.push(eventProblem(e, e.refusal));
+    for (const e of refused) if ('refusal' in e) errors.push(eventProblem(e, e.refusal));
     let pending = events.filter((e): e is Signed => 'signed' in e);
-    if (job.captureErrorBehaviour === 'rollback' && refused.length > 0) pending = [];
+    if (behaviour === 'rollback' && refused.length > 0) pending = [];
     while (pending.length > 0) {
       const result = await this.ingest.submit(pending.map(asSubmission));
       if (result.rejected.length === 0) break;
@@ -123,7 +137,7 @@ export class EpcisCaptureService {
       for (const [index, rejection] of byIndex) {
         const event = pending[index];
         const message = `${rejection.code}: ${rejection.message.replace(/^events\[\d+\]/, event ? event.pointer : 'events')}`;
-        job.errors.push(
+        errors.push(
           event
             ? eventProblem(event, message)
             : epcisProblem('ValidationException', 'The document was not captured', {
@@ -131,12 +145,15 @@ export class EpcisCaptureService {
               }),
         );
       }
-      if (job.captureErrorBehaviour === 'rollback' || byIndex.has(-1)) break;
+      if (behaviour === 'rollback' || byIndex.has(-1)) break;
       pending = pending.filter((_, i) => !byIndex.has(i));
     }
-    job.success = job.errors.length === 0;
-    job.running = false;
-    job.finishedAt = new Date().toISOString();
+  }
+
+  private failed(job: CaptureJob, err: unknown): void {
+    this.logger.error(
+      `capture ${job.captureID}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
   }
 }
 

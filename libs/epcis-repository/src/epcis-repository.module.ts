@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { EventsModule } from '@custos/events/events.module';
 import { ParticipantsModule } from '@custos/participants/participants.module';
 import { VerificationModule } from '@custos/verification/verification.module';
-import { CaptureJobStore } from './capture-job.store';
+import { CaptureJobRepository } from './capture-job.repository';
 import { EpcisCaptureService } from './epcis-capture.service';
 import { EpcisEventRepository } from './epcis-event.repository';
 import { EpcisQueryService } from './epcis-query.service';
@@ -14,7 +14,7 @@ import { VrsService } from './vrs.service';
 @Module({
   imports: [EventsModule, ParticipantsModule, VerificationModule],
   providers: [
-    CaptureJobStore,
+    CaptureJobRepository,
     EpcisCaptureService,
     EpcisEventRepository,
     EpcisQueryService,

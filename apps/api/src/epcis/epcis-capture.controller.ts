@@ -60,12 +60,12 @@ export class EpcisCaptureController {
 
   @Post('capture')
   @HttpCode(202)
-  captureDocument(
+  async captureDocument(
     @Body() body: unknown,
     @Headers('gs1-capture-error-behaviour') behaviourHeader: string | undefined,
     @RestCaller() caller: Principal | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): void | Record<string, unknown> {
+  ): Promise<void | Record<string, unknown>> {
     if (!caller)
       throw new DomainError('UNAUTHENTICATED', 'sign in first: EPCIS capture needs a bearer token');
     const behaviour = captureErrorBehaviourOf(behaviourHeader);
@@ -84,7 +84,7 @@ export class EpcisCaptureController {
         }),
       };
     }
-    const job = this.capture.start(caller, listed.map(captureDocumentEvent), behaviour);
+    const job = await this.capture.start(caller, listed.map(captureDocumentEvent), behaviour);
     void this.limits(reply).header('Location', `/epcis/capture/${job.captureID}`);
   }
 
