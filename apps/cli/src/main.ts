@@ -25,6 +25,7 @@ import { importEpcisCommand } from './commands/import-epcis.command';
 import { eventCommands } from './commands/events.command';
 import { keyDirectoryCommands } from './commands/key-directory.command';
 import { keygenCommand } from './commands/keys.command';
+import { mirrorCommand } from './commands/mirror.command';
 import { participantCommands } from './commands/participants.command';
 import { regulatorCommands } from './commands/regulator.command';
 import { verifyCommands } from './commands/verify.command';
@@ -66,6 +67,7 @@ export function buildProgram(io: CliIo, state: { code: number }): Command {
   participantCommands(program, app);
   eventCommands(program, app);
   verifyCommands(program, app);
+  mirrorCommand(program, app);
   regulatorCommands(program, app);
   demoCommand(program, app);
   importEpcisCommand(program, app);

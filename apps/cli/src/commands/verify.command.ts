@@ -8,20 +8,13 @@ import { parseVerifierKey } from '@custos/ledger/note';
 import { verifyBundle } from '@custos/sdk/bundle';
 import type { Verification } from '@custos/sdk/types';
 import { type CliApp, CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-context';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { collect, positiveInteger } from './witness-options';
 
 interface VerifyBundleOptions {
   readonly key: string[];
   readonly witness?: string[];
   readonly quorum?: string;
   readonly maxAge?: string;
-}
-
-function positiveInteger(value: string, option: string): number {
-  if (!/^[1-9]\d{0,9}$/.test(value))
-    throw new CliError(`${option}: expected a positive whole number, got ${value}`, EXIT_USAGE);
-  return Number(value);
 }
 
 /** The witness policy of the --witness, --quorum and --max-age options (SPEC 9). */
