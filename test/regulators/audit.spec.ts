@@ -8,6 +8,13 @@ import { CoreModule } from '../../libs/core/src/core.module';
 import { AUDIT_OPTIONS, AuditService } from '../../libs/regulators/src/audit.service';
 import { RegulatorsModule } from '../../libs/regulators/src/regulators.module';
 import { AuditRepository } from '../../libs/regulators/src/audit.repository';
+import { AuditTables } from '../../libs/regulators/src/audit-tables';
+import { BlockRepository } from '../../libs/store/src/block.repository';
+import { EventIndexRepository } from '../../libs/store/src/event-index.repository';
+import { LedgerEventRepository } from '../../libs/store/src/ledger-event.repository';
+import { ParticipantKeyRepository } from '../../libs/store/src/participant-key.repository';
+import { TreeNodeRepository } from '../../libs/store/src/tree-node.repository';
+import type { Storage } from '../../libs/core/src/database/storage';
 import { JOB_QUEUE, STORAGE } from '../../libs/core/src/tokens';
 import { SignatureVerificationService } from '../../libs/events/src/signature-verification.service';
 import { LedgerQueryService } from '../../libs/sealing/src/ledger-query.service';
@@ -88,38 +95,51 @@ describe('full-ledger audit', () => {
     // A gate never holds longer than 2 s (a shared key cache can make a run wait on itself).
     const within = (gate: Promise<void>) =>
       Promise.race([gate, new Promise<void>((r) => setTimeout(r, 2000))]);
-    class GatedRepository extends AuditRepository {
-      private walks = 0;
-      private commits = 0;
-      private secondStarted!: () => void;
-      private firstMoved!: () => void;
-      private readonly started = new Promise<void>((r) => (this.secondStarted = r));
-      private readonly moved = new Promise<void>((r) => (this.firstMoved = r));
-      private atCommit!: () => void;
-      readonly committing = new Promise<void>((r) => (this.atCommit = r));
-      override async blocks(from: number, to: number) {
-        const rows = await super.blocks(from, to);
-        if (++this.walks === 2) this.secondStarted();
+    // The gates sit on the tables the runs read (libs/store) and on the runs' commits.
+    const gates = { walks: 0, commits: 0 };
+    let secondStarted!: () => void;
+    let firstMoved!: () => void;
+    let atCommit!: () => void;
+    const started = new Promise<void>((r) => (secondStarted = r));
+    const moved = new Promise<void>((r) => (firstMoved = r));
+    const committing = new Promise<void>((r) => (atCommit = r));
+    class GatedBlocks extends BlockRepository {
+      override async range(from: number, to: number) {
+        const rows = await super.range(from, to);
+        if (++gates.walks === 2) secondStarted();
         return rows;
       }
+    }
+    class GatedKeys extends ParticipantKeyRepository {
       override async publicKeys(pairs: readonly { actor: string; keyId: string }[]) {
-        if (this.walks >= 2) await within(this.moved);
+        if (gates.walks >= 2) await within(moved);
         return super.publicKeys(pairs);
       }
+    }
+    class GatedRepository extends AuditRepository {
       override async commitChunk(...args: Parameters<AuditRepository['commitChunk']>) {
-        const n = ++this.commits;
+        const n = ++gates.commits;
         if (n === 1) {
-          this.atCommit();
-          await within(this.started);
+          atCommit();
+          await within(started);
         }
         const ok = await super.commitChunk(...args);
-        if (n === 2) this.firstMoved();
+        if (n === 2) firstMoved();
         return ok;
       }
     }
-    const repository = new GatedRepository(module.get(STORAGE));
+    const storage = module.get<Storage>(STORAGE);
+    const repository = new GatedRepository(storage);
+    const tables = new AuditTables(
+      module.get(LedgerEventRepository),
+      module.get(EventIndexRepository),
+      new GatedBlocks(storage),
+      module.get(TreeNodeRepository),
+      new GatedKeys(storage),
+    );
     const gated = new AuditService(
       repository,
+      tables,
       module.get(LedgerQueryService),
       module.get(SealingKeyService),
       module.get(SignatureVerificationService),
@@ -130,7 +150,7 @@ describe('full-ledger audit', () => {
     const first = await gated.start(undefined);
     const second = await gated.start(undefined);
     const firstDone = gated.run(first.run.id.toString());
-    await repository.committing;
+    await committing;
     await Promise.all([firstDone, gated.run(second.run.id.toString())]);
     for (const id of [first.run.id, second.run.id]) {
       expect((await gated.progress(id.toString()))!.run).toMatchObject({

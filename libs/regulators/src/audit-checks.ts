@@ -14,7 +14,9 @@ import { appendLeaves, frontierRoot, type Frontier } from '@custos/ledger/merkle
 import { nodeHashFast } from '@custos/ledger/merkle-native';
 import type { VerifierKey } from '@custos/ledger/note';
 import { indexDiscrepancy } from './audit-index';
-import type { AuditBlock, AuditLeaf, AuditRunRecord, DiscrepancyRecord } from './audit.repository';
+import type { BlockRow } from '@custos/store/block.repository';
+import type { SealedLeaf } from '@custos/store/ledger-event.repository';
+import type { AuditRunRecord, DiscrepancyRecord } from './audit.repository';
 
 export type DiscrepancyKind =
   | 'LEAF_MISSING'
@@ -59,7 +61,7 @@ export function progressOf(run: AuditRunRecord): AuditProgress {
 }
 
 export interface Segment {
-  readonly block: AuditBlock;
+  readonly block: BlockRow;
   readonly from: number;
   readonly to: number;
   /** The chunk ends the block here (its root, checkpoint and links are checked). */
@@ -76,7 +78,7 @@ export interface ChunkPlan {
 }
 
 export interface ChunkRows {
-  readonly leaves: readonly AuditLeaf[];
+  readonly leaves: readonly SealedLeaf[];
   /** Stored tree nodes, keyed "level/index". */
   readonly stored: ReadonlyMap<string, Uint8Array>;
 }
@@ -87,14 +89,14 @@ export interface PreparedChunk {
   readonly stored: ReadonlyMap<string, Uint8Array>;
   readonly requests: readonly VerifyRequest[];
   /** The leaf of each signature request. */
-  readonly requestLeaf: readonly AuditLeaf[];
+  readonly requestLeaf: readonly SealedLeaf[];
 }
 
 /** The next chunk: whole blocks (or part of a large one) up to `chunkLeaves` leaves. */
 export function planChunk(
   position: { readonly nextLeaf: number; readonly nextBlock: number },
   run: { readonly treeSize: number; readonly blockCount: number },
-  byHeight: ReadonlyMap<number, AuditBlock>,
+  byHeight: ReadonlyMap<number, BlockRow>,
   chunkLeaves: number,
 ): ChunkPlan {
   const segments: Segment[] = [];
@@ -152,7 +154,7 @@ export function checkLeaves(
   const byIndex = new Map(rows.leaves.map((l) => [l.leafIndex, l]));
   const hashes: Uint8Array[] = [];
   const requests: VerifyRequest[] = [];
-  const requestLeaf: AuditLeaf[] = [];
+  const requestLeaf: SealedLeaf[] = [];
   for (let leaf = from; leaf < to; leaf++) {
     const row = byIndex.get(leaf);
     const report = (kind: DiscrepancyKind, message: string) =>
@@ -238,7 +240,7 @@ export function checkTreeSegment(
  * fields, hash, root and signed checkpoint. The checkpoint's signed root, when it opens.
  */
 export function checkBlockEnd(
-  block: AuditBlock,
+  block: BlockRow,
   frontier: Frontier,
   prevHash: string | null,
   vkey: VerifierKey,
@@ -297,7 +299,7 @@ export function checkBlockEnd(
 /** The discrepancies of signatures that did not verify, one per leaf. */
 export function signatureFindings(
   verdicts: readonly boolean[],
-  requestLeaf: readonly AuditLeaf[],
+  requestLeaf: readonly SealedLeaf[],
   blockOf: (leafIndex: number) => number | null,
 ): DiscrepancyRecord[] {
   const out: DiscrepancyRecord[] = [];
@@ -337,7 +339,7 @@ export function nodeRanges(from: number, to: number): { level: number; lo: numbe
 }
 
 /** Stands for a missing block: its leaves are walked, nothing of its own is checked. */
-export function placeholder(height: number, from: number, to: number): AuditBlock {
+export function placeholder(height: number, from: number, to: number): BlockRow {
   return {
     height,
     prevHash: '',
@@ -352,6 +354,6 @@ export function placeholder(height: number, from: number, to: number): AuditBloc
 }
 
 /** True for the stand-in of a missing block. */
-export function isPlaceholder(block: AuditBlock): boolean {
+export function isPlaceholder(block: BlockRow): boolean {
   return block.checkpoint === '';
 }

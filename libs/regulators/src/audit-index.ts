@@ -8,7 +8,10 @@ import { validateEvent, type ValidatedEvent } from '@custos/events/event-validat
 import { indexRowsOf } from '@custos/events/index-rows';
 import type { EventObject } from '@custos/ledger/events';
 import type { KeyDirectory } from '@custos/ledger/key-directory';
-import type { AuditKey, AuditLeaf, DiscrepancyRecord, TallyDifference } from './audit.repository';
+import type { RecallRow, TallyDifference } from '@custos/store/event-index.repository';
+import type { SealedLeaf, SealedRecall } from '@custos/store/ledger-event.repository';
+import type { StoredKey } from '@custos/store/participant-key.repository';
+import type { DiscrepancyRecord } from './audit.repository';
 
 /** The event as validated from its signed fields, or why it does not validate. */
 export function signedFieldsOf(
@@ -24,7 +27,7 @@ export function signedFieldsOf(
 }
 
 /** How the stored event_item rows of a sealed event differ from its signed fields, if they do. */
-export function indexDiscrepancy(event: EventObject, row: AuditLeaf): string | undefined {
+export function indexDiscrepancy(event: EventObject, row: SealedLeaf): string | undefined {
   const signed = signedFieldsOf(event, row.keyId, row.signature);
   if (typeof signed === 'string') return `event ${row.eventId}: ${signed}`;
   const expected = new Set(indexRowsOf(signed).map((r) => `${r.role} ${r.identifier}`));
@@ -38,15 +41,6 @@ export function indexDiscrepancy(event: EventObject, row: AuditLeaf): string | u
   ].join('; ')})`;
 }
 
-export interface SealedRecall {
-  readonly leafIndex: number;
-  readonly seq: bigint;
-  readonly eventId: string;
-  readonly eventJson: string;
-  readonly keyId: string;
-  readonly signature: string;
-}
-
 /**
  * The recall table rebuilt from the sealed RECALL events (one row per GTIN and lot, at
  * its first RECALL) and compared with the stored one. Rows of pending RECALLs (not in the
@@ -54,7 +48,7 @@ export interface SealedRecall {
  */
 export function recallDiscrepancies(
   events: readonly SealedRecall[],
-  rows: readonly { gtin: string; lot: string; eventSeq: bigint }[],
+  rows: readonly RecallRow[],
   blockOf: (leafIndex: number) => number | null,
 ): DiscrepancyRecord[] {
   const found: DiscrepancyRecord[] = [];
@@ -122,7 +116,7 @@ export function tallyDiscrepancies(differences: readonly TallyDifference[]): Dis
  * without a row (KEY_ROW_MISSING).
  */
 export function keyDiscrepancies(
-  keys: readonly AuditKey[],
+  keys: readonly StoredKey[],
   directory: KeyDirectory,
 ): DiscrepancyRecord[] {
   const found = (kind: string, message: string): DiscrepancyRecord => ({

@@ -29,17 +29,21 @@ import {
   signatureFindings,
 } from './audit-checks';
 import { keyDiscrepancies, recallDiscrepancies, tallyDiscrepancies } from './audit-index';
+import type { BlockRow } from '@custos/store/block.repository';
+import type { SealedLeaf } from '@custos/store/ledger-event.repository';
+import type { AuditTables } from './audit-tables';
 import type {
-  AuditBlock,
   AuditCursor,
-  AuditLeaf,
   AuditRepository,
   AuditRunRecord,
   DiscrepancyRecord,
 } from './audit.repository';
 
 export interface AuditRunDeps {
+  /** The audit's own runs and discrepancies. */
   readonly repository: AuditRepository;
+  /** The ledger's tables it reads. */
+  readonly tables: AuditTables;
   readonly ledger: LedgerQueryService;
   readonly signatures: SignatureVerificationService;
   /** The key directory as stored now, opened and checked (docs/adr/0014). */
@@ -65,7 +69,7 @@ interface InFlight {
 export class AuditRun {
   /** Public keys read by this run, "actor/keyId" → key (null: not on record). */
   private readonly keys = new Map<string, Uint8Array | null>();
-  private readonly byHeight = new Map<number, AuditBlock>();
+  private readonly byHeight = new Map<number, BlockRow>();
   private readonly clock = { since: performance.now() };
 
   constructor(
@@ -84,7 +88,7 @@ export class AuditRun {
   async walk(): Promise<void> {
     const { run, deps } = this;
     if (run.nextLeaf > 0) deps.logger.log(`audit ${run.id}: resuming at leaf ${run.nextLeaf}`);
-    for (const b of await deps.repository.blocks(run.nextBlock, run.blockCount))
+    for (const b of await deps.tables.blocks.range(run.nextBlock, run.blockCount))
       this.byHeight.set(b.height, b);
     let cursor: AuditCursor = run;
     let plan = this.plan(run);
@@ -136,21 +140,21 @@ export class AuditRun {
     const from = plan.segments[0]!.from;
     const to = plan.segments.at(-1)!.to;
     const [leaves, stored] = await Promise.all([
-      this.deps.repository.leaves(from, to),
-      this.deps.repository.nodes(nodeRanges(from, to)),
+      this.deps.tables.events.sealedLeaves(from, to),
+      this.deps.tables.nodes.levelRanges(nodeRanges(from, to)),
     ]);
     await this.loadKeys(leaves);
     return { leaves, stored };
   }
 
-  private async loadKeys(leaves: readonly AuditLeaf[]): Promise<void> {
+  private async loadKeys(leaves: readonly SealedLeaf[]): Promise<void> {
     const wanted = new Map<string, { actor: string; keyId: string }>();
     for (const l of leaves) {
       const id = `${l.actor}/${l.keyId}`;
       if (!this.keys.has(id)) wanted.set(id, { actor: l.actor, keyId: l.keyId });
     }
     if (wanted.size === 0) return;
-    const found = await this.deps.repository.publicKeys([...wanted.values()]);
+    const found = await this.deps.tables.keys.publicKeys([...wanted.values()]);
     for (const id of wanted.keys()) this.keys.set(id, found.get(id) ?? null);
   }
 
@@ -224,11 +228,12 @@ export class AuditRun {
   private async wholeIndex(
     blockOf: (leafIndex: number) => number | null,
   ): Promise<DiscrepancyRecord[]> {
-    const { repository } = this.deps;
-    const [recalls, tallies, keys, directory] = await Promise.all([
-      repository.recalls(this.run.treeSize),
-      repository.tallyDifferences(),
-      repository.allKeys(),
+    const { tables } = this.deps;
+    const [recalls, recallRows, tallies, keys, directory] = await Promise.all([
+      tables.events.sealedRecalls(this.run.treeSize),
+      tables.index.recallRows(),
+      tables.index.tallyDifferences(),
+      tables.keys.all(),
       this.deps.keyDirectory(),
     ]);
     const heightOf = (leaf: number) =>
@@ -237,7 +242,7 @@ export class AuditRun {
         ?.height ??
       null;
     return [
-      ...recallDiscrepancies(recalls.events, recalls.rows, heightOf),
+      ...recallDiscrepancies(recalls, recallRows, heightOf),
       ...tallyDiscrepancies(tallies),
       ...keyDiscrepancies(keys, directory),
     ];

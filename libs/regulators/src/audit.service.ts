@@ -22,6 +22,7 @@ import { LedgerQueryService } from '@custos/sealing/ledger-query.service';
 import { SealingKeyService } from '@custos/sealing/sealing-key.service';
 import { type AuditProgress, progressOf } from './audit-checks';
 import { AuditRun } from './audit-run';
+import { AuditTables } from './audit-tables';
 import { AuditRepository, type AuditRunRecord } from './audit.repository';
 
 export type { AuditProgress, DiscrepancyKind } from './audit-checks';
@@ -45,6 +46,7 @@ export class AuditService {
 
   constructor(
     private readonly repository: AuditRepository,
+    private readonly tables: AuditTables,
     private readonly ledger: LedgerQueryService,
     private readonly sealingKey: SealingKeyService,
     private readonly signatures: SignatureVerificationService,
@@ -99,6 +101,7 @@ export class AuditService {
       const vkey = parseVerifierKey(await this.sealingKey.vkey());
       const deps = {
         repository: this.repository,
+        tables: this.tables,
         ledger: this.ledger,
         signatures: this.signatures,
         keyDirectory: () => this.keyDirectory.current(),

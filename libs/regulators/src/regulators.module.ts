@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ParticipantsModule } from '@custos/participants/participants.module';
 import { SealingModule } from '@custos/sealing/sealing.module';
+import { StoreModule } from '@custos/store/store.module';
 import { VerificationModule } from '@custos/verification/verification.module';
 import { AlertListener } from './alert-listener.service';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { AuditProgressListener } from './audit-progress-listener.service';
 import { AuditRepository } from './audit.repository';
+import { AuditTables } from './audit-tables';
 import { AUDIT_OPTIONS, AuditService, CHUNK_LEAVES } from './audit.service';
 import { SignatureVerificationService } from '@custos/events/signature-verification.service';
 import { LotTraceRepository } from './lot-trace.repository';
@@ -15,12 +17,13 @@ import { PackageService } from './package.service';
 
 /** What regulators need (SPEC sections 1 and 7): lot traces, trails, alerts, the audit. */
 @Module({
-  imports: [ParticipantsModule, SealingModule, VerificationModule],
+  imports: [ParticipantsModule, SealingModule, StoreModule, VerificationModule],
   providers: [
     AlertsRepository,
     AlertsService,
     AlertListener,
     AuditRepository,
+    AuditTables,
     { provide: AUDIT_OPTIONS, useValue: { chunkLeaves: CHUNK_LEAVES } },
     AuditService,
     AuditProgressListener,

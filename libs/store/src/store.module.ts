@@ -1,11 +1,27 @@
 import { Module } from '@nestjs/common';
 import { AlertRepository } from './alert.repository';
+import { BlockRepository } from './block.repository';
 import { CosignatureRepository } from './cosignature.repository';
+import { EventIndexRepository } from './event-index.repository';
+import { LedgerEventRepository } from './ledger-event.repository';
+import { ParticipantKeyRepository } from './participant-key.repository';
 import { TransactionRepository } from './transaction.repository';
+import { TreeNodeRepository } from './tree-node.repository';
 
-/** The repositories of the ledger's tables, shared by the use-case libraries. */
-@Module({
-  providers: [AlertRepository, CosignatureRepository, TransactionRepository],
-  exports: [AlertRepository, CosignatureRepository, TransactionRepository],
-})
+const REPOSITORIES = [
+  AlertRepository,
+  BlockRepository,
+  CosignatureRepository,
+  EventIndexRepository,
+  LedgerEventRepository,
+  ParticipantKeyRepository,
+  TransactionRepository,
+  TreeNodeRepository,
+];
+
+/**
+ * The repositories of the ledger's tables, one owner per table, shared by the use-case
+ * libraries (events, sealing, verification, regulators, EPCIS): docs/adr/0015.
+ */
+@Module({ providers: REPOSITORIES, exports: REPOSITORIES })
 export class StoreModule {}

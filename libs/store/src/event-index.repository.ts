@@ -1,0 +1,69 @@
+// The one owner of the index tables beside the log (docs/adr/0010): event_item (which
+// identifiers an event names, and how), recall (the recalled lots) and item_tally (per
+// identifier, and per GTIN's recalls, how many rows there are and the last seq). They are
+// derived from the signed events: a verdict that depends on them re-derives them first.
+import { Inject, Injectable } from '@nestjs/common';
+import type { Storage } from '@custos/core/database/storage';
+import { STORAGE } from '@custos/core/tokens';
+
+/** A recall row as stored. */
+export interface RecallRow {
+  readonly gtin: string;
+  readonly lot: string;
+  readonly eventSeq: bigint;
+}
+
+/** A tally that disagrees with the index rows it counts. */
+export interface TallyDifference {
+  readonly key: string;
+  readonly tally: { count: number; lastSeq: string } | null;
+  readonly rows: { count: number; lastSeq: string } | null;
+}
+
+@Injectable()
+export class EventIndexRepository {
+  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+
+  /** Every recall row, in (gtin, lot) order. */
+  async recallRows(): Promise<RecallRow[]> {
+    const rows = await this.storage.prisma.$queryRawUnsafe<
+      { gtin: string; lot: string; event_seq: bigint }[]
+    >('SELECT gtin, lot, event_seq FROM recall ORDER BY gtin, lot');
+    return rows.map((r) => ({ gtin: r.gtin, lot: r.lot, eventSeq: BigInt(r.event_seq) }));
+  }
+
+  /**
+   * Every tally (item_tally) that differs from the index rows it counts: event_item rows
+   * naming the identifier as ITEM or PARENT, recall rows of the GTIN. One statement.
+   */
+  async tallyDifferences(): Promise<TallyDifference[]> {
+    const rows = await this.storage.prisma.$queryRawUnsafe<
+      {
+        key: string;
+        t_count: bigint | null;
+        t_last: bigint | null;
+        r_count: bigint | null;
+        r_last: bigint | null;
+      }[]
+    >(
+      `WITH counted AS (
+         SELECT identifier AS key, count(*) AS n, max(event_seq) AS last
+           FROM event_item WHERE role <> 'LOT' GROUP BY identifier
+         UNION ALL
+         SELECT 'recall:' || gtin, count(*), max(event_seq) FROM recall GROUP BY gtin
+       )
+       SELECT coalesce(t.key, c.key) AS key, t.event_count AS t_count, t.last_seq AS t_last,
+              c.n AS r_count, c.last AS r_last
+         FROM item_tally t FULL JOIN counted c ON c.key = t.key
+        WHERE t.key IS NULL OR c.key IS NULL OR t.event_count <> c.n OR t.last_seq <> c.last
+        ORDER BY 1 LIMIT 1000`,
+    );
+    const side = (count: bigint | null, last: bigint | null) =>
+      count === null ? null : { count: Number(count), lastSeq: String(last) };
+    return rows.map((r) => ({
+      key: r.key,
+      tally: side(r.t_count, r.t_last),
+      rows: side(r.r_count, r.r_last),
+    }));
+  }
+}

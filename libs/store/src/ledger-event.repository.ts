@@ -1,0 +1,115 @@
+// The one owner of the ledger_event table (SPEC sections 4 and 5): the events as
+// accepted and signed, pending until the sealer gives them a leaf index and a block.
+// Every row read here is re-verified (libs/ledger/stored-event.ts) by whoever believes it.
+import { Inject, Injectable } from '@nestjs/common';
+import type { Storage } from '@custos/core/database/storage';
+import { STORAGE } from '@custos/core/tokens';
+
+/** A sealed event as the audit reads it: its columns and the index rows pointing at it. */
+export interface SealedLeaf {
+  readonly leafIndex: number;
+  readonly blockHeight: number | null;
+  readonly eventId: string;
+  readonly type: string;
+  readonly actor: string;
+  readonly keyId: string;
+  readonly signature: string;
+  readonly eventJson: string;
+  readonly contentHash: Uint8Array;
+  readonly seq: bigint;
+  /** Its event_item rows, "ROLE identifier". */
+  readonly indexRows: readonly string[];
+  /** The recall rows pointing at it, "gtin lot" (RECALL events only). */
+  readonly recallRows: readonly string[];
+}
+
+/** A sealed RECALL event, what the recall table is rebuilt from. */
+export interface SealedRecall {
+  readonly leafIndex: number;
+  readonly seq: bigint;
+  readonly eventId: string;
+  readonly eventJson: string;
+  readonly keyId: string;
+  readonly signature: string;
+}
+
+@Injectable()
+export class LedgerEventRepository {
+  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+
+  /**
+   * The sealed events of leaves [from, to), leaf order. The chunk comes back as one JSON
+   * text (parsed natively here) rather than thousands of rows, whose decoding through the
+   * driver and Prisma cost more than the audit's own checks.
+   */
+  async sealedLeaves(from: number, to: number): Promise<SealedLeaf[]> {
+    const rows = await this.storage.prisma.$queryRawUnsafe<{ leaves: string }[]>(
+      `SELECT COALESCE(json_agg(json_build_array(leaf_index, block_height, event_id, type::text,
+                actor, key_id, signature, event_json, encode(content_hash, 'hex'), seq::text,
+                (SELECT coalesce(json_agg(i.role::text || ' ' || i.identifier), '[]'::json)
+                   FROM event_item i WHERE i.event_seq = e.seq),
+                CASE WHEN e.type = 'RECALL' THEN
+                  (SELECT coalesce(json_agg(r.gtin || ' ' || r.lot), '[]'::json)
+                     FROM recall r WHERE r.event_seq = e.seq)
+                ELSE '[]'::json END)
+              ORDER BY leaf_index), '[]')::text AS leaves
+       FROM ledger_event e WHERE leaf_index >= $1::bigint AND leaf_index < $2::bigint`,
+      String(from),
+      String(to),
+    );
+    const parsed = JSON.parse(rows[0]?.leaves ?? '[]') as [
+      number,
+      number | null,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string[],
+      string[],
+    ][];
+    return parsed.map((r) => ({
+      leafIndex: r[0],
+      blockHeight: r[1],
+      eventId: r[2],
+      type: r[3],
+      actor: r[4],
+      keyId: r[5],
+      signature: r[6],
+      eventJson: r[7],
+      contentHash: Buffer.from(r[8], 'hex'),
+      seq: BigInt(r[9]),
+      indexRows: r[10],
+      recallRows: r[11],
+    }));
+  }
+
+  /** The sealed RECALL events of leaves [0, treeSize), leaf order. */
+  async sealedRecalls(treeSize: number): Promise<SealedRecall[]> {
+    const rows = await this.storage.prisma.$queryRawUnsafe<
+      {
+        leaf_index: bigint;
+        seq: bigint;
+        event_id: string;
+        event_json: string;
+        key_id: string;
+        signature: string;
+      }[]
+    >(
+      `SELECT leaf_index, seq, event_id, event_json, key_id, signature FROM ledger_event
+       WHERE type = 'RECALL' AND leaf_index < $1::bigint ORDER BY leaf_index`,
+      String(treeSize),
+    );
+    return rows.map((e) => ({
+      leafIndex: Number(e.leaf_index),
+      seq: BigInt(e.seq),
+      eventId: e.event_id,
+      eventJson: e.event_json,
+      keyId: e.key_id,
+      signature: e.signature,
+    }));
+  }
+}
