@@ -26,6 +26,7 @@ import { eventCommands } from './commands/events.command';
 import { keyDirectoryCommands } from './commands/key-directory.command';
 import { keygenCommand } from './commands/keys.command';
 import { mirrorCommand } from './commands/mirror.command';
+import { monitorCommand } from './commands/monitor.command';
 import { participantCommands } from './commands/participants.command';
 import { regulatorCommands } from './commands/regulator.command';
 import { verifyCommands } from './commands/verify.command';
@@ -68,6 +69,7 @@ export function buildProgram(io: CliIo, state: { code: number }): Command {
   eventCommands(program, app);
   verifyCommands(program, app);
   mirrorCommand(program, app);
+  monitorCommand(program, app);
   regulatorCommands(program, app);
   demoCommand(program, app);
   importEpcisCommand(program, app);

@@ -217,3 +217,29 @@ function writeNew(path: string, bytes: Uint8Array): void {
   writeFileSync(temporary, bytes, { flag: 'w' });
   renameSync(temporary, path);
 }
+
+/** The leaf inputs [from, to) of a mirror folder that holds the entry bundles. */
+export function mirroredEntries(dir: string, from: number, to: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let index = Math.floor(from / TILE_WIDTH); index * TILE_WIDTH < to; index++) {
+    const width = Math.min(TILE_WIDTH, to - index * TILE_WIDTH);
+    const path = join(dir, tilePath({ level: 'entries', index, width }));
+    const bundle = parseEntryBundle(new Uint8Array(readFileSync(path)));
+    bundle.forEach((entry, i) => {
+      const leaf = index * TILE_WIDTH + i;
+      if (leaf >= from && leaf < to) out.push(entry);
+    });
+  }
+  return out;
+}
+
+/** The leaf hashes [0, size) of a mirror folder, from its level-0 tiles. */
+export function mirroredLeafHashes(dir: string, size: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let index = 0; index * TILE_WIDTH < size; index++) {
+    const width = Math.min(TILE_WIDTH, size - index * TILE_WIDTH);
+    const path = join(dir, tilePath({ level: 0, index, width }));
+    out.push(...parseHashTile(new Uint8Array(readFileSync(path)), width));
+  }
+  return out;
+}
