@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { epcisDocument } from '../../libs/epcis/src/document';
 import { signEvent } from '../../libs/ledger/src/events';
 import { toEpcisEvent, CUSTOS_EPCIS_CONTEXT } from '../../libs/epcis/src/to-epcis';
+import { CUSTOS_NAMESPACE } from '../../libs/epcis/src/vocabulary';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 import { COMPANY_PREFIX, gln, LedgerWorld, type Party, unitUri } from '../fixtures/ledger-world';
@@ -111,6 +112,43 @@ async function finished(location: string, party: Party = maker): Promise<Job> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('the capture job did not finish');
+}
+
+/** The standard's XML form of Custos's EPCIS events (EPCIS 2.0 section 12, as from-xml reads it). */
+function xmlDocument(events: { event: Record<string, unknown> }[]): string {
+  const lists: Record<string, string> = {
+    epcList: 'epc',
+    childEPCs: 'epc',
+    sourceList: 'source',
+    destinationList: 'destination',
+  };
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const element = (name: string, value: unknown): string => {
+    if (Array.isArray(value) && lists[name]) {
+      const child = lists[name];
+      return `<${name}>${value
+        .map((v) =>
+          typeof v === 'object' && v !== null
+            ? `<${child} type="${(v as Record<string, string>).type}">${escape((v as Record<string, string>)[child]!)}</${child}>`
+            : `<${child}>${escape(String(v))}</${child}>`,
+        )
+        .join('')}</${name}>`;
+    }
+    if (Array.isArray(value)) return value.map((v) => element(name, v)).join('');
+    if (typeof value === 'object' && value !== null)
+      return `<${name}>${Object.entries(value)
+        .map(([k, v]) => element(k, v))
+        .join('')}</${name}>`;
+    return `<${name}>${escape(String(value))}</${name}>`;
+  };
+  const body = events
+    .map(({ event }) => {
+      const { type, ...fields } = event;
+      return element(String(type), fields);
+    })
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" xmlns:custos="${CUSTOS_NAMESPACE}" xmlns:cbvmda="urn:epcglobal:cbv:mda:" schemaVersion="2.0" creationDate="${new Date().toISOString()}"><EPCISBody><EventList>${body}</EventList></EPCISBody></epcis:EPCISDocument>`;
 }
 
 async function stored(id: string): Promise<boolean> {
@@ -236,6 +274,38 @@ describe('POST /epcis/capture', () => {
       type: 'epcisException:CaptureLimitExceededException',
       status: 413,
     });
+  });
+
+  it('takes EPCIS 2.0 XML: signed events captured, a forged one named, bad XML a 400', async () => {
+    const good = commission();
+    const forged = commission((e) => {
+      e['custos:signature'] = String(e['custos:signature']).replace(/^./, (c) =>
+        c === 'A' ? 'B' : 'A',
+      );
+    });
+    const send = (xml: string, type = 'application/xml') =>
+      fetch(`${app.url}/epcis/capture`, {
+        method: 'POST',
+        headers: { 'content-type': type, ...auth(maker) },
+        body: xml,
+      });
+    const refused = await send(xmlDocument([good, forged]), 'text/xml; charset=utf-8');
+    expect(refused.status).toBe(202);
+    const failed = await finished(refused.headers.get('location')!);
+    expect(failed.errors.map((e) => e.instance)).toEqual(['/epcisBody/eventList/1']);
+    expect(failed.errors[0]!.detail).toMatch(/^BAD_SIGNATURE: /);
+    expect(await stored(good.id)).toBe(false);
+
+    const accepted = await send(xmlDocument([good]));
+    expect(await finished(accepted.headers.get('location')!)).toMatchObject({
+      success: true,
+      errors: [],
+    });
+    expect(await stored(good.id)).toBe(true);
+
+    const broken = await send('<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2">');
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { detail: string }).detail).toMatch(/not well-formed XML/);
   });
 
   it('takes application/ld+json as well', async () => {

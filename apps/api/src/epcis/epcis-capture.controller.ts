@@ -19,6 +19,7 @@ import { DomainError } from '@custos/core/errors/domain-error';
 import { CONFIG } from '@custos/core/tokens';
 import { captureDocumentEvent, captureErrorBehaviourOf } from '@custos/epcis/capture';
 import { documentEvents } from '@custos/epcis/document';
+import { epcisXmlDocument, EpcisXmlError } from '@custos/epcis/from-xml';
 import { epcisProblem } from '@custos/epcis/problem';
 import { MAX_BATCH_EVENTS } from '@custos/events/submission';
 import { EpcisCaptureService } from '@custos/epcis-repository/epcis-capture.service';
@@ -39,9 +40,23 @@ function json(body: unknown): unknown {
   }
 }
 
+const XML_TYPES = ['application/xml', 'text/xml'];
+
+/** A capture document: JSON / JSON-LD as json() reads it, or EPCIS 2.0 XML read into JSON-LD. */
+function captureBody(body: unknown, contentType: string | undefined): unknown {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!XML_TYPES.includes(type) || !Buffer.isBuffer(body)) return json(body);
+  try {
+    return epcisXmlDocument(body.toString('utf8'));
+  } catch (err) {
+    if (err instanceof EpcisXmlError) throw new DomainError('BAD_USER_INPUT', err.message);
+    throw err;
+  }
+}
+
 /** EPCIS 2.0 capture interface, REST binding (SPEC section 10), through the ingest use case. */
 @Controller('epcis')
-@RawBodyTypes('application/ld+json')
+@RawBodyTypes('application/ld+json', ...XML_TYPES)
 @UseGuards(RestCallerGuard)
 @UseFilters(EpcisProblemFilter)
 export class EpcisCaptureController {
@@ -63,6 +78,7 @@ export class EpcisCaptureController {
   async captureDocument(
     @Body() body: unknown,
     @Headers('gs1-capture-error-behaviour') behaviourHeader: string | undefined,
+    @Headers('content-type') contentType: string | undefined,
     @RestCaller() caller: Principal | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void | Record<string, unknown>> {
@@ -74,7 +90,7 @@ export class EpcisCaptureController {
         'BAD_USER_INPUT',
         `GS1-Capture-Error-Behaviour: "${behaviourHeader}" is not rollback or proceed`,
       );
-    const listed = documentEvents(json(body));
+    const listed = documentEvents(captureBody(body, contentType));
     if (typeof listed === 'string') throw new DomainError('BAD_USER_INPUT', listed);
     if (listed.length > MAX_BATCH_EVENTS) {
       void this.limits(reply).code(413).header('content-type', 'application/problem+json');
