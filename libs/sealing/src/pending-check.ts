@@ -1,7 +1,7 @@
 // What the sealer re-checks of every pending event before it seals it (SPEC sections 4
-// and 5; docs/adr/0013): its stored content against the content hash accepted at ingest,
-// its actor's key row against the sealing key's attestation (a row planted behind the
-// application's back has none that verifies), and its signature, with the ledger's
+// and 5; docs/adr/0014): its stored content against the content hash accepted at ingest,
+// its actor's key row against the key directory (a row planted behind the application's
+// back has no record there), and its signature, with the ledger's
 // strict rule, over the signing bytes rebuilt from the stored text (stored-event.ts).
 // The leaf hashes of the longest prefix that passes the first two are computed here; the
 // signatures are decided by the caller (worker threads), which cuts the prefix at the
@@ -28,15 +28,15 @@ export interface CheckedPending {
 
 /**
  * Content, key and request for each pending event, in order, up to the first refusal.
- * `keyAttested` decides whether a stored key row is the one the application registered.
+ * `keyOnRecord` decides whether a stored key row is the one the key directory holds.
  */
 export function checkPending(
   pending: readonly PendingEvent[],
-  keyAttested: (event: PendingEvent) => boolean,
+  keyOnRecord: (event: PendingEvent) => boolean,
 ): CheckedPending {
   const leaves: Uint8Array[] = [];
   const requests: VerifyRequest[] = [];
-  const attested = sameKeyRowOnce(keyAttested);
+  const onRecord = sameKeyRowOnce(keyOnRecord);
   const refuse = (event: PendingEvent, reason: string): CheckedPending => ({
     leaves,
     requests,
@@ -52,10 +52,10 @@ export function checkPending(
     if (!rebuilt.contentMatches) return refuse(event, 'does not match its content hash');
     if (!event.key)
       return refuse(event, `names key ${event.keyId} of ${event.actor}, which is not on record`);
-    if (!attested(event))
+    if (!onRecord(event))
       return refuse(
         event,
-        `is signed with key ${event.keyId} of ${event.actor}, which was not registered through the application (its attestation does not verify)`,
+        `is signed with key ${event.keyId} of ${event.actor}, which the key directory does not hold as stored (docs/adr/0014)`,
       );
     const signature = NATIVE_CODEC.signatureBytes(event.signature);
     if (!signature) return refuse(event, 'has a signature that is not 64 bytes of base64url');
@@ -72,8 +72,8 @@ const sameBytes = (a: Uint8Array | null, b: Uint8Array | null) =>
 
 /**
  * `decide` asked once per distinct key row of a batch: a block's events are signed by a
- * few keys, and rebuilding the attested record of each event costs more than its hash.
- * A row counts as the same only when every attested field is equal.
+ * few keys, and checking each event's key row costs more than its hash. A row counts
+ * as the same only when every stored field is equal.
  */
 function sameKeyRowOnce(
   decide: (event: PendingEvent) => boolean,

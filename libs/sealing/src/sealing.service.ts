@@ -50,8 +50,8 @@ export interface SealResult {
   /** Every block this transaction sealed, in height order. */
   readonly blocks: readonly BlockRow[];
   /**
-   * A pending event whose stored content does not match its hash, whose key row was not
-   * registered through the application, or whose signature does not verify: sealing stops
+   * A pending event whose stored content does not match its hash, whose key row the key
+   * directory does not hold, or whose signature does not verify: sealing stops
    * before it.
    */
   readonly refused: { readonly eventId: string; readonly reason: string } | undefined;
