@@ -107,6 +107,36 @@ describe('split view', () => {
       /^✗ split view: w1\.note \(size 20, root [0-9a-f]{64}, cosigned by witness\.test\/s1\) and w2\.note \(size 20, root [0-9a-f]{64}, cosigned by witness\.test\/s2\)$/,
     );
 
+    // verify-bundle given the other view: its bundle's checkpoint is one side of the split.
+    writeFileSync(
+      join(dir.path, 'bundle.json'),
+      JSON.stringify({ proof: { checkpoint: { note: cosigned[0] }, entries: [] } }),
+    );
+    const bundle = await cli(
+      'verify-bundle',
+      'bundle.json',
+      '--key',
+      vkey,
+      ...witnessArgs(),
+      '--checkpoint',
+      'w2.note',
+    );
+    expect(bundle.code).toBe(1);
+    expect(bundle.out).toMatch(
+      /^✗ no split view between the bundle's checkpoint and 1 --checkpoint note\(s\) — split view: bundle\.json \(size 20, root [0-9a-f]{64}, cosigned by witness\.test\/s1\) and w2\.note /m,
+    );
+    const agreeing = await cli(
+      'verify-bundle',
+      'bundle.json',
+      '--key',
+      vkey,
+      '--checkpoint',
+      'w1.note',
+    );
+    expect(agreeing.out).toMatch(
+      /^✓ no split view between the bundle's checkpoint and 1 --checkpoint note\(s\)$/m,
+    );
+
     // The same tree seen twice is no split view.
     writeFileSync(join(dir.path, 'again.note'), cosigned[0]!);
     const same = await cli(

@@ -5,9 +5,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openCheckpoint } from '@custos/ledger/checkpoint';
 import { parseVerifierKey } from '@custos/ledger/note';
-import { verifyBundle } from '@custos/sdk/bundle';
+import { type BundleReport, verifyBundle } from '@custos/sdk/bundle';
+import { compareCheckpoints } from '@custos/sdk/split-view';
+import { parseCosignerVkey } from '@custos/ledger/cosignature';
 import type { Verification } from '@custos/sdk/types';
-import { type CliApp, CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-context';
+import {
+  type CliApp,
+  type CliContext,
+  CliError,
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+} from '../cli-context';
 import { collect, positiveInteger } from './witness-options';
 
 interface VerifyBundleOptions {
@@ -15,6 +24,17 @@ interface VerifyBundleOptions {
   readonly witness?: string[];
   readonly quorum?: string;
   readonly maxAge?: string;
+  readonly checkpoint?: string[];
+}
+
+/** The checkpoint note a saved answer (or its GraphQL response) carries, if any. */
+function bundleNote(bundle: unknown): string | undefined {
+  const answer = bundle as {
+    proof?: { checkpoint?: { note?: unknown } };
+    data?: { verifyPackage?: { proof?: { checkpoint?: { note?: unknown } } } };
+  } | null;
+  const note = (answer?.proof ?? answer?.data?.verifyPackage?.proof)?.checkpoint?.note;
+  return typeof note === 'string' ? note : undefined;
 }
 
 /** The witness policy of the --witness, --quorum and --max-age options (SPEC 9). */
@@ -79,6 +99,47 @@ export function verificationLines(v: Verification): string[] {
   return lines;
 }
 
+/** Adds one check: the bundle's checkpoint and the --checkpoint notes are no split view. */
+function withSplitViewCheck(
+  report: BundleReport,
+  ctx: CliContext,
+  file: string,
+  note: string | undefined,
+  opts: VerifyBundleOptions,
+): BundleReport {
+  const views = (opts.checkpoint ?? []).map((where) => {
+    try {
+      return { source: where, note: readFileSync(ctx.path(where), 'utf8') };
+    } catch (err) {
+      throw new CliError(`--checkpoint ${where}: ${(err as Error).message}`, EXIT_USAGE);
+    }
+  });
+  let keys, witnessKeys;
+  try {
+    keys = opts.key.map((k) => parseVerifierKey(k));
+    witnessKeys = (opts.witness ?? []).map((k) => parseCosignerVkey(k));
+  } catch {
+    return report; // the bundle's checks already say which key is malformed
+  }
+  const compared = compareCheckpoints(
+    [...(note ? [{ source: file, note }] : []), ...views],
+    keys,
+    witnessKeys,
+  );
+  const problems = [...compared.splitViews, ...compared.problems];
+  const check = {
+    what: `no split view between the bundle's checkpoint and ${views.length} --checkpoint note(s)`,
+    ok: note !== undefined && problems.length === 0,
+    ...(note === undefined
+      ? { detail: 'the bundle carries no checkpoint note' }
+      : problems.length > 0
+        ? { detail: problems.join('; ') }
+        : {}),
+  };
+  const checks = [...report.checks, check];
+  return { ...report, checks, ok: report.ok && check.ok };
+}
+
 export function verifyCommands(program: Command, app: CliApp): void {
   program
     .command('verify')
@@ -128,6 +189,11 @@ export function verifyCommands(program: Command, app: CliApp): void {
       '--max-age <seconds>',
       'how old the cosignatures may be, from now (default: any age; a saved bundle ages)',
     )
+    .option(
+      '--checkpoint <file>',
+      "another view of the log (a saved or witness-cosigned checkpoint note) that must not be a split view with the bundle's; repeatable",
+      collect,
+    )
     .action(
       app.act((ctx, file: string, opts: VerifyBundleOptions) => {
         let bundle: unknown;
@@ -138,7 +204,10 @@ export function verifyCommands(program: Command, app: CliApp): void {
             `✗ ${file}: cannot read a JSON verification answer (${(err as Error).message})`,
           );
         }
-        const report = verifyBundle(bundle, opts.key, witnessPolicyOf(opts));
+        const verified = verifyBundle(bundle, opts.key, witnessPolicyOf(opts));
+        const report = opts.checkpoint
+          ? withSplitViewCheck(verified, ctx, file, bundleNote(bundle), opts)
+          : verified;
         const failures = report.checks.filter((c) => !c.ok).length;
         const witnesses = report.witnesses?.witnesses;
         ctx.print(
