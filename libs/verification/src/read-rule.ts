@@ -4,6 +4,7 @@
 // A caller kept from the trail also gets the findings without the parties they name and
 // without their event ids (an event id is a handle on the trail it may not read).
 import type { Principal } from '@custos/core/auth/principal';
+import type { EventType } from '@custos/custody/custody-event';
 import type { Finding } from '@custos/custody/findings';
 
 /** A finding as the caller may see it: the message meant for it, and no second copy. */
@@ -28,4 +29,54 @@ export function disclosedFindings(
     if (trailVisible) return full;
     return { code: full.code, severity: full.severity, message: publicMessage };
   });
+}
+
+/** One step of a unit's trail as a caller who may read it sees it. */
+export interface TrailStep {
+  readonly eventId: string;
+  readonly type: EventType;
+  readonly actor: string;
+  readonly eventTime: string;
+  readonly sealed: boolean;
+  readonly blockHeight: number | null;
+  readonly leafIndex: number | null;
+}
+
+/** What a verification lets this caller see. */
+export interface Disclosure<P extends { readonly entries: readonly { eventId: string }[] }> {
+  readonly trailVisible: boolean;
+  readonly findings: DisclosedFinding[];
+  /** The trail, empty for a caller kept from it. */
+  readonly trail: readonly TrailStep[];
+  /** The proof of the trail's sealed steps only; undefined for a caller kept from it. */
+  readonly proof: P | undefined;
+}
+
+/**
+ * The read rule applied to a verification's outcome: the findings as this caller may
+ * read them, and the trail and its proof only for a caller who may read the trail.
+ */
+export function disclose<P extends { readonly entries: readonly { eventId: string }[] }>(
+  principal: Principal | undefined,
+  outcome: {
+    readonly holders: ReadonlySet<string>;
+    readonly findings: readonly Finding[];
+    readonly trail: readonly TrailStep[];
+    readonly proof: P | undefined;
+  },
+): Disclosure<P> {
+  const visible = mayReadTrail(principal, outcome.holders);
+  const trailIds = new Set(outcome.trail.map((e) => e.eventId));
+  return {
+    trailVisible: visible,
+    findings: disclosedFindings(outcome.findings, visible),
+    trail: visible ? outcome.trail : [],
+    proof:
+      visible && outcome.proof
+        ? {
+            ...outcome.proof,
+            entries: outcome.proof.entries.filter((e) => trailIds.has(e.eventId)),
+          }
+        : undefined,
+  };
 }
