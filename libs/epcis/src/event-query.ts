@@ -9,7 +9,7 @@ import type { Gs1IdentifierKind } from '@custos/gs1/identifier';
 import { EpcisMappingError } from './errors';
 import { readEpcisIdentifier, readEpcisParty } from './identifiers';
 import { type CustosKind, MAPPING_ROWS } from './mapping-table';
-import { cbvBareWord } from './vocabulary';
+import { cbvBareWord, EPCIS_EVENT_TYPES } from './vocabulary';
 
 /** A query parameter the binding would refuse (400 QueryParameterException); names it. */
 export class QueryParameterError extends Error {
@@ -183,14 +183,6 @@ function narrow(
   return kinds.filter((k) => allowed.some((a) => a.type === k.type && a.reason === k.reason));
 }
 
-const EVENT_TYPES = new Set([
-  'ObjectEvent',
-  'AggregationEvent',
-  'TransactionEvent',
-  'TransformationEvent',
-  'AssociationEvent',
-]);
-
 /** The query of GET /events (and /epcs/{epc}/events with its MATCH_anyEPC added). */
 export function parseEventQuery(query: Query): EventQuery {
   for (const name of Object.keys(query)) {
@@ -207,7 +199,7 @@ export function parseEventQuery(query: Query): EventQuery {
 
   const eventTypes = list(query, 'eventType');
   for (const t of eventTypes ?? [])
-    if (!EVENT_TYPES.has(t))
+    if (!EPCIS_EVENT_TYPES.has(t))
       throw new QueryParameterError('eventType', `"${t}" is not an EPCIS 2.0 event type`);
   const actions = list(query, 'EQ_action');
   for (const a of actions ?? [])

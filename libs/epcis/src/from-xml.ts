@@ -7,18 +7,10 @@
 // is dropped: an element the mapping does not know comes through under its own name, so the
 // mapping (from-epcis.ts) refuses it by name, exactly as for a JSON document.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { CUSTOS_NAMESPACE, EPCIS_CONTEXT } from './vocabulary';
+import { CUSTOS_NAMESPACE, EPCIS_CONTEXT, EPCIS_EVENT_TYPES } from './vocabulary';
 import type { JsonObject } from './to-epcis';
 
 export const EPCIS_XML_NAMESPACE = 'urn:epcglobal:epcis:xsd:2';
-
-const EVENT_TYPES = new Set([
-  'ObjectEvent',
-  'AggregationEvent',
-  'TransactionEvent',
-  'TransformationEvent',
-  'AssociationEvent',
-]);
 
 /** List wrappers of the standard vocabulary, and the name of their repeated child. */
 const LISTS: Readonly<Record<string, string>> = {
@@ -142,9 +134,9 @@ export function epcisXmlDocument(xml: string): JsonObject {
 }
 
 function event(name: string, value: unknown, outer: ReadonlyMap<string, string>): JsonObject {
-  if (!EVENT_TYPES.has(name) || !isNode(value))
+  if (!EPCIS_EVENT_TYPES.has(name) || !isNode(value))
     throw new EpcisXmlError(
-      `EventList holds <${name}>: an EPCIS 2.0 event list holds ${[...EVENT_TYPES].join(', ')}`,
+      `EventList holds <${name}>: an EPCIS 2.0 event list holds ${[...EPCIS_EVENT_TYPES].join(', ')}`,
     );
   const namespaces = new Map([...outer, ...declarations(value)]);
   const out: JsonObject = { type: name };

@@ -19,6 +19,15 @@ export const EPCIS_CONTEXTS: readonly string[] = [
 ];
 
 /** SPEC section 10: the namespace of Custos' extension fields, written with prefix `custos`. */
+/** The EPCIS 2.0 event types (ObjectEvent … AssociationEvent). */
+export const EPCIS_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'ObjectEvent',
+  'AggregationEvent',
+  'TransactionEvent',
+  'TransformationEvent',
+  'AssociationEvent',
+]);
+
 export const CUSTOS_NAMESPACE = 'urn:custos:epcis:1:';
 export const CUSTOS_PREFIX = 'custos';
 /** CBV 2.0 section 8.8: master data attributes (ILMD lot number, expiry). */
