@@ -308,7 +308,7 @@ describe('custos CLI end to end', () => {
     const otherKey = ledgerKey.replace(/\+[0-9a-f]{8}\+/, '+00000000+');
     const wrong = await custos(['keys', 'list', '--vkey', otherKey], { session: session2 });
     expect(wrong.code).not.toBe(0);
-  });
+  }, 240_000);
 
   it('says when the server cannot be reached', async () => {
     const port = await new Promise<number>((resolve) => {
