@@ -139,13 +139,27 @@ describe('CustosClient', () => {
     expect(progress).toEqual([4, 8]);
   });
 
-  it('signs in with the key alone, and again when the session expired', async () => {
-    const signIns: string[] = [];
-    let token = 'first';
+  /**
+   * Answers as the Custos API does about tokens: any operation — requestChallenge and
+   * signIn too — that carries a token other than a live one is refused UNAUTHENTICATED.
+   */
+  function signInServer(live: Set<string>, options: { issueLive?: boolean } = {}) {
+    const seen = { signIns: [] as string[], requests: 0, tokensOnSignIn: [] as string[] };
+    let issued = 0;
     handler = (body, req, res) => {
+      seen.requests++;
+      const bearer = req.headers.authorization?.replace(/^Bearer /, '');
+      const signingIn = /requestChallenge|signIn\(/.test(body.query);
+      if (signingIn && bearer) seen.tokensOnSignIn.push(bearer);
+      if (bearer !== undefined && !live.has(bearer)) {
+        return json(res, 200, {
+          data: null,
+          errors: [{ message: 'session expired', extensions: { code: 'UNAUTHENTICATED' } }],
+        });
+      }
       if (body.query.includes('requestChallenge')) {
         return json(res, 200, {
-          data: { requestChallenge: { nonce: `n${signIns.length}`, expiresAt: 'x' } },
+          data: { requestChallenge: { nonce: `n${issued}`, expiresAt: 'x' } },
         });
       }
       if (body.query.includes('signIn(')) {
@@ -155,23 +169,55 @@ describe('CustosClient', () => {
           signInBytes(v.nonce),
           base64UrlToBytes(key.publicKey),
         );
-        signIns.push(`${v.id}/${v.keyId}/${ok}`);
+        seen.signIns.push(`${v.id}/${v.keyId}/${ok}`);
+        const token = `t${++issued}`;
+        if (options.issueLive ?? true) live.add(token);
         return json(res, 200, { data: { signIn: { token, expiresAt: 'x' } } });
       }
-      if (req.headers.authorization !== 'Bearer second') {
+      if (!bearer) {
         return json(res, 200, {
           data: null,
-          errors: [{ message: 'expired', extensions: { code: 'UNAUTHENTICATED' } }],
+          errors: [{ message: 'sign in first', extensions: { code: 'UNAUTHENTICATED' } }],
         });
       }
       json(res, 200, { data: { ledgerKey: 'vkey' } });
     };
+    return seen;
+  }
+
+  it('signs in with the key alone, and again when the session expired', async () => {
+    const live = new Set<string>();
+    const seen = signInServer(live);
     const client = new CustosClient({ url });
     await client.signIn(key);
-    expect(client.token).toBe('first');
-    token = 'second';
+    expect(client.token).toBe('t1');
+    live.delete('t1'); // expired
     await expect(client.ledgerKey()).resolves.toBe('vkey');
-    expect(signIns).toEqual(['0950600000019/k1/true', '0950600000019/k1/true']);
+    expect(client.token).toBe('t2');
+    expect(seen.signIns).toEqual(['0950600000019/k1/true', '0950600000019/k1/true']);
+    expect(seen.tokensOnSignIn).toEqual([]);
+  });
+
+  it('signs in without the token it holds, which may be dead (a revoked key, an expired session)', async () => {
+    const seen = signInServer(new Set());
+    const client = new CustosClient({ url, token: 'of-a-revoked-key' });
+    await expect(client.signIn(key)).resolves.toEqual({ token: 't1', expiresAt: 'x' });
+    expect(client.token).toBe('t1');
+    expect(seen.tokensOnSignIn).toEqual([]);
+    await expect(client.ledgerKey()).resolves.toBe('vkey');
+  });
+
+  it('signs in again once per request: a new session refused too ends in the error, not a loop', async () => {
+    // A server whose sessions are dead at once (clock skew, say): every token is refused.
+    const seen = signInServer(new Set(), { issueLive: false });
+    const client = new CustosClient({ url, token: 'expired', key, retryDelayMs: 1 });
+    const error = await client.ledgerKey().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CustosRequestError);
+    expect((error as CustosRequestError).code).toBe('UNAUTHENTICATED');
+    // ledgerKey, requestChallenge, signIn, ledgerKey again: then the error.
+    expect(seen.requests).toBe(4);
+    expect(seen.signIns).toHaveLength(1);
+    expect(seen.tokensOnSignIn).toEqual([]);
   });
 
   it('says the server cannot be reached, after retrying', async () => {

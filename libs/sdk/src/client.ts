@@ -50,6 +50,11 @@ export interface ClientOptions {
   readonly webSocketImpl?: unknown;
 }
 
+export interface RequestOptions {
+  /** Send no token (sign-in: the stored one may be dead); never signs in again. */
+  readonly anonymous?: boolean;
+}
+
 export interface SubmitProgress {
   /** Events sent and answered so far. */
   readonly submitted: number;
@@ -105,14 +110,23 @@ export class CustosClient {
     return this.tokenValue;
   }
 
-  /** One GraphQL operation; retried while the server is unreachable or answers 5xx. */
-  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  /**
+   * One GraphQL operation; retried while the server is unreachable or answers 5xx. A
+   * request that carried the session token and is answered UNAUTHENTICATED (the session
+   * expired) signs in again with the key, once, and is sent again.
+   */
+  async request<T>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    options: RequestOptions = {},
+  ): Promise<T> {
     const retries = this.options.retries ?? 4;
     let delay = this.options.retryDelayMs ?? 250;
     let signedInAgain = false;
     for (let attempt = 0; ; attempt++) {
+      const token = options.anonymous ? undefined : this.tokenValue;
       try {
-        return await this.once<T>(query, variables);
+        return await this.once<T>(query, variables, token);
       } catch (err) {
         const retryable =
           err instanceof CustosUnreachableError ||
@@ -121,9 +135,9 @@ export class CustosClient {
         if (
           err instanceof CustosRequestError &&
           err.code === 'UNAUTHENTICATED' &&
+          token !== undefined &&
           this.key?.participantId &&
-          !signedInAgain &&
-          !query.includes('signIn(')
+          !signedInAgain
         ) {
           signedInAgain = true;
           await this.signIn(this.key);
@@ -136,7 +150,11 @@ export class CustosClient {
     }
   }
 
-  private async once<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  private async once<T>(
+    query: string,
+    variables: Record<string, unknown>,
+    token: string | undefined,
+  ): Promise<T> {
     const endpoint = `${this.url}/graphql`;
     let response: Response;
     try {
@@ -145,7 +163,7 @@ export class CustosClient {
         headers: {
           'content-type': 'application/json',
           accept: 'application/json',
-          ...(this.tokenValue ? { authorization: `Bearer ${this.tokenValue}` } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
@@ -174,19 +192,28 @@ export class CustosClient {
     return answer.data;
   }
 
-  /** Challenge, signature with the key, session token; later requests carry the token. */
+  /**
+   * Challenge, signature with the key, session token; later requests carry the token.
+   * Both steps go without the current token: it may be the one that has expired or whose
+   * key was revoked, and the server refuses any request that carries a dead token.
+   */
   async signIn(key: CustosKey, participantId = key.participantId): Promise<Session> {
     if (!participantId) throw new Error('signIn: the key names no participant; pass participantId');
     const { requestChallenge } = await this.request<{ requestChallenge: { nonce: string } }>(
       Q.REQUEST_CHALLENGE,
       { id: participantId },
+      { anonymous: true },
     );
-    const { signIn } = await this.request<{ signIn: Session }>(Q.SIGN_IN, {
-      id: participantId,
-      keyId: key.keyId,
-      nonce: requestChallenge.nonce,
-      signature: signChallenge(key, requestChallenge.nonce),
-    });
+    const { signIn } = await this.request<{ signIn: Session }>(
+      Q.SIGN_IN,
+      {
+        id: participantId,
+        keyId: key.keyId,
+        nonce: requestChallenge.nonce,
+        signature: signChallenge(key, requestChallenge.nonce),
+      },
+      { anonymous: true },
+    );
     this.tokenValue = signIn.token;
     this.key = { ...key, participantId };
     return signIn;
