@@ -1,7 +1,11 @@
 // Type-aware lint: an unawaited promise (queue.add(), $transaction) is a silent bug, and a
-// switch over a domain enum must name every case.
+// switch over a domain enum must name every case. The code's boundaries are rules too
+// (scripts/eslint-boundaries.mjs; docs/adr/0015 says what each allows and why).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries, { PURE_LIBRARIES } from './scripts/eslint-boundaries.mjs';
+
+const pureSources = PURE_LIBRARIES.map((lib) => `libs/${lib}/src/**/*.ts`);
 
 export default tseslint.config(
   {
@@ -54,5 +58,30 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  // Boundaries (docs/adr/0015, 0016). Tests and benchmarks are outside them on purpose:
+  // they read and tamper with the database behind the application's back, and build
+  // fixtures from any library's repositories.
+  {
+    files: ['**/*.ts'],
+    ignores: ['test/**', 'bench/**', '**/*.spec.ts'],
+    plugins: { custos: boundaries },
+    rules: {
+      'custos/sql-in-repositories': 'error',
+      'custos/no-foreign-repository': 'error',
+    },
+  },
+  {
+    // Where Prisma and SQL belong: repositories, and the storage core that opens the
+    // database, applies the migrations and takes the migration lock (libs/core's database
+    // module), and the script that writes a migration.
+    files: ['**/*.repository.ts', 'libs/core/src/database/**/*.ts', 'scripts/db-migration.ts'],
+    rules: { 'custos/sql-in-repositories': 'off' },
+  },
+  {
+    files: pureSources,
+    ignores: ['**/*.spec.ts'],
+    plugins: { custos: boundaries },
+    rules: { 'custos/pure-library': 'error' },
   },
 );

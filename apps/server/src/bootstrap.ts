@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Config } from '@custos/core/config/config';
 import { GraphqlWsServer } from '../../api/src/graphql/subscriptions';
-import { ParticipantRepository } from '@custos/participants/participant.repository';
+import { ParticipantService } from '@custos/participants/participant.service';
 import { WitnessService } from '@custos/witness/witness.service';
 import { AppModule } from './app.module';
 import { configureHttp, createHttpAdapter } from './http-platform';
@@ -94,7 +94,7 @@ export async function logNextSteps(config: Config, running: RunningApp): Promise
   if (config.role !== 'api' && config.role !== 'all') return;
   const logger = new Logger('Custos');
   logger.log(`scan page: ${running.url}/ (sign in with a participant's key file)`);
-  const participants = running.app.get(ParticipantRepository, { strict: false });
+  const participants = running.app.get(ParticipantService, { strict: false });
   if (!(await participants.any())) {
     logger.log(
       'no participants yet — run `npm run custos -- demo` for a demo supply chain to scan, or register them (docs/cli.md)',

@@ -10,6 +10,9 @@ import { namedEventQuery, parseNamedQuery } from '@custos/epcis/named-query';
 import { type EventPage, EpcisQueryService } from './epcis-query.service';
 import { NamedQueryRepository, type StoredNamedQuery } from './named-query.repository';
 
+// The stored form is what the service returns: callers (the REST binding) name it from here.
+export type { StoredNamedQuery };
+
 const LIST_LIMIT = 1000;
 
 function caller(principal: Principal | undefined): string {

@@ -75,6 +75,11 @@ export class ParticipantService implements OnModuleInit {
     return importRecords(stored.participant, keys);
   }
 
+  /** True once any participant is registered (the start log suggests the demo otherwise). */
+  async any(): Promise<boolean> {
+    return this.participants.any();
+  }
+
   /** PARTICIPANT_EXISTS when the GLN is registered already; fields are checked first. */
   async register(input: ParticipantFields, by: Principal, field = 'input'): Promise<Participant> {
     const participant = parseParticipant(input, field);

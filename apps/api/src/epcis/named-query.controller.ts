@@ -16,8 +16,10 @@ import type { FastifyReply } from 'fastify';
 import type { Principal } from '@custos/core/auth/principal';
 import { epcisQueryDocument } from '@custos/epcis/document';
 import { epcFormatOf } from '@custos/epcis/event-query';
-import type { StoredNamedQuery } from '@custos/epcis-repository/named-query.repository';
-import { NamedQueryService } from '@custos/epcis-repository/named-query.service';
+import {
+  NamedQueryService,
+  type StoredNamedQuery,
+} from '@custos/epcis-repository/named-query.service';
 import { StreamControlsError } from './stream-controls';
 import { EpcisProblemFilter } from './problem.filter';
 import { queryString, versionHeaders } from './query-links';
