@@ -1,6 +1,10 @@
-// The README's integrator walkthrough, word for word: its shell block runs against a
-// fresh server (`npx custos` is the launcher it resolves to), and its signing example's
-// bytes and signature are what libs/sdk computes for the event it shows.
+// The README, word for word. Its walkthroughs run as shell scripts in the order the README
+// gives them: the integrator's against a fresh server of its own (it registers a GLN the
+// demo registers too); the demo, then the regulator's, against another. `npx custos` and
+// `npm run custos --` become the launcher they resolve to (bin/custos.cjs) and
+// `localhost:3000` the spawned server's address; nothing else is changed. What the README
+// shows as output is what the commands print, its signing example's bytes and signature
+// are what libs/sdk computes, and every GraphQL example in it answers without errors.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +15,7 @@ import { tempDir } from '../storage';
 
 const root = join(__dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const launcher = `node ${JSON.stringify(join(root, 'bin', 'custos.cjs'))}`;
 
 function section(name: string): string {
   const start = readme.indexOf(`<!-- ${name} -->`);
@@ -19,8 +24,57 @@ function section(name: string): string {
   return readme.slice(start, end);
 }
 
-function blocks(text: string): { lang: string; body: string }[] {
+interface Block {
+  readonly lang: string;
+  readonly body: string;
+}
+
+function blocks(text: string): Block[] {
   return [...text.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1]!, body: m[2]! }));
+}
+
+/** Runs a README shell block as written, but for the launcher and the server's address. */
+function sh(
+  body: string,
+  product: Product,
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string }> {
+  const script = body
+    .replaceAll('npm run custos --', launcher)
+    .replaceAll('npx custos', launcher)
+    .replaceAll('localhost:3000', product.url.replace(/^http:\/\//, ''));
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', CUSTOS_URL: product.url, ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
+/** The JSON values printed one after another (curl adds no newline between answers). */
+function jsonValues(text: string): unknown[] {
+  const values: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') {
+      if (depth++ === 0) start = i;
+    } else if (c === '}' && --depth === 0) {
+      values.push(JSON.parse(text.slice(start, i + 1)));
+    }
+  }
+  return values;
 }
 
 describe('README', () => {
@@ -38,47 +92,100 @@ describe('README', () => {
     expect(signEvent(event, key).signature).toBe(signature!.body.trim());
   });
 
-  describe('integrator walkthrough', () => {
-    const data = tempDir('readme-data');
-    const work = tempDir('readme-work');
-    let product: Product;
-    beforeAll(async () => {
-      product = await startProduct({ CUSTOS_DATA_DIR: data.path, SEAL_MAX_WAIT_MS: '100' });
-    });
-    afterAll(async () => {
-      await product?.stop();
-      data.remove();
-      work.remove();
-    });
+  // Both servers start together: each start is most of its walkthrough's time.
+  const integratorData = tempDir('readme-data');
+  const integratorWork = tempDir('readme-work');
+  const demoData = tempDir('readme-demo-data');
+  const demoWork = tempDir('readme-demo-work');
+  let integrator: Product;
+  let demo: Product;
+  beforeAll(async () => {
+    [integrator, demo] = await Promise.all([
+      startProduct({ CUSTOS_DATA_DIR: integratorData.path, SEAL_MAX_WAIT_MS: '100' }),
+      startProduct({ CUSTOS_DATA_DIR: demoData.path, SEAL_MAX_WAIT_MS: '100' }),
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([integrator?.stop(), demo?.stop()]);
+    for (const dir of [integratorData, integratorWork, demoData, demoWork]) dir.remove();
+  });
 
-    it('runs as written against a fresh server', async () => {
-      const [script] = blocks(section('integrator-walkthrough'));
-      expect(script?.lang).toBe('sh');
-      const launcher = JSON.stringify(join(root, 'bin', 'custos.cjs'));
-      const body = script!.body.replaceAll('npx custos', `node ${launcher}`);
-      const ran = await new Promise<{ code: number | null; output: string }>((resolve) => {
-        const child = spawn('bash', ['-euo', 'pipefail', '-c', body], {
-          cwd: work.path,
-          env: {
-            PATH: process.env.PATH ?? '',
-            CUSTOS_URL: product.url,
-            CUSTOS_DATA_DIR: data.path,
-          },
-        });
-        let output = '';
-        child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-        child.once('exit', (code) => resolve({ code, output }));
-      });
+  it('integrator walkthrough: runs as written against a fresh server', async () => {
+    const [script] = blocks(section('integrator-walkthrough'));
+    expect(script?.lang).toBe('sh');
+    const ran = await sh(script!.body, integrator, integratorWork.path, {
+      CUSTOS_DATA_DIR: integratorData.path,
+    });
+    expect([ran.code, ran.output]).toEqual([
+      0,
+      expect.stringContaining('registered Aurora Pharma (9506001000007)'),
+    ]);
+    expect(ran.output).toContain('1 events sent in 1 batch(es)');
+    expect(ran.output).toMatch(
+      /^AUTHENTIC {2}https:\/\/id\.gs1\.org\/01\/09506001000014\/21\/A1$/m,
+    );
+    expect(ran.output).toMatch(/^OK: \d+ checks passed$/m);
+  }, 120_000);
+
+  describe('on the demo', () => {
+    // The demo finds the admin token the embedded server generated in its data folder, as
+    // `npm run custos -- demo` next to `npm start` does.
+    const run = (body: string, env: Record<string, string> = {}) =>
+      sh(body, demo, demoWork.path, { CUSTOS_DATA_DIR: demoData.path, ...env });
+
+    it('the demo loads as written', async () => {
+      const [script, ...rest] = blocks(section('demo'));
+      expect([script?.lang, rest]).toEqual(['sh', []]);
+      const ran = await run(script!.body);
       expect([ran.code, ran.output]).toEqual([
         0,
-        expect.stringContaining('registered Aurora Pharma (9506001000007)'),
+        expect.stringContaining('demo loaded: 1000 units'),
       ]);
-      expect(ran.output).toContain('1 events sent in 1 batch(es)');
-      expect(ran.output).toMatch(
-        /^AUTHENTIC {2}https:\/\/id\.gs1\.org\/01\/09506001000014\/21\/A1$/m,
+    }, 60_000);
+
+    it('regulator walkthrough: runs as written and prints what the README shows', async () => {
+      const [script, trace, audit] = blocks(section('regulator-walkthrough'));
+      expect([script?.lang, trace?.lang, audit?.lang]).toEqual(['sh', 'text', 'text']);
+      const ran = await run(script!.body);
+      expect([ran.code, ran.output]).toEqual([
+        0,
+        expect.stringContaining('as 9506005000010 (key k1)'),
+      ]);
+      expect(ran.output).toContain(trace!.body);
+      // The demo's ingest raised this critical alert; the audit's speed differs per run.
+      expect(ran.output).toMatch(/ CRITICAL ALREADY_DISPENSED {4}https:\/\/id\.gs1\.org\//);
+      const speed = /\d+ a second/;
+      expect(audit!.body).toMatch(speed);
+      expect(ran.output.replace(speed, 'N a second')).toContain(
+        audit!.body.replace(speed, 'N a second'),
       );
-      expect(ran.output).toMatch(/^OK: \d+ checks passed$/m);
-    }, 180_000);
+    }, 60_000);
+
+    it('every GraphQL example in the README answers without errors', async () => {
+      // The README's sign-in line, once; each example then runs in a shell that has $TOKEN.
+      const [login] = blocks(section('regulator-walkthrough')).filter((b) =>
+        b.body.startsWith('TOKEN='),
+      );
+      expect(login?.lang).toBe('sh');
+      const signedIn = await run(`${login!.body}printf 'token:%s' "$TOKEN"`);
+      const token = /token:(\S+)$/.exec(signedIn.output)?.[1];
+      expect([signedIn.code, token]).toEqual([0, expect.stringMatching(/^ey/)]);
+      const examples = blocks(readme).filter((b) => b.lang === 'sh' && b.body.includes('/graphql'));
+      expect(examples.length).toBeGreaterThanOrEqual(4);
+      for (const example of examples) {
+        const ran = await run(example.body, { TOKEN: token! });
+        expect([example.body, ran.code]).toEqual([example.body, 0]);
+        const answers = jsonValues(ran.output);
+        expect(answers.length).toBeGreaterThan(0);
+        for (const answer of answers) {
+          const { data, errors } = answer as { data?: Record<string, unknown>; errors?: unknown };
+          expect([example.body, errors]).toEqual([example.body, undefined]);
+          for (const [field, value] of Object.entries(data ?? {})) {
+            expect([field, value]).toEqual([field, expect.anything()]);
+          }
+          expect(Object.keys(data ?? {}).length).toBeGreaterThan(0);
+        }
+      }
+    }, 90_000);
   });
 });
