@@ -14,7 +14,7 @@ import { randomSecretKey } from '@custos/ledger/ed25519';
 import { createTestDatabase, servicesEnv } from '../test/storage';
 import { LedgerWorld, type Party } from '../test/fixtures/ledger-world';
 import { startProduct } from '../test/product';
-import type { Bench } from './harness';
+import { type Bench, profilerArgs } from './harness';
 import { loadTest, median } from './load';
 import { nativeVerifyRates, type Signer, signer } from './signer';
 import { type ChainParty, supplyChain } from './supply-chain';
@@ -65,7 +65,7 @@ async function treeSize(client: GraphQLClient): Promise<number> {
 export const bench: Bench = {
   name: 'chain',
   async run(ctx) {
-    const size = ctx.smoke ? 5_000 : 1_000_000;
+    const size = ctx.size ?? (ctx.smoke ? 5_000 : 1_000_000);
     const seconds = ctx.smoke ? 5 : 15;
     const rounds = ctx.smoke ? 1 : 3;
     const connections = ctx.smoke ? 4 : 32;
@@ -101,7 +101,7 @@ export const bench: Bench = {
 
     const db = await createTestDatabase('bench_chain');
     const env = { ...servicesEnv(db, 'bench_chain'), CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN };
-    const product = await startProduct(env, 60_000);
+    const product = await startProduct(env, 60_000, profilerArgs());
     try {
       const world = new LedgerWorld(product.url, ADMIN_TOKEN);
       const admin = world.admin;

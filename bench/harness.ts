@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 export interface BenchContext {
   /** Small sizes for CI's smoke run; full sizes when run by hand. */
   readonly smoke: boolean;
+  /** `--size=N`: the ledger size a benchmark builds, in place of its smoke or full size. */
+  readonly size?: number;
   report(name: string, value: number, unit: string, note?: string): void;
 }
 

@@ -33,6 +33,9 @@ function option(name: string): string | undefined {
 async function main(): Promise<void> {
   const smoke = process.argv.includes('--smoke');
   const only = option('only');
+  const size = option('size') ? Number(option('size')) : undefined;
+  if (size !== undefined && !(Number.isInteger(size) && size > 0))
+    throw new Error(`--size must be a positive whole number of events, not ${option('size')}`);
   const figures: Figure[] = [];
   const ran: string[] = [];
   const started = new Date();
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     console.log(`\n== ${bench.name}${smoke ? ' (smoke)' : ''}`);
     const ctx: BenchContext = {
       smoke,
+      ...(size ? { size } : {}),
       report(name, value, unit, note) {
         figures.push({ bench: bench.name, name, value, unit, ...(note ? { note } : {}) });
         const shown = value >= 100 ? Math.round(value).toLocaleString('en') : value.toPrecision(3);

@@ -11,6 +11,7 @@ import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
 import { leafInput, signEvent } from '../../libs/ledger/src/events';
 import { canonicalJson } from '../../libs/ledger/src/jcs';
 import { sha256 } from '../../libs/ledger/src/sha256';
+import { RECHECK_MS } from '../../libs/participants/src/key-directory.service';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 import {
   COMPANY_PREFIX,
@@ -476,6 +477,14 @@ describe('insider attacks (SQL behind the application): verifyPackage and the au
       [pharmacy.id],
     );
     expect(rows).toHaveLength(1);
+    // No append announces it: the process sees it when it next computes the directory's
+    // fingerprint, within RECHECK_MS (libs/participants/src/key-directory.service.ts), and
+    // reads a broken directory again at every check from then on.
+    const deleted = performance.now();
+    while (integrity(await verify(unit)).length === 0) {
+      expect(performance.now() - deleted).toBeLessThan(RECHECK_MS + 5_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
 
     const pharmacist: Party = { ...pharmacy, token: undefined, client: undefined };
     const signIn = await world.signIn(pharmacist).catch((e: unknown) => e);

@@ -6,6 +6,8 @@
 import { gql } from 'graphql-request';
 import { Client } from 'pg';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
+import { KeyDirectoryRepository } from '../../libs/participants/src/key-directory.repository';
+import { KeyDirectoryService, RECHECK_MS } from '../../libs/participants/src/key-directory.service';
 import { bytesToBase64Url } from '../../libs/ledger/src/bytes';
 import { publicKeyOf, randomSecretKey } from '../../libs/ledger/src/ed25519';
 import { attestKey } from '../../libs/ledger/src/key-attestation';
@@ -320,6 +322,74 @@ describe('the key directory, written with the key rows', () => {
     // The new key signs in; the old one does not.
     await world.signIn({ ...maker2, keyId: 'k-self', secretKey: fresh });
     expect(await fail(world.signIn({ ...maker2 }))).toMatch(/KEY_REVOKED/);
+  });
+
+  it("a check reads only the latest checkpoint while nothing changed, and sees another replica's append at once", async () => {
+    const service = app.app.get(KeyDirectoryService);
+    const repository = app.app.get(KeyDirectoryRepository);
+    const fingerprints = jest.spyOn(repository, 'fingerprint');
+    const notes = jest.spyOn(repository, 'latestNote');
+    const replica = await startApp(
+      serverConfig(db, testQueuePrefix('keydir'), {
+        CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
+        CUSTOS_LOG_ORIGIN: ORIGIN,
+      }),
+      { logger: false },
+    );
+    try {
+      const first = await service.current();
+      fingerprints.mockClear();
+      notes.mockClear();
+      for (let i = 0; i < 20; i++) expect(await service.current()).toBe(first);
+      // Within RECHECK_MS of the last fingerprint; a slow machine may pass it once or twice.
+      expect(notes.mock.calls.length).toBeGreaterThanOrEqual(18);
+      expect(fingerprints.mock.calls.length).toBeLessThanOrEqual(2);
+
+      // Registered through the other replica: the very next check here holds the new key.
+      const other = new LedgerWorld(replica.url, ADMIN_TOKEN);
+      const added = await other.register(
+        gln('950800000100'),
+        'Late maker',
+        ['MANUFACTURER'],
+        ['9508001'],
+      );
+      const after = await service.current();
+      expect(after).not.toBe(first);
+      expect(after.recordsOf(added.id).map((e) => e.record.type)).toEqual([
+        'PARTICIPANT_REGISTERED',
+        'KEY_ADDED',
+      ]);
+    } finally {
+      fingerprints.mockRestore();
+      notes.mockRestore();
+      await replica.stop();
+    }
+  });
+
+  it("a record deleted behind the application's back is seen within RECHECK_MS, and its return too", async () => {
+    const service = app.app.get(KeyDirectoryService);
+    expect((await service.current()).broken).toBeUndefined();
+    const { rows } = await pg.query<{
+      leaf_index: string;
+      participant_id: string;
+      key_id: string | null;
+      record: Buffer;
+    }>(
+      `DELETE FROM key_record WHERE leaf_index = 0 RETURNING leaf_index::text, participant_id, key_id, record`,
+    );
+    expect(rows).toHaveLength(1);
+    const deleted = performance.now();
+    while ((await service.current()).broken === undefined) {
+      // No append happened, so only the fingerprint, computed again after RECHECK_MS, sees it.
+      expect(performance.now() - deleted).toBeLessThan(RECHECK_MS + 5_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await pg.query(
+      'INSERT INTO key_record (leaf_index, participant_id, key_id, record) VALUES ($1, $2, $3, $4)',
+      [rows[0]!.leaf_index, rows[0]!.participant_id, rows[0]!.key_id, rows[0]!.record],
+    );
+    // A broken directory is read again at every check: whole at once when restored.
+    expect((await service.current()).broken).toBeUndefined();
   });
 
   it('the upgrade brings attested rows in once, and leaves a planted row out', async () => {

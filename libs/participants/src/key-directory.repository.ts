@@ -71,6 +71,19 @@ export class KeyDirectoryRepository {
     return rows[0]!.fingerprint;
   }
 
+  /**
+   * The latest checkpoint note, verbatim (undefined when none): one indexed row. Every
+   * append writes a checkpoint of the grown tree in its transaction, so a note unchanged
+   * since a full read means no append happened since.
+   */
+  async latestNote(): Promise<string | undefined> {
+    const latest = await this.storage.prisma.keyCheckpoint.findFirst({
+      orderBy: { treeSize: 'desc' },
+      select: { note: true },
+    });
+    return latest?.note;
+  }
+
   /** Whether the directory holds any record (the upgrade imports into an empty one only). */
   async isEmpty(tx: Prisma.TransactionClient): Promise<boolean> {
     return (await tx.keyRecord.findFirst({ select: { leafIndex: true } })) === null;

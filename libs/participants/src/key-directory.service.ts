@@ -1,7 +1,12 @@
 // The key directory as every check reads it (docs/adr/0014): opened against the sealing
-// key and the directory origin, and kept while the database's fingerprint of the records
-// and the latest checkpoint is unchanged — one small query per check, the full read and
-// re-check only after a change. A key row is believed only when the directory holds it.
+// key and the directory origin, and kept in memory. Issue 17: a check used to compute the
+// database's fingerprint of every record (a SHA-256 over the whole key_record table, once
+// per scan, submission and seal). Now a check reads only the latest checkpoint note: every
+// append writes one in its own transaction, so an unchanged note means no append since,
+// in any process, with no window for a race. What the application never writes (a record
+// deleted or changed behind its back) changes the fingerprint, which is computed again at
+// most RECHECK_MS after the last time, and on every check while the directory is broken.
+// A key row is believed only when the directory holds it.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Config } from '@custos/core/config/config';
 import { CONFIG } from '@custos/core/tokens';
@@ -20,9 +25,21 @@ import { SealingKeyService } from '@custos/sealing/sealing-key.service';
 import { KeyDirectoryRepository, type SignDirectory } from './key-directory.repository';
 import { parseParticipantId } from './participant-input';
 
+/** How long a fingerprint is believed before it is computed again, at most. */
+export const RECHECK_MS = 1_000;
+
+interface Kept {
+  readonly fingerprint: string;
+  readonly directory: KeyDirectory;
+  /** performance.now() after which the fingerprint is computed again. */
+  readonly recheckAt: number;
+}
+
 @Injectable()
 export class KeyDirectoryService {
-  private cached: { fingerprint: string; directory: KeyDirectory } | undefined;
+  private cached: Kept | undefined;
+  /** The full read under way, shared by the checks that need it meanwhile. */
+  private loading: Promise<KeyDirectory> | undefined;
 
   constructor(
     private readonly repository: KeyDirectoryRepository,
@@ -43,8 +60,22 @@ export class KeyDirectoryService {
 
   /** The directory as stored now, opened and checked. */
   async current(): Promise<KeyDirectory> {
+    const kept = this.cached;
+    if (kept && kept.directory.broken === undefined && performance.now() < kept.recheckAt) {
+      if ((await this.repository.latestNote()) === kept.directory.note) return kept.directory;
+    }
+    this.loading ??= this.load().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  /** The fingerprint, and the full read and check when it changed. */
+  private async load(): Promise<KeyDirectory> {
+    const recheckAt = performance.now() + RECHECK_MS;
     const fingerprint = await this.repository.fingerprint();
-    if (this.cached?.fingerprint === fingerprint) return this.cached.directory;
+    if (this.cached?.fingerprint === fingerprint) {
+      this.cached = { ...this.cached, recheckAt };
+      return this.cached.directory;
+    }
     const stored = await this.repository.read();
     const directory = openKeyDirectory({
       leafInputs: stored.leafInputs,
@@ -53,7 +84,7 @@ export class KeyDirectoryService {
       origin: this.origin,
       verify: verifyFast,
     });
-    this.cached = { fingerprint, directory };
+    this.cached = { fingerprint, directory, recheckAt };
     return directory;
   }
 
