@@ -3,15 +3,16 @@
 // signature checked against the actor's key, that key checked against the key directory
 // (docs/adr/0014), and what it concerns read from its signed fields with ingest's own
 // validateEvent, never from an index row. Every problem is an INTEGRITY_FAILURE on the
-// event, never an exception. Pure: no I/O.
+// event, never an exception. No I/O; signatures that passed before in this process, byte
+// for byte, are not verified again (libs/ledger/src/verified-signatures.ts).
 import type { IntegrityFailure, LedgerEventView } from '@custos/custody/assess';
 import type { EventType } from '@custos/custody/custody-event';
 import { validateEvent, type ValidatedEvent } from '@custos/events/event-validation';
-import { verifyFast } from '@custos/ledger/ed25519-native';
 import type { EventObject } from '@custos/ledger/events';
 import type { KeyDirectory } from '@custos/ledger/key-directory';
 import { type RebuiltEvent, checkStoredEvent } from '@custos/ledger/stored-event';
 import { NATIVE_CODEC } from '@custos/ledger/stored-event-native';
+import { VERIFIED_SIGNATURES } from '@custos/ledger/verified-signatures';
 import type { IndexedEvent } from './index-check';
 import type { StoredEvent } from './verification.repository';
 
@@ -67,7 +68,7 @@ export function checkEvent(stored: StoredEvent, keys: KeyDirectory): CheckedEven
       );
     else if (
       !checked.signature ||
-      !verifyFast(checked.signature, checked.rebuilt.signingBytes, row.publicKey)
+      !VERIFIED_SIGNATURES.verify(checked.signature, checked.rebuilt.signingBytes, row.publicKey)
     )
       fail(
         `its signature does not verify with key ${stored.keyId} of ${stored.actor}`,
