@@ -1,11 +1,14 @@
 // The `custos` CLI's stored session across the events that end one: a key revoked (login
-// with the new key, over the same session file whose token died with the old key). Each
-// command is `node bin/custos.cjs` as a child process, against a server in this process
-// on the real PostgreSQL and Redis.
-import { spawn } from 'node:child_process';
+// with the new key, over the same session file whose token died with the old key), and a
+// session that expires or whose key is revoked under `alerts --follow` (the server closes
+// the subscription with 4401 or 4403). Sessions last 60 s here (CUSTOS_SESSION_TTL_SECONDS
+// at its least), so the expiry is the server's own. Each command is `node bin/custos.cjs`
+// as a child process, against a server in this process on the real PostgreSQL and Redis.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
-import { gln, unitUri } from '../fixtures/ledger-world';
+import { AlertListener } from '../../libs/regulators/src/alert-listener.service';
+import { LedgerWorld, gln, unitUri } from '../fixtures/ledger-world';
 import {
   createTestDatabase,
   serverConfig,
@@ -31,25 +34,57 @@ interface Ran {
   stderr: string;
 }
 
+/** A command still running: what it printed so far, and its end. */
+interface Running {
+  readonly child: ChildProcess;
+  readonly output: { stdout: string; stderr: string };
+  readonly done: Promise<Ran>;
+}
+
+async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('custos CLI sessions', () => {
   const work = tempDir('cli-sessions-work');
   let db: TestDatabase;
   let app: RunningApp;
   let env: Record<string, string>;
+  let world: LedgerWorld;
+  const running: ChildProcess[] = [];
+  /** Registers a participant from a new key file (keygen, register); logs it in. */
+  const registered = async (id: string, name: string, role: string, session: string) => {
+    await ok(['keygen', '--out', `${name}.json`, '--participant', id], session);
+    await ok(
+      ['register', '--id', id, '--name', name, '--role', role, '--key', `${name}.json`, ...LICENSE],
+      session,
+    );
+    await ok(['login', '--key', `${name}.json`], session);
+  };
+  /** The alertRaised subscriptions this server holds. */
+  const subscribers = () => app.app.get(AlertListener).subscriberCount;
 
-  const custos = (args: string[], session: string, stdin = ''): Promise<Ran> =>
-    new Promise((resolve) => {
-      const child = spawn(process.execPath, [LAUNCHER, ...args], {
-        cwd: work.path,
-        env: { ...env, CUSTOS_SESSION_FILE: session },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.stdin.end(stdin);
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  const start = (args: string[], session: string, stdin = ''): Running => {
+    const child = spawn(process.execPath, [LAUNCHER, ...args], {
+      cwd: work.path,
+      env: { ...env, CUSTOS_SESSION_FILE: session },
     });
+    const output = { stdout: '', stderr: '' };
+    child.stdout.on('data', (c: Buffer) => (output.stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output.stderr += c.toString()));
+    child.stdin.end(stdin);
+    const done = new Promise<Ran>((resolve) =>
+      child.once('exit', (code) => resolve({ code, ...output })),
+    );
+    running.push(child);
+    return { child, output, done };
+  };
+  const custos = (args: string[], session: string, stdin = ''): Promise<Ran> =>
+    start(args, session, stdin).done;
   const ok = async (args: string[], session: string, stdin?: string) => {
     const ran = await custos(args, session, stdin);
     if (ran.code !== 0)
@@ -60,7 +95,10 @@ describe('custos CLI sessions', () => {
   beforeAll(async () => {
     db = await createTestDatabase('cli_sessions');
     app = await startApp(
-      serverConfig(db, testQueuePrefix('cli_sessions'), { CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN }),
+      serverConfig(db, testQueuePrefix('cli_sessions'), {
+        CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
+        CUSTOS_SESSION_TTL_SECONDS: '60',
+      }),
       { logger: false },
     );
     env = {
@@ -69,8 +107,10 @@ describe('custos CLI sessions', () => {
       CUSTOS_URL: app.url,
       CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
     };
+    world = new LedgerWorld(app.url, ADMIN_TOKEN);
   });
   afterAll(async () => {
+    for (const child of running) if (child.exitCode === null) child.kill();
     await app?.stop();
     await db?.drop();
     work.remove();
@@ -111,4 +151,44 @@ describe('custos CLI sessions', () => {
     ) as { ok: boolean; accepted: number };
     expect(submitted).toMatchObject({ ok: true, accepted: 1 });
   }, 120_000);
+
+  it('alerts --follow signs in again when the session expires (4401) and prints what is raised after', async () => {
+    const regulator = gln('950600000502');
+    const session = join(work.path, 'regulator-session.json');
+    await registered(regulator, 'agency', 'regulator', session);
+    const pharmacy = await world.register(gln('950600000503'), 'Pharmacy', ['DISPENSER']);
+
+    const follow = start(['alerts', '--follow', '--max', '1', '--json'], session);
+    await until('subscribed', () => subscribers() === 1, 20_000);
+    // The server closes the stream at the session's expiry, 60 s after login.
+    await until(
+      'signed in again',
+      () => follow.output.stderr.includes('the session expired: signed in again until'),
+      90_000,
+    );
+    await until('subscribed again', () => subscribers() === 1, 20_000);
+    await world.act(pharmacy, 'DISPENSE', { items: [unitUri('AFTER-RESUME')] });
+
+    const ran = await follow.done;
+    expect([ran.code, ran.stderr]).toEqual([0, expect.any(String)]);
+    const last = JSON.parse(ran.stdout.trim().split('\n').pop()!) as { identifier: string };
+    expect(last.identifier).toBe(unitUri('AFTER-RESUME'));
+  }, 180_000);
+
+  it('alerts --follow ends with exit 1 and says so when the key is revoked (4403)', async () => {
+    const regulator = gln('950600000504');
+    const session = join(work.path, 'revoked-regulator-session.json');
+    await registered(regulator, 'revoked-agency', 'regulator', session);
+
+    const follow = start(['alerts', '--follow'], session);
+    await until('following', () => follow.output.stderr.includes('waiting for new alerts'), 20_000);
+    await until('subscribed', () => subscribers() === 1, 20_000);
+    await ok(['keys', 'revoke', 'k1', '--participant', regulator], session);
+
+    const ran = await follow.done;
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toContain(
+      'custos: the key this session was signed in with was revoked, so the server ended the alert stream: sign in with another key (custos login --key <file>) and follow again',
+    );
+  }, 60_000);
 });

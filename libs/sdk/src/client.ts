@@ -10,7 +10,12 @@
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import type { SignedEvent } from '@custos/ledger/events';
 import { type BatchLimits, batchesOf, SERVER_LIMITS } from './batches';
-import { CustosRequestError, CustosUnreachableError, type ServerError } from './errors';
+import {
+  CustosRequestError,
+  CustosSubscriptionClosedError,
+  CustosUnreachableError,
+  type ServerError,
+} from './errors';
 import type { CustosKey } from './keys';
 import { signChallenge } from './keys';
 import { type NewKey, signKeyAddition, signKeyRevocation } from './key-requests';
@@ -49,6 +54,9 @@ export interface ClientOptions {
   /** For subscriptions on Node (`import WebSocket from 'ws'`); default the global WebSocket. */
   readonly webSocketImpl?: unknown;
 }
+
+/** A subscription's events; `close()` ends it at once, even while a `next()` waits. */
+export type Subscription<T> = AsyncIterableIterator<T> & { close(): void };
 
 export interface RequestOptions {
   /** Send no token (sign-in: the stored one may be dead); never signs in again. */
@@ -217,6 +225,11 @@ export class CustosClient {
     this.tokenValue = signIn.token;
     this.key = { ...key, participantId };
     return signIn;
+  }
+
+  /** Signs in again with the key it was given or signed in with; undefined without one. */
+  async renewSession(): Promise<Session | undefined> {
+    return this.key?.participantId ? this.signIn(this.key) : undefined;
   }
 
   /** Admin token or a regulator's session. */
@@ -426,12 +439,11 @@ export class CustosClient {
 
   /**
    * A subscription as an async iterable; `return()` (breaking a for-await) closes it.
-   * Ends when the server completes it; throws on its error.
+   * Ends when the server completes it; throws on its error, and with a
+   * CustosSubscriptionClosedError when the server closes the socket (the session expired,
+   * its key was revoked): the caller decides whether to sign in again and resubscribe.
    */
-  subscribe<T>(
-    query: string,
-    variables: Record<string, unknown> = {},
-  ): AsyncIterableIterator<T> & { close(): void } {
+  subscribe<T>(query: string, variables: Record<string, unknown> = {}): Subscription<T> {
     const ws = this.wsClient();
     const iterator = ws.iterate<T>({ query, variables });
     const close = () => void ws.dispose();
@@ -472,11 +484,9 @@ export class CustosClient {
     return self;
   }
 
-  /** Every alert raised from now on (regulators and the admin). */
-  async *alertStream(): AsyncGenerator<Alert> {
-    for await (const data of this.subscribe<{ alertRaised: Alert }>(Q.ALERT_RAISED)) {
-      yield data.alertRaised;
-    }
+  /** Every alert raised from now on (regulators and the admin); `close()` ends it at once. */
+  alertStream(): Subscription<Alert> {
+    return mapped(this.subscribe<{ alertRaised: Alert }>(Q.ALERT_RAISED), (d) => d.alertRaised);
   }
 
   /** An audit's progress after each chunk, until it finishes. */
@@ -505,6 +515,24 @@ export class CustosClient {
   }
 }
 
+function mapped<T, U>(source: Subscription<T>, map: (value: T) => U): Subscription<U> {
+  const self: Subscription<U> = {
+    next: async () => {
+      const step = await source.next();
+      return step.done ? { done: true, value: undefined } : { done: false, value: map(step.value) };
+    },
+    return: async () => {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    close: () => source.close(),
+    [Symbol.asyncIterator]() {
+      return self;
+    },
+  };
+  return self;
+}
+
 function subscriptionError(err: unknown, url: string): Error {
   if (err instanceof Error) {
     const code = (err as { code?: string }).code;
@@ -516,7 +544,7 @@ function subscriptionError(err: unknown, url: string): Error {
   const event = err as { code?: number; reason?: string; type?: string; error?: { code?: string } };
   if (event.error?.code) return new CustosUnreachableError(url, event.error.code);
   if (typeof event.code === 'number') {
-    return new Error(`the subscription was closed: ${event.code} ${event.reason ?? ''}`.trim());
+    return new CustosSubscriptionClosedError(event.code, String(event.reason ?? ''));
   }
   if (Array.isArray(err)) {
     return new CustosRequestError(

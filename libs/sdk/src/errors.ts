@@ -57,3 +57,29 @@ export class CustosRequestError extends Error {
     return this.status >= 500 || this.status === 429;
   }
 }
+
+/** Close codes a Custos server ends a subscription with (graphql-ws leaves 4400–4499 to it). */
+export const SESSION_EXPIRED_CLOSE = 4401;
+export const KEY_REVOKED_CLOSE = 4403;
+
+/**
+ * The server closed a subscription's socket: 4401 when the session token expired (sign
+ * in again and subscribe again), 4403 when the key it was signed in with was revoked.
+ */
+export class CustosSubscriptionClosedError extends Error {
+  override readonly name = 'CustosSubscriptionClosedError';
+  constructor(
+    readonly closeCode: number,
+    readonly reason: string,
+  ) {
+    super(`the subscription was closed: ${closeCode} ${reason}`.trim());
+  }
+
+  get sessionExpired(): boolean {
+    return this.closeCode === SESSION_EXPIRED_CLOSE;
+  }
+
+  get keyRevoked(): boolean {
+    return this.closeCode === KEY_REVOKED_CLOSE;
+  }
+}

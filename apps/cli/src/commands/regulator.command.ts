@@ -2,7 +2,8 @@
 // custos alerts [--follow] (the alertRaised subscription) and custos audit (a full-ledger
 // re-verification, followed with a progress bar, discrepancies printed at the end).
 import type { Command } from 'commander';
-import type { CustosClient } from '@custos/sdk/client';
+import type { CustosClient, Subscription } from '@custos/sdk/client';
+import { CustosRequestError, CustosSubscriptionClosedError } from '@custos/sdk/errors';
 import type { Alert, AuditRun, LotTrace } from '@custos/sdk/types';
 import {
   type CliApp,
@@ -77,15 +78,25 @@ export function regulatorCommands(program: Command, app: CliApp): void {
           },
         ) => {
           const client = ctx.signedInClient();
+          const filters = {
+            ...(opts.severity ? { severity: opts.severity.toUpperCase() } : {}),
+            ...(opts.code ? { code: opts.code } : {}),
+          };
           // Subscribe first, so that nothing raised while the list is read is missed.
           const stream = opts.follow ? client.alertStream() : undefined;
           const pending = stream?.next();
-          const page = await client.alerts({
-            first: opts.first,
-            ...(opts.severity ? { severity: opts.severity.toUpperCase() } : {}),
-            ...(opts.code ? { code: opts.code } : {}),
-            ...(opts.since ? { since: opts.since } : {}),
-          });
+          pending?.catch(() => {}); // awaited below, once the list is printed
+          let page;
+          try {
+            page = await client.alerts({
+              first: opts.first,
+              ...filters,
+              ...(opts.since ? { since: opts.since } : {}),
+            });
+          } catch (err) {
+            stream?.close();
+            throw err;
+          }
           const listed = page.edges.map((e) => e.node);
           if (ctx.json) for (const a of listed) ctx.io.out(JSON.stringify(a));
           else {
@@ -94,26 +105,7 @@ export function regulatorCommands(program: Command, app: CliApp): void {
           }
           if (!stream || !pending) return EXIT_OK;
           if (!ctx.json) ctx.io.err('waiting for new alerts (Ctrl-C stops)…');
-          const seen = new Set(listed.map((a) => a.id));
-          let shown = 0;
-          let step = await pending;
-          while (!step.done) {
-            const alert = step.value;
-            const wanted =
-              !seen.has(alert.id) &&
-              (!opts.severity || alert.severity === opts.severity.toUpperCase()) &&
-              (!opts.code || alert.code === opts.code);
-            if (wanted) {
-              ctx.io.out(ctx.json ? JSON.stringify(alert) : alertLine(alert));
-              shown++;
-              if (opts.max !== undefined && shown >= opts.max) {
-                await stream.return(undefined);
-                break;
-              }
-            }
-            step = await stream.next();
-          }
-          return EXIT_OK;
+          return followAlerts(ctx, client, { stream, pending }, filters, listed, opts.max);
         },
       ),
     );
@@ -156,6 +148,95 @@ export function regulatorCommands(program: Command, app: CliApp): void {
 const finished = (run: AuditRun) => run.status === 'COMPLETED' || run.status === 'FAILED';
 
 /** Follows an audit over the auditProgress subscription, polling if that is unavailable. */
+/**
+ * Prints new alerts as they are raised, until --max. The server closes the subscription
+ * when the session expires (4401): with a key file to sign in again (the stored session's)
+ * it signs in, subscribes again and first prints what was raised meanwhile; without one,
+ * or when the key was revoked (4403), it ends with exit 1 and says what to do.
+ */
+async function followAlerts(
+  ctx: CliContext,
+  client: CustosClient,
+  first: { stream: Subscription<Alert>; pending: Promise<IteratorResult<Alert>> },
+  filters: { severity?: string; code?: string },
+  listed: readonly Alert[],
+  max: number | undefined,
+): Promise<number> {
+  const seen = new Set(listed.map((a) => a.id));
+  let latest = listed.reduce<string | undefined>(
+    (at, a) => (at === undefined || a.raisedAt > at ? a.raisedAt : at),
+    undefined,
+  );
+  let shown = 0;
+  /** Prints `alert` if it is new and wanted; true once --max is reached. */
+  const show = (alert: Alert): boolean => {
+    if (seen.has(alert.id)) return false;
+    seen.add(alert.id);
+    if (latest === undefined || alert.raisedAt > latest) latest = alert.raisedAt;
+    if (filters.severity && alert.severity !== filters.severity) return false;
+    if (filters.code && alert.code !== filters.code) return false;
+    ctx.io.out(ctx.json ? JSON.stringify(alert) : alertLine(alert));
+    shown++;
+    return max !== undefined && shown >= max;
+  };
+  let { stream, pending } = first;
+  try {
+    for (;;) {
+      let step: IteratorResult<Alert>;
+      try {
+        step = await pending;
+      } catch (err) {
+        const ended = sessionEnd(err);
+        if (ended === undefined) throw err;
+        if (ended === 'key revoked') {
+          throw new CliError(
+            'the key this session was signed in with was revoked, so the server ended the alert stream: sign in with another key (custos login --key <file>) and follow again',
+          );
+        }
+        const renewed = await client.renewSession();
+        if (!renewed) {
+          throw new CliError(
+            'the session expired, so the server ended the alert stream: run `custos login --key <file>` and follow again',
+          );
+        }
+        ctx.io.err(`the session expired: signed in again until ${renewed.expiresAt}, following…`);
+        stream = client.alertStream();
+        pending = stream.next();
+        pending.catch(() => {}); // awaited at the top of the loop
+        // What was raised between the old stream's end and the new one's start.
+        const gap = await client.alerts({
+          first: 100, // within the server's query cost limit
+          ...filters,
+          ...(latest ? { since: latest } : {}),
+        });
+        for (const alert of gap.edges.map((e) => e.node).reverse()) {
+          if (show(alert)) return EXIT_OK;
+        }
+        continue;
+      }
+      if (step.done) return EXIT_OK;
+      if (show(step.value)) return EXIT_OK;
+      pending = stream.next();
+    }
+  } finally {
+    stream.close(); // an open socket would keep the process alive
+  }
+}
+
+/** Why the server ended a subscription, if it ended it for its session. */
+function sessionEnd(err: unknown): 'expired' | 'key revoked' | undefined {
+  if (err instanceof CustosSubscriptionClosedError) {
+    if (err.keyRevoked) return 'key revoked';
+    if (err.sessionExpired) return 'expired';
+  }
+  // Subscribed with a token that had already ended: the operation itself is refused.
+  if (err instanceof CustosRequestError) {
+    if (err.code === 'KEY_REVOKED') return 'key revoked';
+    if (err.code === 'UNAUTHENTICATED') return 'expired';
+  }
+  return undefined;
+}
+
 async function follow(ctx: CliContext, client: CustosClient, start: AuditRun): Promise<AuditRun> {
   let run = start;
   const draw = (r: AuditRun) =>
