@@ -1,14 +1,18 @@
 // The README, word for word. Its walkthroughs run as shell scripts in the order the README
 // gives them: the integrator's against a fresh server of its own (it registers a GLN the
-// demo registers too); the demo, then the regulator's, against another. `npx custos` and
+// demo registers too); the demo, the pharmacist's and the regulator's, against another. `npx custos` and
 // `npm run custos --` become the launcher they resolve to (bin/custos.cjs) and
 // `localhost:3000` the spawned server's address; nothing else is changed. What the README
 // shows as output is what the commands print, its signing example's bytes and signature
 // are what libs/sdk computes, and every GraphQL example in it answers without errors.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { demoCodes } from '../../apps/cli/src/demo/demo-world';
+import { CustosClient } from '../../libs/sdk/src/client';
+import { PARTIES, type PartyName } from '../../libs/sdk/src/demo-parties';
 import { signEvent, signingBytes } from '../../libs/sdk/src/events';
+import { loadKey } from '../../libs/sdk/src/key-file';
 import { keyFromSeed } from '../../libs/sdk/src/keys';
 import { type Product, startProduct } from '../product';
 import { tempDir } from '../storage';
@@ -101,10 +105,10 @@ describe('README', () => {
   let demo: Product;
   beforeAll(async () => {
     [integrator, demo] = await Promise.all([
-      startProduct({ CUSTOS_DATA_DIR: integratorData.path, SEAL_MAX_WAIT_MS: '100' }),
-      startProduct({ CUSTOS_DATA_DIR: demoData.path, SEAL_MAX_WAIT_MS: '100' }),
+      startProduct({ CUSTOS_DATA_DIR: integratorData.path, SEAL_MAX_WAIT_MS: '100' }, 150_000),
+      startProduct({ CUSTOS_DATA_DIR: demoData.path, SEAL_MAX_WAIT_MS: '100' }, 150_000),
     ]);
-  }, 120_000);
+  }, 160_000);
   afterAll(async () => {
     await Promise.all([integrator?.stop(), demo?.stop()]);
     for (const dir of [integratorData, integratorWork, demoData, demoWork]) dir.remove();
@@ -143,6 +147,57 @@ describe('README', () => {
       ]);
     }, 60_000);
 
+    it('pharmacist walkthrough: runs as written and prints what the README shows', async () => {
+      const [script, shown, ...rest] = blocks(section('pharmacist-walkthrough'));
+      expect([script?.lang, shown?.lang, rest]).toEqual(['sh', 'text', []]);
+      const ran = await run(script!.body);
+      expect([ran.code, ran.output]).toEqual([0, expect.stringContaining('as 9506004000011')]);
+      // Every line shown appears, in order; `…` stands for the trail, times differ.
+      const time = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g;
+      const printed = ran.output.replace(time, '<time>').split('\n');
+      let at = 0;
+      for (const line of shown!.body.replace(time, '<time>').trimEnd().split('\n')) {
+        if (line === '…') continue;
+        const found = printed.indexOf(line, at);
+        expect([line, found >= at]).toEqual([line, true]);
+        at = found + 1;
+      }
+    }, 60_000);
+
+    it('every code in the pharmacist table gives its verdict to the pharmacy named', async () => {
+      const rows = section('pharmacist-codes')
+        .split('\n')
+        .filter((line) => line.startsWith('| `'))
+        .map((line) =>
+          line
+            .split('|')
+            .slice(1, -1)
+            .map((cell) => cell.trim().replaceAll('`', '')),
+        );
+      expect(rows.map(([label]) => label)).toEqual(demoCodes().map((c) => c.label));
+      const sessions = new Map<string, CustosClient>();
+      for (const [label, code, signInAs, verdict, finding] of rows) {
+        const party = (Object.keys(PARTIES) as PartyName[]).find(
+          (p) => PARTIES[p].name === signInAs,
+        );
+        expect([label, party]).toEqual([label, expect.any(String)]);
+        let client = sessions.get(party!);
+        if (!client) {
+          client = new CustosClient({ url: demo.url });
+          await client.signIn(loadKey(join(demoWork.path, '.custos', 'demo', `${party}.json`)));
+          sessions.set(party!, client);
+        }
+        expect(existsSync(join(demoWork.path, '.custos', 'demo', 'labels', `${label}.png`))).toBe(
+          true,
+        );
+        const answer = await client.verify(code!);
+        const codes = answer.findings.map((f) => f.code);
+        expect([label, answer.verdict, finding === '—' ? codes : codes.includes(finding!)]).toEqual(
+          [label, verdict, finding === '—' ? [] : true],
+        );
+      }
+    }, 60_000);
+
     it('regulator walkthrough: runs as written and prints what the README shows', async () => {
       const [script, trace, audit] = blocks(section('regulator-walkthrough'));
       expect([script?.lang, trace?.lang, audit?.lang]).toEqual(['sh', 'text', 'text']);
@@ -152,8 +207,10 @@ describe('README', () => {
         expect.stringContaining('as 9506005000010 (key k1)'),
       ]);
       expect(ran.output).toContain(trace!.body);
-      // The demo's ingest raised this critical alert; the audit's speed differs per run.
+      // The demo's ingest raised the first, a pharmacist's scan of the stolen pack the
+      // second; the audit's speed differs per run.
       expect(ran.output).toMatch(/ CRITICAL ALREADY_DISPENSED {4}https:\/\/id\.gs1\.org\//);
+      expect(ran.output).toMatch(/ CRITICAL DECOMMISSIONED {7}https:\/\/id\.gs1\.org\//);
       const speed = /\d+ a second/;
       expect(audit!.body).toMatch(speed);
       expect(ran.output.replace(speed, 'N a second')).toContain(
