@@ -6,7 +6,7 @@
 // shows as output is what the commands print, its signing example's bytes and signature
 // are what libs/sdk computes, and every GraphQL example in it answers without errors.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoCodes } from '../../apps/cli/src/demo/demo-world';
 import { CustosClient } from '../../libs/sdk/src/client';
@@ -94,6 +94,41 @@ describe('README', () => {
     expect(readme).toContain(`public key \`${key.publicKey}\``);
     expect(new TextDecoder().decode(signingBytes(event))).toBe(bytes!.body.trim());
     expect(signEvent(event, key).signature).toBe(signature!.body.trim());
+  });
+
+  it('draws the architecture as a well-formed Mermaid flowchart naming every app', () => {
+    const [diagram, ...rest] = blocks(section('architecture'));
+    expect([diagram?.lang, rest]).toEqual(['mermaid', []]);
+    const lines = diagram!.body.trimEnd().split('\n');
+    expect(lines[0]).toBe('flowchart LR');
+    const nodes = new Set<string>();
+    const edges: [string, string][] = [];
+    let open = 0;
+    for (const line of lines.slice(1).map((l) => l.trim())) {
+      const subgraph = /^subgraph (\w+)\[".+"\]$/.exec(line);
+      const node = /^(\w+)(?:\["[^"]+"\]|\[\("[^"]+"\)\])$/.exec(line);
+      const edge = /^(\w+) (?:-- "[^"]+" )?--> (\w+)$/.exec(line);
+      if (subgraph) open++;
+      else if (line === 'end') open--;
+      else if (node) nodes.add(node[1]!);
+      else if (edge) edges.push([edge[1]!, edge[2]!]);
+      expect([line, Boolean(subgraph || node || edge || line === 'end')]).toEqual([line, true]);
+      expect(open).toBeGreaterThanOrEqual(0);
+    }
+    expect(open).toBe(0);
+    for (const [from, to] of edges) expect([from, to].filter((n) => !nodes.has(n))).toEqual([]);
+    for (const n of nodes) expect([n, edges.some((e) => e.includes(n))]).toEqual([n, true]);
+    const apps = readdirSync(join(root, 'apps'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => `apps/${d.name}`);
+    expect(
+      apps.filter(
+        (app) => !diagram!.body.includes(`${app})`) && !diagram!.body.includes(`${app}:`),
+      ),
+    ).toEqual([]);
+    for (const part of ['PostgreSQL', 'Redis', 'witness', '/log/', 'scan page', 'libs/sdk']) {
+      expect(diagram!.body).toContain(part);
+    }
   });
 
   // Both servers start together: each start is most of its walkthrough's time.
