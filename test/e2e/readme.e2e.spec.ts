@@ -1,6 +1,6 @@
-// The README, word for word. Its walkthroughs run as shell scripts in the order the README
-// gives them: the integrator's against a fresh server of its own (it registers a GLN the
-// demo registers too); the demo, the pharmacist's and the regulator's, against another. `npx custos` and
+// The README, word for word. Its walkthroughs run as shell scripts against one fresh
+// server in the order the README gives them: the demo, the pharmacist's, the
+// integrator's, the regulator's. `npx custos` and
 // `npm run custos --` become the launcher they resolve to (bin/custos.cjs) and
 // `localhost:3000` the spawned server's address; nothing else is changed. What the README
 // shows as output is what the commands print, its signing example's bytes and signature
@@ -131,40 +131,17 @@ describe('README', () => {
     }
   });
 
-  // Both servers start together: each start is most of its walkthrough's time.
-  const integratorData = tempDir('readme-data');
-  const integratorWork = tempDir('readme-work');
   const demoData = tempDir('readme-demo-data');
   const demoWork = tempDir('readme-demo-work');
-  let integrator: Product;
   let demo: Product;
   beforeAll(async () => {
-    [integrator, demo] = await Promise.all([
-      startProduct({ CUSTOS_DATA_DIR: integratorData.path, SEAL_MAX_WAIT_MS: '100' }, 150_000),
-      startProduct({ CUSTOS_DATA_DIR: demoData.path, SEAL_MAX_WAIT_MS: '100' }, 150_000),
-    ]);
+    demo = await startProduct({ CUSTOS_DATA_DIR: demoData.path, SEAL_MAX_WAIT_MS: '100' }, 150_000);
   }, 160_000);
   afterAll(async () => {
-    await Promise.all([integrator?.stop(), demo?.stop()]);
-    for (const dir of [integratorData, integratorWork, demoData, demoWork]) dir.remove();
+    await demo?.stop();
+    demoData.remove();
+    demoWork.remove();
   });
-
-  it('integrator walkthrough: runs as written against a fresh server', async () => {
-    const [script] = blocks(section('integrator-walkthrough'));
-    expect(script?.lang).toBe('sh');
-    const ran = await sh(script!.body, integrator, integratorWork.path, {
-      CUSTOS_DATA_DIR: integratorData.path,
-    });
-    expect([ran.code, ran.output]).toEqual([
-      0,
-      expect.stringContaining('registered Aurora Pharma (9506001000007)'),
-    ]);
-    expect(ran.output).toContain('1 events sent in 1 batch(es)');
-    expect(ran.output).toMatch(
-      /^AUTHENTIC {2}https:\/\/id\.gs1\.org\/01\/09506001000014\/21\/A1$/m,
-    );
-    expect(ran.output).toMatch(/^OK: \d+ checks passed$/m);
-  }, 120_000);
 
   describe('on the demo', () => {
     // The demo finds the admin token the embedded server generated in its data folder, as
@@ -232,6 +209,21 @@ describe('README', () => {
         );
       }
     }, 60_000);
+
+    it('integrator walkthrough: runs as written after the demo', async () => {
+      const [script] = blocks(section('integrator-walkthrough'));
+      expect(script?.lang).toBe('sh');
+      const ran = await run(script!.body);
+      expect([ran.code, ran.output]).toEqual([
+        0,
+        expect.stringContaining('registered Cygnus Generics (9506006000002)'),
+      ]);
+      expect(ran.output).toContain('1 events sent in 1 batch(es)');
+      expect(ran.output).toMatch(
+        /^AUTHENTIC {2}https:\/\/id\.gs1\.org\/01\/09506006000019\/21\/A1$/m,
+      );
+      expect(ran.output).toMatch(/^OK: \d+ checks passed$/m);
+    }, 120_000);
 
     it('regulator walkthrough: runs as written and prints what the README shows', async () => {
       const [script, trace, audit] = blocks(section('regulator-walkthrough'));
