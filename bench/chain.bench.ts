@@ -100,7 +100,12 @@ export const bench: Bench = {
     );
 
     const db = await createTestDatabase('bench_chain');
-    const env = { ...servicesEnv(db, 'bench_chain'), CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN };
+    // A full run ingests for longer than a session's default 15 minutes.
+    const env = {
+      ...servicesEnv(db, 'bench_chain'),
+      CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
+      CUSTOS_SESSION_TTL_SECONDS: '86400',
+    };
     const product = await startProduct(env, 60_000, profilerArgs());
     try {
       const world = new LedgerWorld(product.url, ADMIN_TOKEN);
