@@ -29,7 +29,7 @@ export async function checkLedger(
 ): Promise<LedgerSummary> {
   const vkey = parseVerifierKey(await sealer.query.ledgerKey());
   const origin = sealer.config.logOrigin;
-  const blocks = await sealer.repository.allBlocks();
+  const blocks = await sealer.blocks.all();
   const events = (
     await pg.query<{ seq: string; leaf_index: string | null; block_height: number | null }>(
       'SELECT seq, leaf_index, block_height FROM ledger_event ORDER BY seq',

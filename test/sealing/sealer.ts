@@ -10,7 +10,10 @@ import { KeyDirectoryService } from '../../libs/participants/src/key-directory.s
 import { SealingKeyService } from '../../libs/sealing/src/sealing-key.service';
 import { SealingRepository } from '../../libs/sealing/src/sealing.repository';
 import { AlertRepository } from '../../libs/store/src/alert.repository';
+import { BlockRepository } from '../../libs/store/src/block.repository';
 import { CosignatureRepository } from '../../libs/store/src/cosignature.repository';
+import { LedgerEventRepository } from '../../libs/store/src/ledger-event.repository';
+import { TreeNodeRepository } from '../../libs/store/src/tree-node.repository';
 import { SignatureVerificationService } from '../../libs/events/src/signature-verification.service';
 import {
   type SealingHooks,
@@ -25,6 +28,7 @@ export interface TestSealer {
   readonly query: LedgerQueryService;
   readonly key: SealingKeyService;
   readonly repository: SealingRepository;
+  readonly blocks: BlockRepository;
   close(): Promise<void>;
 }
 
@@ -49,7 +53,15 @@ export async function openSealer(
     options.hooks,
     options.observer,
   );
-  const query = new LedgerQueryService(config, repository, key, new CosignatureRepository(storage));
+  const blocks = new BlockRepository(storage);
+  const query = new LedgerQueryService(
+    config,
+    blocks,
+    new TreeNodeRepository(storage),
+    new LedgerEventRepository(storage),
+    key,
+    new CosignatureRepository(storage),
+  );
   return {
     config,
     storage,
@@ -57,6 +69,7 @@ export async function openSealer(
     query,
     key,
     repository,
+    blocks,
     close: async () => {
       await sealing.idle();
       await signatures.onModuleDestroy();

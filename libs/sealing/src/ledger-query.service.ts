@@ -16,10 +16,12 @@ import {
 import type { EventObject } from '@custos/ledger/events';
 import { parseStoredEvent, rebuildStoredEvent } from '@custos/ledger/stored-event';
 import { NATIVE_CODEC } from '@custos/ledger/stored-event-native';
+import { type BlockRow, BlockRepository } from '@custos/store/block.repository';
 import { CosignatureRepository } from '@custos/store/cosignature.repository';
+import { LedgerEventRepository } from '@custos/store/ledger-event.repository';
+import { TreeNodeRepository } from '@custos/store/tree-node.repository';
 import { witnessIdOf } from '@custos/witness/witness-endpoints';
 import { SealingKeyService } from './sealing-key.service';
-import { type BlockRow, SealingRepository } from './sealing.repository';
 
 export interface LedgerCheckpoint {
   readonly origin: string;
@@ -48,7 +50,9 @@ export class LedgerQueryService {
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
-    private readonly repository: SealingRepository,
+    private readonly blocks: BlockRepository,
+    private readonly nodes: TreeNodeRepository,
+    private readonly events: LedgerEventRepository,
     private readonly key: SealingKeyService,
     private readonly cosignatures: CosignatureRepository,
   ) {
@@ -57,7 +61,7 @@ export class LedgerQueryService {
 
   /** The head block's checkpoint as the sealer signed it (no cosignatures); none before the first block. */
   async signedHead(): Promise<{ readonly treeSize: number; readonly note: string } | undefined> {
-    const head = await this.repository.latestBlock();
+    const head = await this.blocks.latest();
     return head ? { treeSize: head.treeSize, note: head.checkpoint } : undefined;
   }
 
@@ -66,7 +70,7 @@ export class LedgerQueryService {
    * appended (C2SP tlog-cosignature); before the first block, a signed head of the empty tree.
    */
   async checkpoint(): Promise<LedgerCheckpoint> {
-    const head = await this.repository.latestBlock();
+    const head = await this.blocks.latest();
     if (!head) {
       const root = emptyRoot();
       const origin = this.config.logOrigin;
@@ -98,7 +102,7 @@ export class LedgerQueryService {
 
   async block(height: number): Promise<LedgerBlock | undefined> {
     nonNegative(height, 'height');
-    const row = await this.repository.blockAt(height);
+    const row = await this.blocks.at(height);
     if (!row) return undefined;
     const { checkpoint: _checkpoint, ...block } = row;
     return block;
@@ -113,7 +117,7 @@ export class LedgerQueryService {
     principal: Principal | undefined,
   ): Promise<LedgerEntry | undefined> {
     nonNegative(leafIndex, 'leafIndex');
-    const row = await this.repository.entry(leafIndex);
+    const row = await this.events.entry(leafIndex);
     if (!row) return undefined;
     const event = parseStoredEvent(row);
     if (!mayRead(principal, event)) {
@@ -187,14 +191,14 @@ export class LedgerQueryService {
       nonNegative(leafIndex, 'leafIndex');
       return [leafIndex, planInclusion(leafIndex, treeSize)] as const;
     });
-    const rows = await this.repository.nodes(plans.flatMap(([, plan]) => planNodeIds(plan)));
+    const rows = await this.nodes.nodes(plans.flatMap(([, plan]) => planNodeIds(plan)));
     const byId = new Map(rows.map((r) => [`${r.level}/${r.index}`, r.hash]));
     const lookup = (level: number, index: number) => byId.get(`${level}/${index}`);
     return new Map(plans.map(([leafIndex, plan]) => [leafIndex, assembleProof(plan, lookup)]));
   }
 
   private async withinTree(size: number, field: string): Promise<void> {
-    const head = await this.repository.latestBlock();
+    const head = await this.blocks.latest();
     const current = head?.treeSize ?? 0;
     if (size > current) {
       throw new DomainError(
@@ -206,7 +210,7 @@ export class LedgerQueryService {
   }
 
   private async proof(plan: ProofPlan): Promise<string[]> {
-    const rows = await this.repository.nodes(planNodeIds(plan));
+    const rows = await this.nodes.nodes(planNodeIds(plan));
     const byId = new Map(rows.map((r) => [`${r.level}/${r.index}`, r.hash]));
     return assembleProof(plan, (level, index) => byId.get(`${level}/${index}`)).map(bytesToHex);
   }

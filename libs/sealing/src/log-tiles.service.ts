@@ -11,8 +11,10 @@ import {
   tileFitsSize,
   tileNodeIds,
 } from '@custos/ledger/tiles';
+import { BlockRepository } from '@custos/store/block.repository';
+import { LedgerEventRepository } from '@custos/store/ledger-event.repository';
+import { TreeNodeRepository } from '@custos/store/tree-node.repository';
 import { LedgerQueryService } from './ledger-query.service';
-import { SealingRepository } from './sealing.repository';
 
 /**
  * The log as C2SP tlog-tiles (SPEC section 9): the checkpoint, hash tiles read from the
@@ -25,7 +27,9 @@ import { SealingRepository } from './sealing.repository';
 export class LogTilesService {
   constructor(
     private readonly ledger: LedgerQueryService,
-    private readonly repository: SealingRepository,
+    private readonly blocks: BlockRepository,
+    private readonly nodes: TreeNodeRepository,
+    private readonly events: LedgerEventRepository,
   ) {}
 
   /** The checkpoint note, cosignatures appended. */
@@ -37,7 +41,7 @@ export class LogTilesService {
   async hashTile(tile: TileRef): Promise<Uint8Array | undefined> {
     if (!(await this.covered(tile))) return undefined;
     const ids = tileNodeIds(tile);
-    const rows = await this.repository.nodes(ids);
+    const rows = await this.nodes.nodes(ids);
     const byId = new Map(rows.map((r) => [`${r.level}/${r.index}`, r.hash]));
     const hashes = ids.map(({ level, index }) => {
       const hash = byId.get(`${level}/${index}`);
@@ -60,7 +64,7 @@ export class LogTilesService {
       );
     if (!(await this.covered(tile))) return undefined;
     const { start, end } = entryBundleRange(tile);
-    const rows = await this.repository.entriesInRange(start, end);
+    const rows = await this.events.entriesInRange(start, end);
     if (rows.length !== end - start) throw new Error(`entries ${start}..${end - 1} are incomplete`);
     return encodeEntryBundle(
       rows.map((row) => {
@@ -77,7 +81,7 @@ export class LogTilesService {
   }
 
   private async covered(tile: TileRef): Promise<boolean> {
-    const head = await this.repository.latestBlock();
+    const head = await this.blocks.latest();
     return tileFitsSize(tile, head?.treeSize ?? 0);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SealingRepository, type BlockRow } from './sealing.repository';
+import type { BlockRow } from '@custos/store/block.repository';
+import { SealingRepository } from './sealing.repository';
 import type { SealingObserver } from './sealing.service';
 
 /**

@@ -1,11 +1,14 @@
-// Storage of the sealer: pending events, blocks, tree nodes. The only sealing code that
-// touches Prisma. Bulk writes are single statements over arrays passed as text, so a
-// block of a thousand events costs a handful of round trips.
+// The sealer's statements: the pending events (its queue of work) and the seal
+// transaction, which holds the sequencer lock and writes blocks, tree nodes and leaf
+// indexes in one statement. The log's reads of sealed blocks, nodes and entries are
+// libs/store's (docs/adr/0015). Bulk writes are single statements over arrays passed as
+// text, so a block of a thousand events costs a handful of round trips.
 import { Inject, Injectable } from '@nestjs/common';
 import { STORAGE } from '@custos/core/tokens';
 import type { Storage } from '@custos/core/database/storage';
 import type { Prisma } from '@custos/core/generated/prisma/client';
-import type { BlockFields } from '@custos/ledger/block';
+import { type BlockRow, type RawBlock, toBlockRow } from '@custos/store/block.repository';
+import { type NodeRow, readNodes } from '@custos/store/tree-node.repository';
 
 /**
  * The one advisory-lock key of the sequencer (any constant; "custos-seal" in ASCII). Every
@@ -34,30 +37,11 @@ export interface PendingEvent {
   readonly acceptedAt: Date;
 }
 
-/** A stored block: the fields its hash covers (libs/ledger), its hash and signed checkpoint. */
-export type BlockRow = BlockFields & { readonly hash: string; readonly checkpoint: string };
-
-export interface NodeRow {
-  readonly level: number;
-  readonly index: number;
-  readonly hash: Uint8Array;
-}
-
 export interface PendingStatus {
   /** Pending events, counted up to the limit asked. */
   readonly count: number;
   /** How long the oldest pending event has waited, by the database's clock (0 when none). */
   readonly oldestWaitMs: number;
-}
-
-export interface EntryRow {
-  readonly leafIndex: number;
-  readonly blockHeight: number;
-  readonly eventId: string;
-  readonly eventJson: string;
-  readonly keyId: string;
-  readonly signature: string;
-  readonly contentHash: Uint8Array;
 }
 
 /** The statements of one seal transaction, run while it holds the sequencer lock. */
@@ -85,48 +69,6 @@ export interface SealTransaction {
 type Tx = Prisma.TransactionClient;
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-
-/** A block row as PostgreSQL returns it (snake case, bigints). */
-export interface RawBlock {
-  height: number;
-  prev_hash: string;
-  first_leaf_index: bigint;
-  event_count: number;
-  tree_size: bigint;
-  root_hash: string;
-  sealed_at: string;
-  hash: string;
-  checkpoint: string;
-}
-
-export function toBlockRow(r: RawBlock): BlockRow {
-  return {
-    height: r.height,
-    prevHash: r.prev_hash,
-    firstLeafIndex: Number(r.first_leaf_index),
-    eventCount: r.event_count,
-    treeSize: Number(r.tree_size),
-    rootHash: r.root_hash,
-    sealedAt: r.sealed_at,
-    hash: r.hash,
-    checkpoint: r.checkpoint,
-  };
-}
-
-async function readNodes(
-  db: Tx | Storage['prisma'],
-  ids: readonly { level: number; index: number }[],
-): Promise<NodeRow[]> {
-  if (ids.length === 0) return [];
-  const levels = ids.map((id) => id.level).join(',');
-  const indexes = ids.map((id) => id.index).join(',');
-  const rows = await db.$queryRaw<{ level: number; index: bigint; hash: Uint8Array }[]>`
-    SELECT n.level, n.index, n.hash
-    FROM tree_node n
-    JOIN unnest(string_to_array(${levels}, ',')::int[], string_to_array(${indexes}, ',')::bigint[])
-      AS want(level, index) ON n.level = want.level AND n.index = want.index`;
-  return rows.map((r) => ({ level: r.level, index: Number(r.index), hash: r.hash }));
-}
 
 /** Pending events after `afterSeq`, oldest first, with their actor's key row. */
 async function readPending(
@@ -310,64 +252,5 @@ export class SealingRepository {
     const rows = await this.storage.prisma.$queryRaw<{ count: bigint }[]>`
       SELECT count(*) AS count FROM ledger_event WHERE leaf_index IS NULL`;
     return Number(rows[0]?.count ?? 0);
-  }
-
-  async latestBlock(): Promise<BlockRow | undefined> {
-    const rows = await this.storage.prisma.$queryRaw<RawBlock[]>`
-      SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,
-             sealed_at, hash, checkpoint
-      FROM block ORDER BY height DESC LIMIT 1`;
-    return rows[0] && toBlockRow(rows[0]);
-  }
-
-  async blockAt(height: number): Promise<BlockRow | undefined> {
-    const rows = await this.storage.prisma.$queryRaw<RawBlock[]>`
-      SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,
-             sealed_at, hash, checkpoint
-      FROM block WHERE height = ${height}`;
-    return rows[0] && toBlockRow(rows[0]);
-  }
-
-  /** Every block in height order (tests and audits; small: one row per block). */
-  async allBlocks(): Promise<BlockRow[]> {
-    const rows = await this.storage.prisma.$queryRaw<RawBlock[]>`
-      SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,
-             sealed_at, hash, checkpoint
-      FROM block ORDER BY height`;
-    return rows.map(toBlockRow);
-  }
-
-  nodes(ids: readonly { level: number; index: number }[]): Promise<NodeRow[]> {
-    return readNodes(this.storage.prisma, ids);
-  }
-
-  /** The sealed entries with leaf index in [start, end), in order (tlog-tiles entry bundles). */
-  async entriesInRange(start: number, end: number): Promise<EntryRow[]> {
-    const rows = await this.storage.prisma.$queryRaw<
-      {
-        leaf_index: bigint;
-        block_height: number;
-        event_id: string;
-        event_json: string;
-        key_id: string;
-        signature: string;
-        content_hash: Uint8Array;
-      }[]
-    >`
-      SELECT leaf_index, block_height, event_id, event_json, key_id, signature, content_hash
-      FROM ledger_event WHERE leaf_index >= ${start} AND leaf_index < ${end} ORDER BY leaf_index`;
-    return rows.map((r) => ({
-      leafIndex: Number(r.leaf_index),
-      blockHeight: r.block_height,
-      eventId: r.event_id,
-      eventJson: r.event_json,
-      keyId: r.key_id,
-      signature: r.signature,
-      contentHash: r.content_hash,
-    }));
-  }
-
-  async entry(leafIndex: number): Promise<EntryRow | undefined> {
-    return (await this.entriesInRange(leafIndex, leafIndex + 1))[0];
   }
 }

@@ -16,16 +16,12 @@ import {
 } from '@custos/ledger/merkle-append';
 import { KeyDirectoryService } from '@custos/participants/key-directory.service';
 import { AlertRepository } from '@custos/store/alert.repository';
+import type { BlockRow } from '@custos/store/block.repository';
+import type { NodeRow } from '@custos/store/tree-node.repository';
 import { checkPending } from './pending-check';
 import { SignatureVerdicts } from './signature-verdicts';
 import { SealingKeyService } from './sealing-key.service';
-import {
-  type BlockRow,
-  type NodeRow,
-  type PendingEvent,
-  type SealTransaction,
-  SealingRepository,
-} from './sealing.repository';
+import { type PendingEvent, type SealTransaction, SealingRepository } from './sealing.repository';
 
 /** Test seams of the seal transaction (the crash test blocks inside it, then is killed). */
 export interface SealingHooks {

@@ -40,6 +40,32 @@ export function toBlockRow(r: RawBlock): BlockRow {
 export class BlockRepository {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
+  /** The head block, the latest sealed; none before the first seal. */
+  async latest(): Promise<BlockRow | undefined> {
+    const rows = await this.storage.prisma.$queryRaw<RawBlock[]>`
+      SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,
+             sealed_at, hash, checkpoint
+      FROM block ORDER BY height DESC LIMIT 1`;
+    return rows[0] && toBlockRow(rows[0]);
+  }
+
+  async at(height: number): Promise<BlockRow | undefined> {
+    const rows = await this.storage.prisma.$queryRaw<RawBlock[]>`
+      SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,
+             sealed_at, hash, checkpoint
+      FROM block WHERE height = ${height}`;
+    return rows[0] && toBlockRow(rows[0]);
+  }
+
+  /** Every block in height order (tests; small: one row per block). */
+  async all(): Promise<BlockRow[]> {
+    const rows = await this.storage.prisma.$queryRaw<RawBlock[]>`
+      SELECT height, prev_hash, first_leaf_index, event_count, tree_size, root_hash,
+             sealed_at, hash, checkpoint
+      FROM block ORDER BY height`;
+    return rows.map(toBlockRow);
+  }
+
   /** The blocks of heights [fromHeight, toHeight), in height order. */
   async range(fromHeight: number, toHeight: number): Promise<BlockRow[]> {
     const rows = await this.storage.prisma.$queryRawUnsafe<RawBlock[]>(

@@ -33,9 +33,50 @@ export interface SealedRecall {
   readonly signature: string;
 }
 
+/** A sealed event as the log serves it (entries, entry bundles): what its leaf is rebuilt from. */
+export interface SealedEntry {
+  readonly leafIndex: number;
+  readonly blockHeight: number;
+  readonly eventId: string;
+  readonly eventJson: string;
+  readonly keyId: string;
+  readonly signature: string;
+  readonly contentHash: Uint8Array;
+}
+
 @Injectable()
 export class LedgerEventRepository {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+
+  /** The sealed entries with leaf index in [start, end), in order (tlog-tiles entry bundles). */
+  async entriesInRange(start: number, end: number): Promise<SealedEntry[]> {
+    const rows = await this.storage.prisma.$queryRaw<
+      {
+        leaf_index: bigint;
+        block_height: number;
+        event_id: string;
+        event_json: string;
+        key_id: string;
+        signature: string;
+        content_hash: Uint8Array;
+      }[]
+    >`
+      SELECT leaf_index, block_height, event_id, event_json, key_id, signature, content_hash
+      FROM ledger_event WHERE leaf_index >= ${start} AND leaf_index < ${end} ORDER BY leaf_index`;
+    return rows.map((r) => ({
+      leafIndex: Number(r.leaf_index),
+      blockHeight: r.block_height,
+      eventId: r.event_id,
+      eventJson: r.event_json,
+      keyId: r.key_id,
+      signature: r.signature,
+      contentHash: r.content_hash,
+    }));
+  }
+
+  async entry(leafIndex: number): Promise<SealedEntry | undefined> {
+    return (await this.entriesInRange(leafIndex, leafIndex + 1))[0];
+  }
 
   /**
    * The sealed events of leaves [from, to), leaf order. The chunk comes back as one JSON

@@ -3,11 +3,43 @@
 // audit, which recompute what they believe.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
+import type { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
+
+/** A stored node of the tree: its level (0 for leaves), index in the level, and hash. */
+export interface NodeRow {
+  readonly level: number;
+  readonly index: number;
+  readonly hash: Uint8Array;
+}
+
+/**
+ * The stored nodes among `ids` (absent ones are left out), on `db`: the storage's client,
+ * or a running transaction (the sealer reads the nodes a block needs inside its seal).
+ */
+export async function readNodes(
+  db: Prisma.TransactionClient | Storage['prisma'],
+  ids: readonly { level: number; index: number }[],
+): Promise<NodeRow[]> {
+  if (ids.length === 0) return [];
+  const levels = ids.map((id) => id.level).join(',');
+  const indexes = ids.map((id) => id.index).join(',');
+  const rows = await db.$queryRaw<{ level: number; index: bigint; hash: Uint8Array }[]>`
+    SELECT n.level, n.index, n.hash
+    FROM tree_node n
+    JOIN unnest(string_to_array(${levels}, ',')::int[], string_to_array(${indexes}, ',')::bigint[])
+      AS want(level, index) ON n.level = want.level AND n.index = want.index`;
+  return rows.map((r) => ({ level: r.level, index: Number(r.index), hash: r.hash }));
+}
 
 @Injectable()
 export class TreeNodeRepository {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+
+  /** The stored nodes among `ids` (proofs, hash tiles); absent ones are left out. */
+  nodes(ids: readonly { level: number; index: number }[]): Promise<NodeRow[]> {
+    return readNodes(this.storage.prisma, ids);
+  }
 
   /**
    * Stored tree nodes of each level in [lo, hi] (inclusive), keyed "level/index". One row
