@@ -75,8 +75,9 @@ browserDescribe()('scan page sign-in with a key file', () => {
     })()`);
   }
 
-  const statusError = (page: Page) =>
-    page.locator('#sign-in-status[data-kind="error"]').textContent();
+  /** The sign-in error about the file called `name` (the last file's error is not it). */
+  const statusError = (page: Page, name: string) =>
+    page.locator('#sign-in-status[data-kind="error"]', { hasText: name }).textContent();
 
   let harbour: Party;
   let market: Party;
@@ -162,13 +163,13 @@ browserDescribe()('scan page sign-in with a key file', () => {
   it('refuses by name a file that is not a usable key, and takes a PEM with its GLN', async () => {
     const { page, problems } = await openPage();
     await drop(page, 'notes.txt', 'hello');
-    await expect(statusError(page)).resolves.toBe(
+    await expect(statusError(page, 'notes.txt')).resolves.toBe(
       'notes.txt is not a key file: pick the .json file `custos keygen` or `custos demo` wrote.',
     );
     const edited = { ...toKeyFile(keyFromSeed(harbour.secretKey, 'k1', harbour.id)) };
     edited.publicKey = toKeyFile(keyFromSeed(market.secretKey, 'k1', market.id)).publicKey;
     await drop(page, 'harbour.json', JSON.stringify(edited));
-    await expect(statusError(page)).resolves.toMatch(
+    await expect(statusError(page, 'harbour.json')).resolves.toMatch(
       /^harbour\.json cannot be used: harbour\.json: publicKey: is not the public key of secretKey/,
     );
     // The right file, but the server refuses it: a key it does not hold for Harbour.
@@ -179,7 +180,9 @@ browserDescribe()('scan page sign-in with a key file', () => {
 
     const pem = toPkcs8Pem(keyFromSeed(harbour.secretKey, 'k1'));
     await drop(page, 'harbour.pem', pem);
-    await expect(statusError(page)).resolves.toMatch(/harbour\.pem is a PEM key.*participant id/);
+    await expect(statusError(page, 'harbour.pem')).resolves.toMatch(
+      /harbour\.pem is a PEM key.*participant id/,
+    );
     expect(await page.locator('#by-hand').getAttribute('open')).toBe('');
     await page.getByLabel('Participant id (GLN)').fill(harbour.id);
     writeFileSync(join(keys.path, 'harbour.pem'), pem);

@@ -148,6 +148,7 @@ signInForm.addEventListener('submit', (event) => {
 
 /** Reads a dropped or picked key file and signs in with it. */
 async function signInWithFile(file: File): Promise<void> {
+  say(signInStatus, `Reading ${file.name}…`); // the last file's error is not this one's
   let key: CustosKey;
   try {
     // A PEM, or a key file of an unregistered key, takes the participant typed in by hand.
