@@ -82,3 +82,37 @@ export async function appendKeyRecordsInSql(db: Sql, keys: readonly SqlKey[]): P
     [leaves.length, note],
   );
 }
+
+/** Key records taken out behind the application's back, and how to put them back. */
+export interface RemovedKeyRecords {
+  readonly count: number;
+  restore(): Promise<void>;
+}
+
+/** Deletes the key records `where` (SQL over key_record, with `values`) says, keeping them. */
+export async function removeKeyRecordsInSql(
+  db: Sql,
+  where: string,
+  values: unknown[] = [],
+): Promise<RemovedKeyRecords> {
+  const { rows } = await db.query<{
+    leaf_index: string;
+    participant_id: string;
+    key_id: string | null;
+    record: Buffer;
+  }>(
+    `DELETE FROM key_record WHERE ${where} RETURNING leaf_index::text, participant_id, key_id, record`,
+    values,
+  );
+  return {
+    count: rows.length,
+    async restore() {
+      for (const r of rows) {
+        await db.query(
+          'INSERT INTO key_record (leaf_index, participant_id, key_id, record) VALUES ($1, $2, $3, $4)',
+          [r.leaf_index, r.participant_id, r.key_id, r.record],
+        );
+      }
+    },
+  };
+}

@@ -13,6 +13,7 @@ import { canonicalJson } from '../../libs/ledger/src/jcs';
 import { sha256 } from '../../libs/ledger/src/sha256';
 import { RECHECK_MS } from '../../libs/participants/src/key-directory.service';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
+import { removeKeyRecordsInSql } from '../key-directory-sql';
 import {
   COMPANY_PREFIX,
   GTIN,
@@ -467,16 +468,10 @@ describe('insider attacks (SQL behind the application): verifyPackage and the au
     await world.act(maker, 'COMMISSION', { items: [unit], lot: 'L1', expiry: '2030-12-31' });
     await sealAll();
     expect((await verify(unit)).verdict).toBe('AUTHENTIC');
-    const { rows } = await pg.query<{
-      leaf_index: string;
-      participant_id: string;
-      key_id: string | null;
-      record: Buffer;
-    }>(
-      `DELETE FROM key_record WHERE participant_id = $1 AND key_id = 'k1' RETURNING leaf_index::text, participant_id, key_id, record`,
-      [pharmacy.id],
-    );
-    expect(rows).toHaveLength(1);
+    const removed = await removeKeyRecordsInSql(pg, `participant_id = $1 AND key_id = 'k1'`, [
+      pharmacy.id,
+    ]);
+    expect(removed.count).toBe(1);
     // No append announces it: the process sees it when it next computes the directory's
     // fingerprint, within RECHECK_MS (libs/participants/src/key-directory.service.ts), and
     // reads a broken directory again at every check from then on.
@@ -504,10 +499,7 @@ describe('insider attacks (SQL behind the application): verifyPackage and the au
       }),
     );
 
-    await pg.query(
-      'INSERT INTO key_record (leaf_index, participant_id, key_id, record) VALUES ($1, $2, $3, $4)',
-      [rows[0]!.leaf_index, rows[0]!.participant_id, rows[0]!.key_id, rows[0]!.record],
-    );
+    await removed.restore();
     expect((await verify(unit)).verdict).toBe('AUTHENTIC');
   });
 });

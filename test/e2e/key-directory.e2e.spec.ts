@@ -22,6 +22,7 @@ import {
   testSealingSeed,
   type TestDatabase,
 } from '../storage';
+import { removeKeyRecordsInSql } from '../key-directory-sql';
 import { gln, LedgerWorld, type Party } from '../fixtures/ledger-world';
 
 const ADMIN_TOKEN = 'key-directory-e2e-admin-token-0123456789abcdef';
@@ -366,28 +367,66 @@ describe('the key directory, written with the key rows', () => {
     }
   });
 
+  it("a check begun after another replica's append never gets a read begun before it", async () => {
+    const service = app.app.get(KeyDirectoryService);
+    const repository = app.app.get(KeyDirectoryRepository);
+    const recheck = () => new Promise((resolve) => setTimeout(resolve, RECHECK_MS + 50));
+    await recheck();
+    await service.current(); // the fingerprint kept is the one now
+    await recheck(); // and the next check computes it again
+    // The first full read takes its fingerprint and then stalls until released.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const real = repository.fingerprint.bind(repository);
+    const fingerprints = jest.spyOn(repository, 'fingerprint').mockImplementationOnce(async () => {
+      const fingerprint = await real();
+      await released;
+      return fingerprint;
+    });
+    const replica = await startApp(
+      serverConfig(db, testQueuePrefix('keydir'), {
+        CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
+        CUSTOS_LOG_ORIGIN: ORIGIN,
+      }),
+      { logger: false },
+    );
+    try {
+      const before = service.current(); // begun before the append
+      while (fingerprints.mock.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
+      const added = await new LedgerWorld(replica.url, ADMIN_TOKEN).register(
+        gln('950800000200'),
+        'Later maker',
+        ['MANUFACTURER'],
+        ['9508002'],
+      );
+      const after = service.current(); // begun after it
+      release();
+      expect((await after).recordsOf(added.id).map((e) => e.record.type)).toEqual([
+        'PARTICIPANT_REGISTERED',
+        'KEY_ADDED',
+      ]);
+      expect((await before).recordsOf(added.id)).toEqual([]);
+      // The later read stays: the earlier one, finishing last, does not replace it.
+      expect((await service.current()).recordsOf(added.id)).toHaveLength(2);
+    } finally {
+      release();
+      fingerprints.mockRestore();
+      await replica.stop();
+    }
+  });
+
   it("a record deleted behind the application's back is seen within RECHECK_MS, and its return too", async () => {
     const service = app.app.get(KeyDirectoryService);
     expect((await service.current()).broken).toBeUndefined();
-    const { rows } = await pg.query<{
-      leaf_index: string;
-      participant_id: string;
-      key_id: string | null;
-      record: Buffer;
-    }>(
-      `DELETE FROM key_record WHERE leaf_index = 0 RETURNING leaf_index::text, participant_id, key_id, record`,
-    );
-    expect(rows).toHaveLength(1);
+    const removed = await removeKeyRecordsInSql(pg, 'leaf_index = 0');
+    expect(removed.count).toBe(1);
     const deleted = performance.now();
     while ((await service.current()).broken === undefined) {
       // No append happened, so only the fingerprint, computed again after RECHECK_MS, sees it.
       expect(performance.now() - deleted).toBeLessThan(RECHECK_MS + 5_000);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await pg.query(
-      'INSERT INTO key_record (leaf_index, participant_id, key_id, record) VALUES ($1, $2, $3, $4)',
-      [rows[0]!.leaf_index, rows[0]!.participant_id, rows[0]!.key_id, rows[0]!.record],
-    );
+    await removed.restore();
     // A broken directory is read again at every check: whole at once when restored.
     expect((await service.current()).broken).toBeUndefined();
   });

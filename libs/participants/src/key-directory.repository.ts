@@ -54,7 +54,11 @@ export class KeyDirectoryRepository {
 
   /** Every record in leaf order and the latest checkpoint. */
   read(): Promise<StoredDirectory> {
-    return this.readWith(this.storage.prisma);
+    // One snapshot: an append committed between the two reads would pair the records with
+    // the checkpoint of a larger tree, and a sound directory would look broken.
+    return this.storage.prisma.$transaction((tx) => this.readWith(tx), {
+      isolationLevel: 'RepeatableRead',
+    });
   }
 
   /**
@@ -76,12 +80,8 @@ export class KeyDirectoryRepository {
    * append writes a checkpoint of the grown tree in its transaction, so a note unchanged
    * since a full read means no append happened since.
    */
-  async latestNote(): Promise<string | undefined> {
-    const latest = await this.storage.prisma.keyCheckpoint.findFirst({
-      orderBy: { treeSize: 'desc' },
-      select: { note: true },
-    });
-    return latest?.note;
+  latestNote(): Promise<string | undefined> {
+    return this.latestNoteWith(this.storage.prisma);
   }
 
   /** Whether the directory holds any record (the upgrade imports into an empty one only). */
@@ -89,21 +89,25 @@ export class KeyDirectoryRepository {
     return (await tx.keyRecord.findFirst({ select: { leafIndex: true } })) === null;
   }
 
-  private async readWith(
-    db: Prisma.TransactionClient | Storage['prisma'],
-  ): Promise<StoredDirectory> {
+  private async readWith(db: Prisma.TransactionClient): Promise<StoredDirectory> {
     // One after the other: a transaction client runs one query at a time.
     const records = await db.keyRecord.findMany({
       orderBy: { leafIndex: 'asc' },
       select: { record: true },
     });
+    return {
+      leafInputs: records.map((r) => new Uint8Array(r.record)),
+      checkpoint: await this.latestNoteWith(db),
+    };
+  }
+
+  private async latestNoteWith(
+    db: Prisma.TransactionClient | Storage['prisma'],
+  ): Promise<string | undefined> {
     const latest = await db.keyCheckpoint.findFirst({
       orderBy: { treeSize: 'desc' },
       select: { note: true },
     });
-    return {
-      leafInputs: records.map((r) => new Uint8Array(r.record)),
-      checkpoint: latest?.note,
-    };
+    return latest?.note;
   }
 }

@@ -33,13 +33,22 @@ interface Kept {
   readonly directory: KeyDirectory;
   /** performance.now() after which the fingerprint is computed again. */
   readonly recheckAt: number;
+  /** The `since` of the load that read it: an older load finishing later does not replace it. */
+  readonly since: number;
 }
 
 @Injectable()
 export class KeyDirectoryService {
   private cached: Kept | undefined;
-  /** The full read under way, shared by the checks that need it meanwhile. */
-  private loading: Promise<KeyDirectory> | undefined;
+  /** How many checks have begun: a load shares its answer only with checks begun before it. */
+  private checks = 0;
+  /**
+   * The latest full read under way, shared by the checks begun before it began: a check
+   * begun after it (e.g. just after another replica's append) must not get a directory read
+   * before that append committed.
+   */
+  private loading:
+    { readonly since: number; readonly directory: Promise<KeyDirectory> } | undefined;
 
   constructor(
     private readonly repository: KeyDirectoryRepository,
@@ -60,20 +69,30 @@ export class KeyDirectoryService {
 
   /** The directory as stored now, opened and checked. */
   async current(): Promise<KeyDirectory> {
+    const check = ++this.checks;
     const kept = this.cached;
     if (kept && kept.directory.broken === undefined && performance.now() < kept.recheckAt) {
       if ((await this.repository.latestNote()) === kept.directory.note) return kept.directory;
     }
-    this.loading ??= this.load().finally(() => (this.loading = undefined));
-    return this.loading;
+    const shared = this.loading;
+    if (shared && shared.since >= check) return shared.directory;
+    const since = this.checks;
+    const loading = { since, directory: this.load(since) };
+    this.loading = loading;
+    void loading.directory
+      .finally(() => {
+        if (this.loading === loading) this.loading = undefined;
+      })
+      .catch(() => undefined); // the checks that share it get the error
+    return loading.directory;
   }
 
   /** The fingerprint, and the full read and check when it changed. */
-  private async load(): Promise<KeyDirectory> {
+  private async load(since: number): Promise<KeyDirectory> {
     const recheckAt = performance.now() + RECHECK_MS;
     const fingerprint = await this.repository.fingerprint();
     if (this.cached?.fingerprint === fingerprint) {
-      this.cached = { ...this.cached, recheckAt };
+      if (this.cached.since < since) this.cached = { ...this.cached, recheckAt, since };
       return this.cached.directory;
     }
     const stored = await this.repository.read();
@@ -84,7 +103,8 @@ export class KeyDirectoryService {
       origin: this.origin,
       verify: verifyFast,
     });
-    this.cached = { fingerprint, directory, recheckAt };
+    if ((this.cached?.since ?? -1) < since)
+      this.cached = { fingerprint, directory, recheckAt, since };
     return directory;
   }
 
