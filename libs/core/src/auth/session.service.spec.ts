@@ -72,6 +72,18 @@ describe('SessionService.verify remembers verified tokens until they expire', ()
     expect(await refusal(service.verify(changed))).toBe(
       'UNAUTHENTICATED: the bearer token is not a valid Custos session',
     );
+    // The same bytes spelt otherwise: its padding bits set. Only the issued spelling is a session.
+    const last = token.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const padded = alphabet[alphabet.indexOf(last) | 0b11]!;
+    expect(padded).not.toBe(last); // issued MACs are canonical: their padding bits are zero
+    const respelt = token.slice(0, -1) + padded;
+    expect(Buffer.from(respelt.slice(at), 'base64url')).toEqual(
+      Buffer.from(token.slice(at), 'base64url'),
+    );
+    expect(await refusal(sessions(60).verify(respelt))).toBe(
+      'UNAUTHENTICATED: the bearer token is not a valid Custos session',
+    );
     const other = sessions(60);
     expect(await refusal(other.verify(token.replace(/\.[^.]*$/, '.' + 'x'.repeat(43))))).toMatch(
       /^UNAUTHENTICATED/,

@@ -85,6 +85,11 @@ export class SessionService implements OnApplicationBootstrap {
   }
 
   private async verifyToken(token: string, now: number): Promise<Principal> {
+    // jose decodes base64url leniently: a segment whose last character differs only in its
+    // padding bits gives the same bytes, so one session would have many token strings.
+    if (!token.split('.').every(isCanonicalBase64Url)) {
+      throw new DomainError('UNAUTHENTICATED', 'the bearer token is not a valid Custos session');
+    }
     try {
       const { payload } = await jwtVerify(token, await this.signingKey(), {
         issuer: ISSUER,
@@ -111,6 +116,14 @@ export class SessionService implements OnApplicationBootstrap {
       throw new DomainError('UNAUTHENTICATED', 'the bearer token is not a valid Custos session');
     }
   }
+}
+
+/** Whether `segment` is the one unpadded base64url spelling of the bytes it decodes to. */
+function isCanonicalBase64Url(segment: string): boolean {
+  return (
+    /^[A-Za-z0-9_-]*$/.test(segment) &&
+    Buffer.from(segment, 'base64url').toString('base64url') === segment
+  );
 }
 
 function sessionExpired(): DomainError {
