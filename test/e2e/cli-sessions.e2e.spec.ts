@@ -5,6 +5,7 @@
 // at its least), so the expiry is the server's own. Each command is `node bin/custos.cjs`
 // as a child process, against a server in this process on the real PostgreSQL and Redis.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
 import { AlertListener } from '../../libs/regulators/src/alert-listener.service';
@@ -157,6 +158,8 @@ describe('custos CLI sessions', () => {
     const session = join(work.path, 'regulator-session.json');
     await registered(regulator, 'agency', 'regulator', session);
     const pharmacy = await world.register(gln('950600000503'), 'Pharmacy', ['DISPENSER']);
+    const stored = () => JSON.parse(readFileSync(session, 'utf8')) as { token: string };
+    const loggedIn = stored().token;
 
     const follow = start(['alerts', '--follow', '--max', '1', '--json'], session);
     await until('subscribed', () => subscribers() === 1, 20_000);
@@ -167,6 +170,8 @@ describe('custos CLI sessions', () => {
       90_000,
     );
     await until('subscribed again', () => subscribers() === 1, 20_000);
+    // The new token is stored: the next command does not start from the dead one.
+    expect(stored().token).not.toBe(loggedIn);
     await world.act(pharmacy, 'DISPENSE', { items: [unitUri('AFTER-RESUME')] });
 
     const ran = await follow.done;

@@ -9,7 +9,8 @@ import { CustosClient } from '@custos/sdk/client';
 import { loadKey } from '@custos/sdk/key-file';
 import type { CustosKey } from '@custos/sdk/keys';
 import WebSocket from 'ws';
-import { readSession, type StoredSession } from './session-file';
+import type { Session } from '@custos/sdk/types';
+import { readSession, type StoredSession, writeSession } from './session-file';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -83,22 +84,36 @@ export class CliContext {
     const server = this.server;
     const explicit = this.options.token ?? this.io.env.CUSTOS_TOKEN;
     const token = explicit ?? this.sessionToken(server);
-    // With the stored session, its key file signs in again once the token has expired.
-    const keyFile = explicit ? undefined : this.storedSession()?.keyFile;
+    // With the stored session, its key file signs in again once the token has expired,
+    // and the new token replaces the dead one in the session file for the next command.
+    const stored = explicit ? undefined : this.storedSession();
+    const keyFile = stored?.keyFile;
     let key: CustosKey | undefined;
-    if (token && keyFile && existsSync(keyFile)) {
+    if (token && stored && keyFile && existsSync(keyFile)) {
       try {
-        key = loadKey(keyFile, { participantId: this.storedSession()!.participantId });
+        key = loadKey(keyFile, { participantId: stored.participantId });
       } catch {
         key = undefined; // the token may still be good; a sign-in failure says why
       }
     }
+    const sessionFile = this.sessionFile;
     return new CustosClient({
       url: server,
       ...(token ? { token } : {}),
-      ...(key ? { key } : {}),
+      ...(key && stored
+        ? {
+            key,
+            onSession: (s: Session) =>
+              writeSession(sessionFile, { ...stored, token: s.token, expiresAt: s.expiresAt }),
+          }
+        : {}),
       webSocketImpl: WebSocket,
     });
+  }
+
+  /** A client with no token: `login` signs in with its own key and stores what it chose. */
+  anonymousClient(): CustosClient {
+    return new CustosClient({ url: this.server, webSocketImpl: WebSocket });
   }
 
   /** A client that must be signed in; says how when it is not. */

@@ -1,5 +1,6 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -93,6 +94,112 @@ describe('custos: help and exit codes', () => {
     expect(result.errors).toContain(
       'not signed in to http://127.0.0.1:9: run `custos login --key <key file>` first',
     );
+  });
+});
+
+/**
+ * A Custos API on 127.0.0.1 as far as the CLI's session and alert commands go: sign-in
+ * (every token it issues is live until `expire`), and `alerts` paged newest first from
+ * `alerts`, refusing a page larger than `maxPage` as the server's cost limit does.
+ */
+function fakeServer(alerts: { id: string; raisedAt: string }[] = [], maxPage = 384) {
+  const live = new Set<string>();
+  const fake = {
+    url: '',
+    live,
+    signIns: 0,
+    pages: [] as number[],
+    server: undefined as unknown as Server,
+  };
+  fake.server = createHttpServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      const { query, variables: v } = JSON.parse(text) as {
+        query: string;
+        variables: Record<string, unknown>;
+      };
+      const answer = (body: unknown) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      const refuse = (code: string) =>
+        answer({ data: null, errors: [{ message: code, extensions: { code } }] });
+      const bearer = req.headers.authorization?.replace(/^Bearer /, '');
+      if (bearer !== undefined && !live.has(bearer)) return refuse('UNAUTHENTICATED');
+      if (query.includes('requestChallenge'))
+        return answer({ data: { requestChallenge: { nonce: 'n', expiresAt: 'x' } } });
+      if (query.includes('signIn(')) {
+        const token = `t${++fake.signIns}`;
+        live.add(token);
+        return answer({
+          data: { signIn: { token, expiresAt: `2099-01-0${fake.signIns}T00:00:00Z` } },
+        });
+      }
+      if (!bearer) return refuse('UNAUTHENTICATED');
+      const first = (v.first as number | undefined) ?? 50;
+      if (first > maxPage) return refuse('QUERY_TOO_COMPLEX');
+      fake.pages.push(first);
+      const since = v.since as string | undefined;
+      const matching = alerts.filter((a) => !since || a.raisedAt >= since);
+      const start = v.after ? matching.findIndex((a) => a.id === v.after) + 1 : 0;
+      const page = matching.slice(start, start + first);
+      answer({
+        data: {
+          alerts: {
+            edges: page.map((a) => ({
+              cursor: a.id,
+              node: {
+                ...a,
+                code: 'C',
+                severity: 'WARNING',
+                message: 'm',
+                identifier: null,
+                eventId: null,
+              },
+            })),
+            pageInfo: {
+              hasNextPage: start + first < matching.length,
+              endCursor: page.length ? page[page.length - 1]!.id : null,
+            },
+          },
+        },
+      });
+    });
+  });
+  return fake;
+}
+
+async function listening(fake: ReturnType<typeof fakeServer>) {
+  await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+  return fake;
+}
+
+describe('custos: the stored session', () => {
+  it('stores the token it signed in to again when the stored one had expired', async () => {
+    const fake = await listening(fakeServer());
+    try {
+      const session = join(dir, 'renewed-session.json');
+      const env = { CUSTOS_SESSION_FILE: session };
+      await cli(['keygen', '--out', 'renewing.json', '--participant', '0950600000019'], '', env);
+      expect(
+        (await cli(['login', '--key', 'renewing.json', '--server', fake.url], '', env)).code,
+      ).toBe(0);
+      fake.live.clear(); // the session expired
+      expect((await cli(['alerts'], '', env)).code).toBe(0);
+      expect(JSON.parse(readFileSync(session, 'utf8'))).toMatchObject({
+        token: 't2',
+        expiresAt: '2099-01-02T00:00:00Z',
+        participantId: '0950600000019',
+        keyFile: join(dir, 'renewing.json'),
+      });
+      // The next command starts from the stored token: no sign-in.
+      expect((await cli(['alerts'], '', env)).code).toBe(0);
+      expect(fake.signIns).toBe(2);
+    } finally {
+      await new Promise((resolve) => fake.server.close(resolve));
+    }
   });
 });
 

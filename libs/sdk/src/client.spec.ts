@@ -198,6 +198,18 @@ describe('CustosClient', () => {
     expect(seen.tokensOnSignIn).toEqual([]);
   });
 
+  it('hands each new session to onSession, so that a stored token can be replaced', async () => {
+    const live = new Set<string>();
+    signInServer(live);
+    const sessions: string[] = [];
+    const client = new CustosClient({ url, key, onSession: (s) => sessions.push(s.token) });
+    await client.signIn(key);
+    live.delete('t1'); // expired: the request signs in again
+    await client.ledgerKey();
+    await client.renewSession();
+    expect(sessions).toEqual(['t1', 't2', 't3']);
+  });
+
   it('signs in without the token it holds, which may be dead (a revoked key, an expired session)', async () => {
     const seen = signInServer(new Set());
     const client = new CustosClient({ url, token: 'of-a-revoked-key' });

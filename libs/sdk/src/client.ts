@@ -43,6 +43,12 @@ export interface ClientOptions {
   readonly token?: string;
   /** Signs in again with this key when the session has expired. */
   readonly key?: CustosKey;
+  /**
+   * Called with each session the client signs in to: `signIn`, `renewSession` and the
+   * sign-in again after an expired token. A caller that stores the token (the CLI's
+   * session file) stores the new one here, or its next run starts from a dead token.
+   */
+  readonly onSession?: (session: Session) => void;
   /** Default: the global fetch. */
   readonly fetch?: typeof fetch;
   /** Per request; default 120 s (a 10,000-event batch on a busy server takes a while). */
@@ -224,6 +230,7 @@ export class CustosClient {
     );
     this.tokenValue = signIn.token;
     this.key = { ...key, participantId };
+    this.options.onSession?.(signIn);
     return signIn;
   }
 

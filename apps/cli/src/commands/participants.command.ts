@@ -117,7 +117,7 @@ export function participantCommands(program: Command, app: CliApp): void {
             EXIT_USAGE,
           );
         }
-        const client = ctx.client();
+        const client = ctx.anonymousClient();
         const session = await client.signIn(key);
         if (opts.print) {
           ctx.io.out(ctx.json ? JSON.stringify(session) : session.token);
