@@ -120,6 +120,19 @@ function pathAi(segment: string, options: DigitalLinkParseOptions): string | und
   return undefined;
 }
 
+/**
+ * Whether `uri`'s path ends in an (AI, value) pair, as every Digital Link's path does: when it
+ * does not, parseDigitalLink(uri, options) fails at its first step. A cheap test for callers
+ * that meet many URIs which are not Digital Links (CBV vocabulary in EPCIS events), so they
+ * need not build and throw a Gs1Error for each.
+ */
+export function endsInAiPair(uri: string, options: DigitalLinkParseOptions = {}): boolean {
+  const end = uri.search(/[?#]/);
+  // "https:", "", the host, then the path's segments: an AI and a value at least.
+  const segments = (end < 0 ? uri : uri.slice(0, end)).split('/');
+  return segments.length >= 5 && pathAi(segments[segments.length - 2]!, options) !== undefined;
+}
+
 export function parseDigitalLink(
   uri: string,
   options: DigitalLinkParseOptions = {},

@@ -6,7 +6,7 @@
 // reference normaliser, it checks the shape of keys but not their check digits, and it
 // leaves the characters ' ; = of an EPC URN unescaped (the hash vectors write them so).
 import type { AiElement } from './ai';
-import { CANONICAL_STEM, parseDigitalLink } from './digital-link';
+import { CANONICAL_STEM, endsInAiPair, parseDigitalLink } from './digital-link';
 import { parseEpcUrn } from './epc';
 import { Gs1Error, assertString } from './errors';
 import { percentEncode } from './percent';
@@ -30,20 +30,25 @@ function canonical(elements: readonly AiElement[], encode = percentEncode): stri
   return qualifier ? `${path}/${qualifier.ai}/${encode(qualifier.value)}` : path;
 }
 
+/** Digital Links as the event hash reads them: leniently, for their key and qualifiers. */
+const HASH_DL_OPTIONS = {
+  permitZeroSuppressedGtin: true,
+  permitConvenienceAlphas: true,
+  permitQualifiersInQuery: true,
+  permitUnknownAIs: true,
+  validateAssociations: false,
+  skipCheckDigits: true,
+} as const;
+
 /** The canonical Digital Link of an EPCIS identifier, or null when it is not a GS1 one. */
 export function normaliseEpcisIdentifier(input: string): string | null {
   try {
     assertString(input, 'identifier');
     if (/^urn:epc:/i.test(input)) return canonical(parseEpcUrn(input).elements, fromUrn);
     if (/^https?:\/\//i.test(input)) {
-      const { elements, pathCount } = parseDigitalLink(input, {
-        permitZeroSuppressedGtin: true,
-        permitConvenienceAlphas: true,
-        permitQualifiersInQuery: true,
-        permitUnknownAIs: true,
-        validateAssociations: false,
-        skipCheckDigits: true,
-      });
+      // Most web URIs in an event are vocabulary, not Digital Links: answered without a throw.
+      if (!endsInAiPair(input, HASH_DL_OPTIONS)) return null;
+      const { elements, pathCount } = parseDigitalLink(input, HASH_DL_OPTIONS);
       // Only the path (key and qualifiers) counts: drop what came from the query.
       return canonical(elements.slice(0, pathCount));
     }

@@ -9,6 +9,7 @@ import { Gs1Error } from './errors';
 import type { Gs1Identifier } from './identifier';
 import type { IdentifierForm } from './parse';
 import { parseIdentifier } from './parse';
+import { endsInAiPair, parseDigitalLink } from './digital-link';
 import { render } from './render';
 
 const digits = (n: number) =>
@@ -184,5 +185,37 @@ describe('hostile input gets a Gs1Error, quickly', () => {
     const start = performance.now();
     onlyGs1Errors(input);
     expect(performance.now() - start).toBeLessThan(200);
+  });
+});
+
+describe('endsInAiPair: false only where parseDigitalLink fails', () => {
+  const lenient = { permitConvenienceAlphas: true, permitUnknownAIs: true, skipCheckDigits: true };
+  const uris = fc.oneof(
+    identifier.map((id) => render(id, 'digital-link')),
+    fc
+      .tuple(
+        fc.constantFrom('https://id.gs1.org', 'http://a.example:8080', 'https://ref.gs1.org'),
+        fc.array(fc.oneof(fc.constantFrom('01', 'gtin', '21', '00', 'cbv', ''), text(8)), {
+          maxLength: 6,
+        }),
+        fc.constantFrom('', '?10=L1', '#x', '/'),
+      )
+      .map(([host, segments, tail]) => `${host}/${segments.join('/')}${tail}`),
+    fc.string({ maxLength: 60 }).map((s) => `https://${s}`),
+  );
+  it('for Digital Links, vocabulary URIs and noise', () => {
+    let skipped = 0;
+    fc.assert(
+      fc.property(uris, fc.boolean(), (uri, alphas) => {
+        const options = alphas ? lenient : {};
+        if (endsInAiPair(uri, options)) return;
+        skipped++;
+        expect(() => parseDigitalLink(uri, options)).toThrow(Gs1Error);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(skipped).toBeGreaterThan(100); // the property was exercised
+    expect(endsInAiPair('https://ref.gs1.org/cbv/BizStep-shipping')).toBe(false);
+    expect(endsInAiPair('https://id.gs1.org/01/09506000134352/21/A')).toBe(true);
   });
 });
