@@ -1,5 +1,8 @@
 // Regulators: lotTrace page latency on a lot of 100,000 units (smoke: 5,000) seeded into
-// unit_state with SQL, a tenth packed in cases held by another party; and the full-ledger
+// unit_state with SQL, a tenth packed in cases held by another party; an EPCIS 2.0 query
+// page of 100 events (GET /events's service, as a regulator and as the trading partner the
+// read rule filters for) over the signed ledger below, beside that lotTrace page, since
+// issue 16 gives it the same latency budget; and the full-ledger
 // audit rate over a sealed ledger of really signed events (full: 50,000; smoke: 2,000),
 // each next to the same-run raw SHA-256 rate; the audit also next to the same-run
 // single-core Ed25519 verification rate, the cost that bounds it (every event's signature
@@ -8,6 +11,10 @@ import '../test/resolve-ts.cjs';
 import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import { CoreModule } from '../libs/core/src/core.module';
+import type { Principal } from '../libs/core/src/auth/principal';
+import { parseEventQuery } from '../libs/epcis/src/event-query';
+import { EpcisQueryService } from '../libs/epcis-repository/src/epcis-query.service';
+import { EpcisRepositoryModule } from '../libs/epcis-repository/src/epcis-repository.module';
 import { AuditService } from '../libs/regulators/src/audit.service';
 import { LotTraceService } from '../libs/regulators/src/lot-trace.service';
 import { RegulatorsModule } from '../libs/regulators/src/regulators.module';
@@ -29,7 +36,7 @@ export const bench: Bench = {
       SEAL_MAX_EVENTS: '1000',
     });
     const module = await Test.createTestingModule({
-      imports: [CoreModule.forRoot(config), RegulatorsModule],
+      imports: [CoreModule.forRoot(config), RegulatorsModule, EpcisRepositoryModule],
     }).compile();
     await module.init();
     const sql = new Client({ connectionString: db.url });
@@ -64,20 +71,50 @@ export const bench: Bench = {
         if (page.totalUnits !== units) throw new Error(`lotTrace counted ${page.totalUnits}`);
         after = page.units.endCursor;
       }
-      latencies.sort((a, b) => a - b);
-      const pct = (p: number) =>
-        latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+      const lotTraceP50 = percentile(latencies, 0.5);
       const label = `${units.toLocaleString('en')}-unit lot, page of 100`;
-      ctx.report(`lotTrace p50 (${label})`, pct(0.5), 'ms', ref);
-      ctx.report(`lotTrace p99 (${label})`, pct(0.99), 'ms', ref);
+      ctx.report(`lotTrace p50 (${label})`, lotTraceP50, 'ms', ref);
+      ctx.report(`lotTrace p99 (${label})`, percentile(latencies, 0.99), 'ms', ref);
 
       // The audit over a sealed ledger of really signed events.
       const events = ctx.smoke ? 2_000 : 50_000;
-      const { publicKey } = await seedSignedLedger(sql, module.get(SealingService), {
+      const { maker, publicKey } = await seedSignedLedger(sql, module.get(SealingService), {
         events,
         serialPrefix: 'B',
         gtin: g,
       });
+      // EPCIS query pages over that ledger, next to the lotTrace page above.
+      const epcis = module.get(EpcisQueryService);
+      const readers: [string, Principal][] = [
+        ['a regulator', { kind: 'participant', id: gln(5), roles: ['REGULATOR'] }],
+        [
+          'the shipper (read rule applied)',
+          { kind: 'participant', id: maker, roles: ['MANUFACTURER'] },
+        ],
+      ];
+      for (const [who, principal] of readers) {
+        const pages: number[] = [];
+        let token: string | undefined;
+        for (let i = -3; i < (ctx.smoke ? 5 : 40); i++) {
+          const raw = { eventType: 'ObjectEvent', EQ_bizStep: 'shipping', perPage: '100' };
+          const query = parseEventQuery(token ? { ...raw, nextPageToken: token } : raw);
+          const t = performance.now();
+          const page = await epcis.page(principal, query, JSON.stringify(raw), 'digital-link');
+          if (i >= 0) pages.push(performance.now() - t); // the first three pages warm up
+          if (page.events.length !== 100) throw new Error(`EPCIS page of ${page.events.length}`);
+          token = page.nextPageToken;
+        }
+        const p50 = percentile(pages, 0.5);
+        const note = `${ref}; lotTrace p50 ${lotTraceP50.toFixed(1)} ms, ratio ${(p50 / lotTraceP50).toFixed(2)}×`;
+        ctx.report(`EPCIS GET /events p50 (page of 100, ${who})`, p50, 'ms', note);
+        ctx.report(
+          `EPCIS GET /events p99 (page of 100, ${who})`,
+          percentile(pages, 0.99),
+          'ms',
+          ref,
+        );
+      }
+
       const sample = await sql.query<{ event_json: string; signature: string }>(
         `SELECT event_json, signature FROM ledger_event LIMIT 1`,
       );
@@ -116,3 +153,9 @@ export const bench: Bench = {
     }
   },
 };
+
+/** The `p` quantile of `values` (sorted in place). */
+function percentile(values: number[], p: number): number {
+  values.sort((a, b) => a - b);
+  return values[Math.min(values.length - 1, Math.floor(p * values.length))]!;
+}
