@@ -203,6 +203,41 @@ describe('custos: the stored session', () => {
   });
 });
 
+describe('custos alerts', () => {
+  const alerts = Array.from({ length: 1000 }, (_, i) => ({
+    id: `a${1000 - i}`,
+    raisedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 1000 - i)).toISOString(),
+  }));
+
+  it('--first more than a page: reads pages the server accepts, newest first', async () => {
+    for (const [maxPage, pages] of [
+      [384, [384, 116]],
+      [100, [96, 96, 96, 96, 96, 20]], // a server with lower limits: 384 and 192 refused
+    ] as const) {
+      const fake = await listening(fakeServer(alerts, maxPage));
+      try {
+        fake.live.add('t');
+        const ran = await cli(['alerts', '--first', '500', '--json', '--server', fake.url], '', {
+          CUSTOS_TOKEN: 't',
+        });
+        expect(ran.code).toBe(0);
+        const ids = ran.output.split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+        expect(ids).toEqual(alerts.slice(0, 500).map((a) => a.id));
+        expect(fake.pages).toEqual(pages);
+      } finally {
+        await new Promise((resolve) => fake.server.close(resolve));
+      }
+    }
+  });
+
+  it('says in --help how many alerts one page holds', async () => {
+    const help = await cli(['alerts', '--help']);
+    expect(help.output.replace(/\s+/g, ' ')).toContain(
+      "more than 384 (the largest page the server's default query cost limit lets one request ask for) are read in pages",
+    );
+  });
+});
+
 describe('custos keygen and sign', () => {
   it('keygen prints a 32-byte seed and its public key, base64url', async () => {
     const { code, output } = await cli(['keygen']);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { verifyStrict } from '@custos/ledger/ed25519';
 import { signInBytes } from '@custos/ledger/events';
 import { base64UrlToBytes } from '@custos/ledger/bytes';
-import { CustosClient } from './client';
+import { ALERTS_MAX_PAGE, CustosClient } from './client';
 import { CustosRequestError, CustosUnreachableError } from './errors';
 import { createSignedEvent } from './events';
 import { generateKey } from './keys';
@@ -230,6 +230,42 @@ describe('CustosClient', () => {
     expect(seen.requests).toBe(4);
     expect(seen.signIns).toHaveLength(1);
     expect(seen.tokensOnSignIn).toEqual([]);
+  });
+
+  it('alertList pages until it has them all (or the limit), halving a page the server refuses', async () => {
+    const alerts = Array.from({ length: 1000 }, (_, i) => ({ id: `a${1000 - i}` }));
+    let maxPage = ALERTS_MAX_PAGE;
+    const pages: number[] = [];
+    handler = (body, _req, res) => {
+      const v = body.variables as { first: number; after?: string; since?: string };
+      if (v.first > maxPage) {
+        const code = 'QUERY_TOO_COMPLEX';
+        return json(res, 200, { data: null, errors: [{ message: code, extensions: { code } }] });
+      }
+      pages.push(v.first);
+      const start = v.after ? alerts.findIndex((a) => a.id === v.after) + 1 : 0;
+      const page = alerts.slice(start, start + v.first);
+      json(res, 200, {
+        data: {
+          alerts: {
+            edges: page.map((node) => ({ cursor: node.id, node })),
+            pageInfo: {
+              hasNextPage: start + v.first < alerts.length,
+              endCursor: page.at(-1)?.id ?? null,
+            },
+          },
+        },
+      });
+    };
+    const client = new CustosClient({ url, token: 't' });
+    expect((await client.alertList({ since: '2026-01-01T00:00:00Z' })).map((a) => a.id)).toEqual(
+      alerts.map((a) => a.id),
+    );
+    expect(pages).toEqual([384, 384, 384]);
+    pages.length = 0;
+    maxPage = 50;
+    expect(await client.alertList({}, 120)).toHaveLength(120);
+    expect(pages).toEqual([30, 30, 30, 30]); // 120 and 60 refused
   });
 
   it('says the server cannot be reached, after retrying', async () => {

@@ -61,6 +61,31 @@ export interface ClientOptions {
   readonly webSocketImpl?: unknown;
 }
 
+/**
+ * The largest `first` an `alerts` page may ask for under the server's default limits: the
+ * query costs 1 + 13 × first (docs/adr/0009: every field under a paged field counts once
+ * per item, here edges, cursor, node and its 7 fields, pageInfo and its 2) and may cost
+ * 5000 (CUSTOS_GRAPHQL_MAX_COMPLEXITY), which binds before the page cap of 500
+ * (CUSTOS_GRAPHQL_MAX_PAGE). queries.spec.ts measures it with the server's own rule.
+ */
+export const ALERTS_MAX_PAGE = 384;
+
+/**
+ * The same for a `lotTrace` page: its `first` multiplies the whole trace (counts by status
+ * and custodian as well as the units), 23 a unit, so 1 + 23 × first ≤ 5000.
+ */
+export const LOT_TRACE_MAX_PAGE = 217;
+
+/** Audit discrepancies a page (1 + 1 + 5 × first, well within the default limits). */
+export const AUDIT_DISCREPANCIES_PAGE = 500;
+
+/** Which alerts: raised at or after `since` (RFC 3339), of a severity, of a finding code. */
+export type AlertFilter = {
+  readonly since?: string;
+  readonly severity?: string;
+  readonly code?: string;
+};
+
 /** A subscription's events; `close()` ends it at once, even while a `next()` waits. */
 export type Subscription<T> = AsyncIterableIterator<T> & { close(): void };
 
@@ -408,16 +433,40 @@ export class CustosClient {
       .lotTrace;
   }
 
+  /** One page of alerts, newest first; `first` at most ALERTS_MAX_PAGE (see `alertList`). */
   async alerts(
-    filter: {
-      first?: number;
-      after?: string;
-      since?: string;
-      severity?: string;
-      code?: string;
-    } = {},
+    filter: AlertFilter & { first?: number; after?: string } = {},
   ): Promise<Connection<Alert>> {
     return (await this.request<{ alerts: Connection<Alert> }>(Q.ALERTS, filter)).alerts;
+  }
+
+  /**
+   * Up to `limit` alerts (all of them by default), newest first, read in pages of at most
+   * ALERTS_MAX_PAGE. A server configured with a lower cost or page limit refuses a page
+   * (QUERY_TOO_COMPLEX, LIST_TOO_LONG): the page is halved and asked again.
+   */
+  async alertList(filter: AlertFilter = {}, limit = Infinity): Promise<Alert[]> {
+    const all: Alert[] = [];
+    let pageSize = ALERTS_MAX_PAGE;
+    let after: string | undefined;
+    while (all.length < limit) {
+      const first = Math.min(pageSize, limit - all.length);
+      let page: Connection<Alert>;
+      try {
+        page = await this.alerts({ ...filter, first, ...(after ? { after } : {}) });
+      } catch (err) {
+        const tooLarge =
+          err instanceof CustosRequestError &&
+          (err.code === 'QUERY_TOO_COMPLEX' || err.code === 'LIST_TOO_LONG');
+        if (!tooLarge || first < 2) throw err;
+        pageSize = Math.ceil(first / 2);
+        continue;
+      }
+      all.push(...page.edges.map((e) => e.node));
+      if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
+      after = page.pageInfo.endCursor;
+    }
+    return all;
   }
 
   async startAudit(): Promise<AuditRun> {
@@ -429,7 +478,10 @@ export class CustosClient {
   }
 
   /** Every discrepancy an audit found, paged through. */
-  async auditDiscrepancies(id: string, pageSize = 500): Promise<AuditDiscrepancy[]> {
+  async auditDiscrepancies(
+    id: string,
+    pageSize = AUDIT_DISCREPANCIES_PAGE,
+  ): Promise<AuditDiscrepancy[]> {
     const all: AuditDiscrepancy[] = [];
     let after: string | undefined;
     for (;;) {

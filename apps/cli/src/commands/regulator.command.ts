@@ -2,7 +2,13 @@
 // custos alerts [--follow] (the alertRaised subscription) and custos audit (a full-ledger
 // re-verification, followed with a progress bar, discrepancies printed at the end).
 import type { Command } from 'commander';
-import type { CustosClient, Subscription } from '@custos/sdk/client';
+import {
+  ALERTS_MAX_PAGE,
+  type AlertFilter,
+  type CustosClient,
+  LOT_TRACE_MAX_PAGE,
+  type Subscription,
+} from '@custos/sdk/client';
 import { CustosRequestError, CustosSubscriptionClosedError } from '@custos/sdk/errors';
 import type { Alert, AuditRun, LotTrace } from '@custos/sdk/types';
 import {
@@ -39,7 +45,9 @@ export function regulatorCommands(program: Command, app: CliApp): void {
     .action(
       app.act(async (ctx, gtin: string, lot: string, opts: { units?: boolean }) => {
         const client = ctx.signedInClient();
-        const first = await client.lotTrace(gtin, lot, { first: opts.units ? 500 : 1 });
+        const first = await client.lotTrace(gtin, lot, {
+          first: opts.units ? LOT_TRACE_MAX_PAGE : 1,
+        });
         const units = opts.units ? await allUnits(client, gtin, lot, first) : [];
         const value = { ...first, units: opts.units ? units : undefined };
         ctx.print(value, () => [
@@ -58,7 +66,12 @@ export function regulatorCommands(program: Command, app: CliApp): void {
   program
     .command('alerts')
     .description('alerts for regulators, newest first; --follow prints new ones as they are raised')
-    .option('--first <n>', 'how many recent alerts to list', count('--first', 500), 20)
+    .option(
+      '--first <n>',
+      `how many recent alerts to list; more than ${ALERTS_MAX_PAGE} (the largest page the server's default query cost limit lets one request ask for) are read in pages`,
+      count('--first', 1_000_000),
+      20,
+    )
     .option('--severity <severity>', 'INFO, WARNING or CRITICAL')
     .option('--code <code>', 'a finding code, e.g. ALREADY_DISPENSED')
     .option('--since <time>', 'RFC 3339: raised at or after')
@@ -86,18 +99,16 @@ export function regulatorCommands(program: Command, app: CliApp): void {
           const stream = opts.follow ? client.alertStream() : undefined;
           const pending = stream?.next();
           pending?.catch(() => {}); // awaited below, once the list is printed
-          let page;
+          let listed: Alert[];
           try {
-            page = await client.alerts({
-              first: opts.first,
-              ...filters,
-              ...(opts.since ? { since: opts.since } : {}),
-            });
+            listed = await client.alertList(
+              { ...filters, ...(opts.since ? { since: opts.since } : {}) },
+              opts.first,
+            );
           } catch (err) {
             stream?.close();
             throw err;
           }
-          const listed = page.edges.map((e) => e.node);
           if (ctx.json) for (const a of listed) ctx.io.out(JSON.stringify(a));
           else {
             if (listed.length === 0) ctx.io.out('no alerts');
@@ -158,7 +169,7 @@ async function followAlerts(
   ctx: CliContext,
   client: CustosClient,
   first: { stream: Subscription<Alert>; pending: Promise<IteratorResult<Alert>> },
-  filters: { severity?: string; code?: string },
+  filters: AlertFilter,
   listed: readonly Alert[],
   max: number | undefined,
 ): Promise<number> {
@@ -203,13 +214,10 @@ async function followAlerts(
         stream = client.alertStream();
         pending = stream.next();
         pending.catch(() => {}); // awaited at the top of the loop
-        // What was raised between the old stream's end and the new one's start.
-        const gap = await client.alerts({
-          first: 100, // within the server's query cost limit
-          ...filters,
-          ...(latest ? { since: latest } : {}),
-        });
-        for (const alert of gap.edges.map((e) => e.node).reverse()) {
+        // What was raised between the old stream's end and the new one's start, page
+        // after page until caught up, printed oldest first.
+        const gap = await client.alertList({ ...filters, ...(latest ? { since: latest } : {}) });
+        for (const alert of gap.reverse()) {
           if (show(alert)) return EXIT_OK;
         }
         continue;
@@ -268,7 +276,10 @@ async function allUnits(client: CustosClient, gtin: string, lot: string, first: 
   const units = first.units.edges.map((e) => e.node);
   let info = first.units.pageInfo;
   while (info.hasNextPage && info.endCursor) {
-    const page = await client.lotTrace(gtin, lot, { first: 500, after: info.endCursor });
+    const page = await client.lotTrace(gtin, lot, {
+      first: LOT_TRACE_MAX_PAGE,
+      after: info.endCursor,
+    });
     units.push(...page.units.edges.map((e) => e.node));
     info = page.units.pageInfo;
   }
