@@ -2,6 +2,7 @@
 // locked (SELECT … FOR UPDATE, in identifier order) for the rest of its transaction, so
 // two concurrent submissions touching the same unit are judged one after the other.
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '@custos/core/generated/prisma/client';
 import type { PackageStatus, UnitStateRecord } from '@custos/custody/custody-projection';
 import type { ItemKind } from './event-validation';
 import { prismaOf, type Tx } from '@custos/store/transaction.repository';
@@ -36,6 +37,57 @@ const toRecord = (r: Row): UnitStateRecord => ({
   updatedSeq: BigInt(r.updated_seq),
 });
 
+const COLUMNS = Prisma.sql`identifier, kind::text AS kind, gtin, lot, expiry, status::text AS status,
+  custodian, parent, shipment_to, shipment_from, commission_seq, updated_seq`;
+
+/**
+ * lockForIngest's statements, written so that their plans cannot depend on statistics:
+ * unit_state grows by hundreds of thousands of rows between ANALYZEs (autovacuum may be
+ * off), and on a never-analysed 968,200-row table the planner merge-joined the recursion
+ * against the whole parent index (35–108 s for 10 rows; BENCHMARKS.md). Each recursive
+ * step is a LATERAL subquery on one row's key (OFFSET 0 keeps it from being flattened
+ * back into a join), so it can only be an index lookup per row; the rows found are then
+ * read by primary key from an array (`= ANY(ARRAY(…))`), never by a join the planner
+ * could turn into a scan. FOR UPDATE is not allowed inside a recursive CTE: the outer
+ * SELECT, which reads unit_state itself, takes the locks, in identifier order.
+ * Exported for the tests that EXPLAIN them.
+ */
+export const lockStatements = {
+  /** The states of `ids`, locked. */
+  direct: (ids: readonly string[]): Prisma.Sql => Prisma.sql`
+    SELECT ${COLUMNS}
+    FROM unit_state WHERE identifier = ANY(${[...ids]}::text[])
+    ORDER BY identifier FOR UPDATE`,
+
+  /** Everything packed, recursively, in `containers`, except `ids` (locked already), locked. */
+  inside: (containers: readonly string[], ids: readonly string[]): Prisma.Sql => Prisma.sql`
+    WITH RECURSIVE inside(identifier) AS (
+      SELECT identifier FROM unit_state WHERE parent = ANY(${[...containers]}::text[])
+      UNION
+      SELECT c.identifier FROM inside i
+      CROSS JOIN LATERAL (SELECT u.identifier FROM unit_state u
+                          WHERE u.parent = i.identifier OFFSET 0) c
+    )
+    SELECT ${COLUMNS}
+    FROM unit_state
+    WHERE identifier = ANY(ARRAY(SELECT identifier FROM inside))
+      AND NOT (identifier = ANY(${[...ids]}::text[]))
+    ORDER BY identifier FOR UPDATE`,
+
+  /** The SSCCs `parents` are and are packed in, recursively (64 levels at most), unlocked. */
+  outer: (parents: readonly string[]): Prisma.Sql => Prisma.sql`
+    WITH RECURSIVE outer_(identifier, parent, depth) AS (
+      SELECT identifier, parent, 0 FROM unit_state WHERE identifier = ANY(${[...parents]}::text[])
+      UNION
+      SELECT p.identifier, p.parent, o.depth + 1 FROM outer_ o
+      CROSS JOIN LATERAL (SELECT u.identifier, u.parent FROM unit_state u
+                          WHERE u.identifier = o.parent OFFSET 0) p
+      WHERE o.depth < 64
+    )
+    SELECT ${COLUMNS}
+    FROM unit_state WHERE identifier = ANY(ARRAY(SELECT identifier FROM outer_))`,
+};
+
 @Injectable()
 export class UnitStateRepository {
   /**
@@ -47,43 +99,20 @@ export class UnitStateRepository {
     if (identifiers.length === 0) return [];
     const prisma = prismaOf(tx);
     const ids = [...identifiers];
-    const direct = await prisma.$queryRaw<Row[]>`
-      SELECT identifier, kind::text AS kind, gtin, lot, expiry, status::text AS status, custodian,
-             parent, shipment_to, shipment_from, commission_seq, updated_seq
-      FROM unit_state WHERE identifier = ANY(${ids}::text[])
-      ORDER BY identifier FOR UPDATE`;
+    const direct = await prisma.$queryRaw<Row[]>(lockStatements.direct(ids));
     const containers = direct.filter((r) => r.kind === 'LOGISTIC_UNIT').map((r) => r.identifier);
     // A second statement sees what committed while we waited for the first one's locks,
     // so a unit packed into one of these SSCCs just before is found and locked too.
     const inside =
       containers.length === 0
         ? []
-        : await prisma.$queryRaw<Row[]>`
-      WITH RECURSIVE inside(identifier) AS (
-        SELECT identifier FROM unit_state WHERE parent = ANY(${containers}::text[])
-        UNION
-        SELECT u.identifier FROM unit_state u JOIN inside i ON u.parent = i.identifier
-      )
-      SELECT identifier, kind::text AS kind, gtin, lot, expiry, status::text AS status, custodian,
-             parent, shipment_to, shipment_from, commission_seq, updated_seq
-      FROM unit_state
-      WHERE identifier IN (SELECT identifier FROM inside) AND NOT (identifier = ANY(${ids}::text[]))
-      ORDER BY identifier FOR UPDATE`;
+        : await prisma.$queryRaw<Row[]>(lockStatements.inside(containers, ids));
     const withParent = direct.filter((r) => r.parent !== null).map((r) => r.parent!);
     const loaded = new Set([...direct, ...inside].map((r) => r.identifier));
     const outer =
       withParent.length === 0
         ? []
-        : await prisma.$queryRaw<Row[]>`
-      WITH RECURSIVE outer_(identifier, parent, depth) AS (
-        SELECT identifier, parent, 0 FROM unit_state WHERE identifier = ANY(${withParent}::text[])
-        UNION
-        SELECT u.identifier, u.parent, o.depth + 1 FROM unit_state u
-        JOIN outer_ o ON u.identifier = o.parent WHERE o.depth < 64
-      )
-      SELECT identifier, kind::text AS kind, gtin, lot, expiry, status::text AS status, custodian,
-             parent, shipment_to, shipment_from, commission_seq, updated_seq
-      FROM unit_state WHERE identifier IN (SELECT identifier FROM outer_)`;
+        : await prisma.$queryRaw<Row[]>(lockStatements.outer(withParent));
     return [...direct, ...inside, ...outer.filter((r) => !loaded.has(r.identifier))].map(toRecord);
   }
 
