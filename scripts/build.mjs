@@ -4,7 +4,8 @@
 // What the Nest CLI's `nest build` did, without its Node 22-only tooling (docs/adr/0004):
 // type-check and emit, rewrite the `@custos/<lib>/<file>` path aliases of tsconfig.json
 // into relative requires (Node does not read tsconfig paths), and leave no output of a
-// deleted source behind. The compile is incremental (dist/.tsbuildinfo), and
+// deleted source behind; and emit type declarations for libs/sdk, the one part that third
+// parties import. The compile is incremental (dist/.tsbuildinfo), and
 // `--if-changed` (what `npm start` runs first) skips the build altogether when the
 // sources and configuration hash to what the last successful build recorded (`--check`
 // only tells whether a build is due).
@@ -81,26 +82,122 @@ function aliasRewriter(ts, options) {
     const path = relative(dirname(fromFile), out).split(sep).join('/');
     return path.startsWith('.') ? path : `./${path}`;
   };
-  return (context) => (sourceFile) => {
-    const visit = (node) => {
-      if (
-        ts.isCallExpression(node) &&
-        node.arguments.length === 1 &&
-        ts.isStringLiteral(node.arguments[0]) &&
-        (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
-          (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
-      ) {
-        const rewritten = resolveAlias(node.arguments[0].text, sourceFile.fileName);
-        if (rewritten) {
-          return context.factory.updateCallExpression(node, node.expression, node.typeArguments, [
-            context.factory.createStringLiteral(rewritten),
-          ]);
+  return {
+    resolveAlias,
+    transformer: (context) => (sourceFile) => {
+      const visit = (node) => {
+        if (
+          ts.isCallExpression(node) &&
+          node.arguments.length === 1 &&
+          ts.isStringLiteral(node.arguments[0]) &&
+          (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+            (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+        ) {
+          const rewritten = resolveAlias(node.arguments[0].text, sourceFile.fileName);
+          if (rewritten) {
+            return context.factory.updateCallExpression(node, node.expression, node.typeArguments, [
+              context.factory.createStringLiteral(rewritten),
+            ]);
+          }
         }
+        return ts.visitEachChild(node, visit, context);
+      };
+      return ts.visitNode(sourceFile, visit);
+    },
+  };
+}
+
+/**
+ * The same rewriting in declaration files, where the aliases are the module specifiers of
+ * `import … from`, `export … from` and `import("…")` types.
+ */
+function declarationAliasRewriter(ts, resolveAlias) {
+  return (context) => (sourceFile) => {
+    const { factory } = context;
+    const fileName = sourceFile.fileName;
+    const rewritten = (literal) => {
+      const path = ts.isStringLiteral(literal) ? resolveAlias(literal.text, fileName) : undefined;
+      return path ? factory.createStringLiteral(path) : undefined;
+    };
+    const visit = (node) => {
+      if (ts.isImportDeclaration(node)) {
+        const to = rewritten(node.moduleSpecifier);
+        if (to)
+          return factory.updateImportDeclaration(
+            node,
+            node.modifiers,
+            node.importClause,
+            to,
+            node.attributes,
+          );
+      } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
+        const to = rewritten(node.moduleSpecifier);
+        if (to)
+          return factory.updateExportDeclaration(
+            node,
+            node.modifiers,
+            node.isTypeOnly,
+            node.exportClause,
+            to,
+            node.attributes,
+          );
+      } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+        const to = rewritten(node.argument.literal);
+        if (to)
+          return factory.updateImportTypeNode(
+            node,
+            factory.updateLiteralTypeNode(node.argument, to),
+            node.attributes,
+            node.qualifier,
+            node.typeArguments,
+            node.isTypeOf,
+          );
       }
       return ts.visitEachChild(node, visit, context);
     };
     return ts.visitNode(sourceFile, visit);
   };
+}
+
+/**
+ * Declarations for the SDK, what third parties import (`custos/sdk/<file>`, the exports
+ * map): its files and the library files their types name, beside their JavaScript. Only
+ * these: the service's own code is not an API. Returns the files it wrote.
+ */
+function emitSdkDeclarations(ts, config, compiled) {
+  const sdk = join(root, 'libs', 'sdk', 'src');
+  const rootNames = config.fileNames.filter((f) => resolve(f).startsWith(sdk + sep));
+  const options = {
+    ...config.options,
+    declaration: true,
+    emitDeclarationOnly: true,
+    declarationMap: false,
+    sourceMap: false,
+    incremental: false,
+    tsBuildInfoFile: undefined,
+  };
+  // The compile's parsed files, reused: only the checking is done again.
+  const host = ts.createCompilerHost(options);
+  const parse = host.getSourceFile;
+  host.getSourceFile = (file, ...rest) => compiled.getSourceFile(file) ?? parse(file, ...rest);
+  const program = ts.createProgram({ rootNames, options, host });
+  const written = [];
+  const { resolveAlias } = aliasRewriter(ts, options);
+  const result = program.emit(
+    undefined,
+    (file, text) => {
+      ts.sys.writeFile(file, text);
+      written.push(resolve(file));
+    },
+    undefined,
+    true,
+    { afterDeclarations: [declarationAliasRewriter(ts, resolveAlias)] },
+  );
+  if (result.diagnostics.length > 0) {
+    report(ts, result.diagnostics);
+    process.exit(1);
+  }
+  return written;
 }
 
 /** Type-checks and emits; loads the compiler only now (1 s of an up-to-date start). */
@@ -130,7 +227,7 @@ async function compile() {
     report(ts, diagnostics);
     process.exit(1);
   }
-  const transformers = { after: [aliasRewriter(ts, config.options)] };
+  const transformers = { after: [aliasRewriter(ts, config.options).transformer] };
   builder.emit(undefined, undefined, undefined, false, transformers);
 
   // The outputs this program owns. One deleted by hand is emitted again (the build info
@@ -147,6 +244,7 @@ async function compile() {
   if ([...expected].some((file) => !existsSync(file))) {
     program.emit(undefined, undefined, undefined, false, transformers);
   }
+  for (const file of emitSdkDeclarations(ts, config, program)) expected.add(file);
   for (const dir of ['apps', 'libs']) {
     if (!existsSync(join(outDir, dir))) continue;
     for (const entry of readdirSync(join(outDir, dir), { withFileTypes: true, recursive: true })) {

@@ -1,8 +1,10 @@
 // libs/sdk as third parties consume it (issue 15: "works on Node, CJS and ESM consumers,
 // and in the browser"). Node: test/sdk-consumers/consumer.mjs and consumer.cjs import it
 // by the package's exports map (`custos/sdk/<file>`, the built dist/libs/sdk) and talk to
-// a real server. Browser: the SDK's browser files bundle for the browser platform with
-// esbuild, which refuses any Node built-in they would pull in. Needs `npm run build`.
+// a real server. TypeScript: consumer.mts and consumer.cts type-check against the
+// declarations the build emits for libs/sdk. Browser: the SDK's browser files bundle for
+// the browser platform with esbuild, which refuses any Node built-in they would pull in.
+// Needs `npm run build`.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -63,6 +65,17 @@ describe('libs/sdk for its consumers', () => {
       });
     },
   );
+
+  it('type-checks a TypeScript consumer (ESM and CJS) against the built declarations', async () => {
+    // consumer.mts and consumer.cts: strict, nodenext, `custos/sdk/*` by the exports map.
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const checked = await run(process.execPath, [
+      tsc,
+      '-p',
+      join(ROOT, 'test', 'sdk-consumers', 'tsconfig.json'),
+    ]).catch((err: { stdout: string }) => ({ stdout: err.stdout }));
+    expect(checked.stdout).toBe('');
+  });
 
   it('bundles for the browser without any Node built-in', async () => {
     const files = ['client', 'events', 'keys', 'bundle', 'errors', 'key-requests', 'key-listing'];
