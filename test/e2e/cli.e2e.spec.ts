@@ -291,14 +291,13 @@ describe('custos CLI end to end', () => {
     expect(await ok(['keys', 'revoke', 'k1', '--signer', 'rot-k2.json'], { session })).toMatch(
       /revoked key k1/,
     );
-    // A new session file: `login` with the stored session would send its (now ended) token.
-    const session2 = join(work.path, 'rotated-session.json');
-    await ok(['login', '--key', 'rot-k2.json'], { session: session2 });
-    const { ledgerKey } = JSON.parse(await ok(['checkpoint', '--json'], { session: session2 })) as {
+    // Over the same session file, whose token ended with k1: login sends no token.
+    await ok(['login', '--key', 'rot-k2.json'], { session });
+    const { ledgerKey } = JSON.parse(await ok(['checkpoint', '--json'], { session })) as {
       ledgerKey: string;
     };
     const listed = JSON.parse(
-      await ok(['keys', 'list', '--json', '--vkey', ledgerKey], { session: session2 }),
+      await ok(['keys', 'list', '--json', '--vkey', ledgerKey], { session }),
     ) as { keys: { keyId: string; addedBy: string; revokedBy: string | null }[] };
     expect(listed.keys.map((k) => [k.keyId, k.addedBy, k.revokedBy])).toEqual([
       ['k1', 'ADMIN', 'PARTICIPANT'],
@@ -306,7 +305,7 @@ describe('custos CLI end to end', () => {
     ]);
     // Checked with another ledger key, the proofs do not verify.
     const otherKey = ledgerKey.replace(/\+[0-9a-f]{8}\+/, '+00000000+');
-    const wrong = await custos(['keys', 'list', '--vkey', otherKey], { session: session2 });
+    const wrong = await custos(['keys', 'list', '--vkey', otherKey], { session });
     expect(wrong.code).not.toBe(0);
   }, 240_000);
 
