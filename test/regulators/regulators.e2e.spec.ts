@@ -227,10 +227,16 @@ describe('regulators: lotTrace, package, alerts', () => {
     // in-memory session cache (one participant read); warm it so both counts
     // measure the query itself.
     await counted(2);
-    const small = await counted(2);
-    const large = await counted(30);
+    // The fewest of three runs: a statement per row shows in every run, while one that
+    // something else in the process sent meanwhile (a cache reload) shows in one at most.
+    const fewest = async (first: number) => {
+      const runs = [await counted(first), await counted(first), await counted(first)];
+      return runs.reduce((a, b) => (b.length < a.length ? b : a));
+    };
+    const small = await fewest(2);
+    const large = await fewest(30);
     expect(small.length).toBeGreaterThan(0);
-    expect(large.length).toBe(small.length);
+    expect(large).toEqual(small); // the same statements: the texts say which one differs
     expect(large.length).toBeLessThanOrEqual(4); // counts, page, participants (+ their keys)
   });
 
