@@ -3,8 +3,8 @@
 // (CUSTOS_ROLE=worker). startAudit, auditRun and the auditProgress subscription go through
 // GraphQL with real clients. The worker is SIGKILLed in the middle of the run; a new worker
 // resumes from the last committed chunk, and the result equals that of an uninterrupted
-// audit of the same ledger. The ledger: 30,000 really signed events in blocks of 1,000
-// (six chunks of 5,000 leaves), three rows of it changed behind the application's back.
+// audit of the same ledger. The ledger: 15,000 really signed events in blocks of 1,000
+// (three chunks of 5,000 leaves), three rows of it changed behind the application's back.
 // Needs `npm run build` first (npm test builds).
 import { Test } from '@nestjs/testing';
 import { gql, type GraphQLClient } from 'graphql-request';
@@ -30,7 +30,7 @@ import { collect, wsClient } from './ws-client';
 
 const ADMIN_TOKEN = 'audit-resume-e2e-admin-token-0123456789abcdef';
 const SEALING_KEY = 'a1'.repeat(32);
-const EVENTS = 30_000;
+const EVENTS = 15_000; // three audit chunks: one committed before the kill, more after
 
 const RUN_FIELDS = `id status requestedBy treeSize doneEvents percentDone eventsPerSecond resumes
   discrepancyCount startedAt finishedAt error`;
@@ -53,7 +53,7 @@ interface Discrepancy {
   message: string;
 }
 
-/** 30,000 signed SHIP events sealed by the real sealer, then three rows changed. */
+/** 15,000 signed SHIP events sealed by the real sealer, then three rows changed. */
 async function seedLedger(db: TestDatabase, prefix: string): Promise<void> {
   const module = await Test.createTestingModule({
     imports: [
@@ -68,17 +68,16 @@ async function seedLedger(db: TestDatabase, prefix: string): Promise<void> {
   await sql.connect();
   try {
     await seedSignedLedger(sql, module.get(SealingService), { events: EVENTS, serialPrefix: 'R' });
-    // Changed behind the application's back, in the first, fourth and last chunk: an
-    // event's recipient (leaf 100, block 0), a stored leaf hash (leaf 17,000, block 17),
-    // a block's sealedAt (block 29).
+    // Changed behind the application's back, in each chunk: an event's recipient (leaf 100,
+    // block 0), a stored leaf hash (leaf 7,000, block 7), a block's sealedAt (block 14).
     await sql.query(
       `UPDATE ledger_event SET event_json = replace(event_json, $1, $2) WHERE leaf_index = 100`,
       [gln(2), gln(3)],
     );
     await sql.query(
-      `UPDATE tree_node SET hash = decode(repeat('cd', 32), 'hex') WHERE level = 0 AND index = 17000`,
+      `UPDATE tree_node SET hash = decode(repeat('cd', 32), 'hex') WHERE level = 0 AND index = 7000`,
     );
-    await sql.query(`UPDATE block SET sealed_at = '2020-01-01T00:00:00.000Z' WHERE height = 29`);
+    await sql.query(`UPDATE block SET sealed_at = '2020-01-01T00:00:00.000Z' WHERE height = 14`);
   } finally {
     await sql.end();
     await module.close();
@@ -257,8 +256,8 @@ describe('the audit through GraphQL: progress, subscription, kill and resume', (
         'SIGNATURE 0 100',
         'ROOT 0 null',
         'CHECKPOINT 0 null',
-        'TREE_NODE 17 17000',
-        'BLOCK_HASH 29 null',
+        'TREE_NODE 7 7000',
+        'BLOCK_HASH 14 null',
       ]),
     );
   }, 240_000); // two workers, a kill and two full audits: the waits inside allow 120 s each
