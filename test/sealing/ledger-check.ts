@@ -5,7 +5,7 @@
 // verified, and the signed root equal to the root computed naively from all leaf inputs.
 import type { Client } from 'pg';
 import { blockHash, GENESIS_PREV_HASH } from '../../libs/ledger/src/block';
-import { base64ToBytes, bytesToHex, hexToBytes } from '../../libs/ledger/src/bytes';
+import { bytesToHex } from '../../libs/ledger/src/bytes';
 import { openCheckpoint } from '../../libs/ledger/src/checkpoint';
 import { leafHash, rootOfLeafHashes } from '../../libs/ledger/src/merkle';
 import { verifyConsistency, verifyInclusion } from '../../libs/ledger/src/merkle-verify';
@@ -76,14 +76,14 @@ export async function checkLedger(
   // The latest signed root equals the naive root of every leaf input.
   const head = roots[roots.length - 1]!;
   const latest = await sealer.query.checkpoint();
-  if (latest.treeSize !== head.size || latest.rootHash !== bytesToHex(head.root)) {
+  if (latest.treeSize !== head.size || bytesToHex(latest.rootHash) !== bytesToHex(head.root)) {
     fail('checkpoint query is not the head block');
   }
   const leafHashes: Uint8Array[] = [];
   const admin = { kind: 'admin' } as const;
   for (let leaf = 0; leaf < size; leaf++) {
     const entry = (await sealer.query.entry(leaf, admin)) ?? fail(`entry ${leaf} missing`);
-    leafHashes.push(leafHash(base64ToBytes(entry.leafInput)));
+    leafHashes.push(leafHash(entry.leafInput));
   }
   if (bytesToHex(rootOfLeafHashes(leafHashes)) !== bytesToHex(head.root)) {
     fail('naive root of all leaf inputs differs from the signed root');
@@ -93,9 +93,7 @@ export async function checkLedger(
   for (let leaf = 0; leaf < size; leaf++) {
     const own = roots.find((r) => r.size > leaf)!;
     for (const target of own === head ? [head] : [own, head]) {
-      const proof = (await sealer.query.inclusionProof(leaf, target.size)).map((h) =>
-        hexToBytes(h),
-      );
+      const proof = await sealer.query.inclusionProof(leaf, target.size);
       verifyInclusion(leaf, target.size, leafHashes[leaf]!, proof, target.root);
     }
   }
@@ -110,7 +108,7 @@ export async function checkLedger(
   for (const [i, j] of pairs) {
     const a = roots[i]!;
     const b = roots[j]!;
-    const proof = (await sealer.query.consistencyProof(a.size, b.size)).map((h) => hexToBytes(h));
+    const proof = await sealer.query.consistencyProof(a.size, b.size);
     verifyConsistency(a.size, b.size, proof, a.root, b.root);
   }
   return { blocks: blocks.length, entries: size, pending };

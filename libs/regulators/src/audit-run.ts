@@ -204,7 +204,7 @@ export class AuditRun {
         verifyConsistency(
           prevSize,
           frontier.size,
-          proof.map((h, i) => hexToBytes(h, `proof[${i}]`, 32)),
+          proof,
           hexToBytes(prevRoot),
           hexToBytes(signedRoot),
         );

@@ -3,7 +3,6 @@ import type { Config } from '@custos/core/config/config';
 import { CONFIG } from '@custos/core/tokens';
 import type { Principal } from '@custos/core/auth/principal';
 import { DomainError } from '@custos/core/errors/domain-error';
-import { bytesToBase64, bytesToHex } from '@custos/ledger/bytes';
 import { parseCheckpoint, signCheckpoint } from '@custos/ledger/checkpoint';
 import { emptyRoot } from '@custos/ledger/merkle';
 import {
@@ -26,8 +25,7 @@ import { SealingKeyService } from './sealing-key.service';
 export interface LedgerCheckpoint {
   readonly origin: string;
   readonly treeSize: number;
-  /** Lowercase hex. */
-  readonly rootHash: string;
+  readonly rootHash: Uint8Array;
   /** The C2SP signed note. */
   readonly note: string;
 }
@@ -36,13 +34,16 @@ export type LedgerBlock = Omit<BlockRow, 'checkpoint'>;
 
 export interface LedgerEntry {
   readonly leafIndex: number;
-  /** base64 of the leaf input, recomputed from the stored event. */
-  readonly leafInput: string;
+  /** The leaf input, recomputed from the stored event. */
+  readonly leafInput: Uint8Array;
   readonly eventId: string;
   readonly blockHeight: number;
 }
 
-/** The public, read-only surface of the log (SPEC sections 5 and 7). */
+/**
+ * The public, read-only surface of the log (SPEC sections 5 and 7), in bytes: the API layer
+ * encodes them as the schema says (hex hashes, base64 leaf inputs).
+ */
 @Injectable()
 export class LedgerQueryService {
   /** `<name>+<keyid>` of the CUSTOS_WITNESSES keys: only their cosignatures are served. */
@@ -75,14 +76,14 @@ export class LedgerQueryService {
       const root = emptyRoot();
       const origin = this.config.logOrigin;
       const note = signCheckpoint({ origin, size: 0, rootHash: root }, [await this.key.signer()]);
-      return { origin, treeSize: 0, rootHash: bytesToHex(root), note };
+      return { origin, treeSize: 0, rootHash: root, note };
     }
     const text = head.checkpoint.slice(0, head.checkpoint.indexOf('\n\n') + 1);
     const parsed = parseCheckpoint(text);
     return {
       origin: parsed.origin,
       treeSize: parsed.size,
-      rootHash: bytesToHex(parsed.rootHash),
+      rootHash: parsed.rootHash,
       note: head.checkpoint + (await this.cosignatureLines(head.treeSize)),
     };
   }
@@ -136,14 +137,14 @@ export class LedgerQueryService {
     }
     return {
       leafIndex: row.leafIndex,
-      leafInput: bytesToBase64(input),
+      leafInput: input,
       eventId: row.eventId,
       blockHeight: row.blockHeight,
     };
   }
 
   /** RFC 9162 section 2.1.3 inclusion proof of entry `leafIndex` in the tree of `treeSize`. */
-  async inclusionProof(leafIndex: number, treeSize: number): Promise<string[]> {
+  async inclusionProof(leafIndex: number, treeSize: number): Promise<Uint8Array[]> {
     nonNegative(leafIndex, 'leafIndex');
     nonNegative(treeSize, 'treeSize');
     await this.withinTree(treeSize, 'treeSize');
@@ -158,7 +159,7 @@ export class LedgerQueryService {
   }
 
   /** RFC 9162 section 2.1.4 consistency proof between the trees of two sizes. */
-  async consistencyProof(fromSize: number, toSize: number): Promise<string[]> {
+  async consistencyProof(fromSize: number, toSize: number): Promise<Uint8Array[]> {
     nonNegative(fromSize, 'fromSize');
     nonNegative(toSize, 'toSize');
     if (fromSize === 0) {
@@ -209,10 +210,10 @@ export class LedgerQueryService {
     }
   }
 
-  private async proof(plan: ProofPlan): Promise<string[]> {
+  private async proof(plan: ProofPlan): Promise<Uint8Array[]> {
     const rows = await this.nodes.nodes(planNodeIds(plan));
     const byId = new Map(rows.map((r) => [`${r.level}/${r.index}`, r.hash]));
-    return assembleProof(plan, (level, index) => byId.get(`${level}/${index}`)).map(bytesToHex);
+    return assembleProof(plan, (level, index) => byId.get(`${level}/${index}`));
   }
 }
 

@@ -4,7 +4,7 @@
 // past it: those are proven against the checkpoint read again, which covers them.
 import { Injectable, Logger } from '@nestjs/common';
 import type { IntegrityFailure } from '@custos/custody/assess';
-import { hexToBytes } from '@custos/ledger/bytes';
+import { bytesToHex } from '@custos/ledger/bytes';
 import { openCheckpoint } from '@custos/ledger/checkpoint';
 import { parseVerifierKey } from '@custos/ledger/note';
 import { type LedgerCheckpoint, LedgerQueryService } from '@custos/sealing/ledger-query.service';
@@ -65,7 +65,11 @@ export class ProofBundleService {
     const proven = proveInclusion(sealed, opened, paths);
     for (const why of proven.unproven) this.logger.warn(why);
     failures.push(...proven.failures);
-    return { checkpoint, entries: proven.entries };
+    const { origin, treeSize, rootHash, note } = checkpoint;
+    return {
+      checkpoint: { origin, treeSize, rootHash: bytesToHex(rootHash), note },
+      entries: proven.entries,
+    };
   }
 
   /** Opens the note with the sealing key; the same note bytes are only verified once. */
@@ -88,7 +92,7 @@ export class ProofBundleService {
       const one = async (leafIndex: number) => {
         try {
           const path = await this.ledger.inclusionProof(leafIndex, size);
-          return [[leafIndex, path.map((h) => hexToBytes(h))] as const];
+          return [[leafIndex, path] as const];
         } catch {
           return [];
         }

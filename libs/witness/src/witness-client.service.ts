@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Config } from '@custos/core/config/config';
 import { CONFIG } from '@custos/core/tokens';
-import { hexToBytes } from '@custos/ledger/bytes';
 import { openCosignatures, parseCosignerVkey } from '@custos/ledger/cosignature';
 import { FormatError, VerificationError } from '@custos/ledger/errors';
 import type { VerifierKey } from '@custos/ledger/note';
@@ -190,9 +189,7 @@ export class WitnessClient {
   ): Promise<Attempt> {
     const old = Math.min(witness.oldSize, head.treeSize);
     const proof =
-      old > 0 && old < head.treeSize
-        ? (await this.ledger.consistencyProof(old, head.treeSize)).map((h) => hexToBytes(h))
-        : [];
+      old > 0 && old < head.treeSize ? await this.ledger.consistencyProof(old, head.treeSize) : [];
     let response: Response;
     let body: string;
     try {

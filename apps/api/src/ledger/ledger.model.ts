@@ -1,4 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { bytesToBase64, bytesToHex } from '@custos/ledger/bytes';
+import type { LedgerCheckpoint, LedgerEntry } from '@custos/sealing/ledger-query.service';
 
 @ObjectType({
   description: "A witness's cosignature on a checkpoint (C2SP tlog-cosignature, cosignature/v1).",
@@ -86,4 +88,19 @@ export class Entry {
 
   @Field(() => Int)
   blockHeight!: number;
+}
+
+/** The log's checkpoint as the schema gives it: the root hash in lowercase hex. */
+export function toCheckpoint(c: LedgerCheckpoint): Checkpoint {
+  return { origin: c.origin, treeSize: c.treeSize, rootHash: bytesToHex(c.rootHash), note: c.note };
+}
+
+/** A sealed entry as the schema gives it: the leaf input in base64. */
+export function toEntry(e: LedgerEntry): Entry {
+  return {
+    leafIndex: e.leafIndex,
+    leafInput: bytesToBase64(e.leafInput),
+    eventId: e.eventId,
+    blockHeight: e.blockHeight,
+  };
 }

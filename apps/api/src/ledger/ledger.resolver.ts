@@ -3,7 +3,8 @@ import type { Principal } from '@custos/core/auth/principal';
 import { LedgerQueryService } from '@custos/sealing/ledger-query.service';
 import { Access } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { Block, Checkpoint, Entry } from './ledger.model';
+import { bytesToHex } from '@custos/ledger/bytes';
+import { Block, Checkpoint, Entry, toCheckpoint, toEntry } from './ledger.model';
 
 /** The log's public surface (SPEC sections 5 and 7): heads, blocks, entries, proofs. */
 @Resolver()
@@ -12,8 +13,8 @@ export class LedgerResolver {
 
   @Access.signedIn()
   @Query(() => Checkpoint, { description: 'The latest signed checkpoint.' })
-  checkpoint(): Promise<Checkpoint> {
-    return this.ledger.checkpoint();
+  async checkpoint(): Promise<Checkpoint> {
+    return toCheckpoint(await this.ledger.checkpoint());
   }
 
   // Open to anyone, without a token: offline verifiers and witnesses need the public key
@@ -40,24 +41,25 @@ export class LedgerResolver {
     @Args('leafIndex', { type: () => Int }) leafIndex: number,
     @CurrentPrincipal() principal: Principal | undefined,
   ): Promise<Entry | null> {
-    return (await this.ledger.entry(leafIndex, principal)) ?? null;
+    const entry = await this.ledger.entry(leafIndex, principal);
+    return entry ? toEntry(entry) : null;
   }
 
   @Access.signedIn()
   @Query(() => [String], { description: 'RFC 9162 inclusion proof, lowercase hex hashes.' })
-  inclusionProof(
+  async inclusionProof(
     @Args('leafIndex', { type: () => Int }) leafIndex: number,
     @Args('treeSize', { type: () => Int }) treeSize: number,
   ): Promise<string[]> {
-    return this.ledger.inclusionProof(leafIndex, treeSize);
+    return (await this.ledger.inclusionProof(leafIndex, treeSize)).map((h) => bytesToHex(h));
   }
 
   @Access.signedIn()
   @Query(() => [String], { description: 'RFC 9162 consistency proof, lowercase hex hashes.' })
-  consistencyProof(
+  async consistencyProof(
     @Args('fromSize', { type: () => Int }) fromSize: number,
     @Args('toSize', { type: () => Int }) toSize: number,
   ): Promise<string[]> {
-    return this.ledger.consistencyProof(fromSize, toSize);
+    return (await this.ledger.consistencyProof(fromSize, toSize)).map((h) => bytesToHex(h));
   }
 }
