@@ -36,14 +36,17 @@ describe('the key directory, written with the key rows', () => {
   let maker: Party;
   let regulator: Party;
 
-  const start = async () => {
-    app = await startApp(
+  /** The product on the test database: the one under test, or another replica beside it. */
+  const startReplica = () =>
+    startApp(
       serverConfig(db, testQueuePrefix('keydir'), {
         CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
         CUSTOS_LOG_ORIGIN: ORIGIN,
       }),
       { logger: process.env.CUSTOS_TEST_LOGS ? undefined : false },
     );
+  const start = async () => {
+    app = await startReplica();
     world = new LedgerWorld(app.url, ADMIN_TOKEN);
   };
 
@@ -330,13 +333,7 @@ describe('the key directory, written with the key rows', () => {
     const repository = app.app.get(KeyDirectoryRepository);
     const fingerprints = jest.spyOn(repository, 'fingerprint');
     const notes = jest.spyOn(repository, 'latestNote');
-    const replica = await startApp(
-      serverConfig(db, testQueuePrefix('keydir'), {
-        CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
-        CUSTOS_LOG_ORIGIN: ORIGIN,
-      }),
-      { logger: false },
-    );
+    const replica = await startReplica();
     try {
       const first = await service.current();
       fingerprints.mockClear();
@@ -383,13 +380,7 @@ describe('the key directory, written with the key rows', () => {
       await released;
       return fingerprint;
     });
-    const replica = await startApp(
-      serverConfig(db, testQueuePrefix('keydir'), {
-        CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
-        CUSTOS_LOG_ORIGIN: ORIGIN,
-      }),
-      { logger: false },
-    );
+    const replica = await startReplica();
     try {
       const before = service.current(); // begun before the append
       while (fingerprints.mock.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
