@@ -1,17 +1,16 @@
 // Where the third-party conformance material lives: test/conformance in this repository
 // (a byte-for-byte copy of the team's collection; origins and licences in its README,
-// INVENTORY.csv and NOTICE.md), or CUSTOS_CONFORMANCE_DIR to test against another copy.
+// INVENTORY.csv and NOTICE.md). Only this copy: a clone tests against what it holds.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const conformanceRoot =
-  process.env.CUSTOS_CONFORMANCE_DIR ?? resolve(__dirname, 'conformance');
+export const conformanceRoot = resolve(__dirname, 'conformance');
 
 export function conformancePath(...parts: string[]): string {
   const path = join(conformanceRoot, ...parts);
   if (!existsSync(path)) {
     throw new Error(
-      `conformance material missing: ${path} (test/conformance is part of this repository; CUSTOS_CONFORMANCE_DIR, when set, points elsewhere)`,
+      `conformance material missing: ${path} (test/conformance is part of this repository)`,
     );
   }
   return path;
