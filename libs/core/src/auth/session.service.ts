@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { base64UrlToBytes } from '@custos/ledger/bytes';
 import type { Config } from '../config/config';
 import { DomainError } from '../errors/domain-error';
 import { BoundedMap } from '../memory/bounded-map';
@@ -120,10 +121,12 @@ export class SessionService implements OnApplicationBootstrap {
 
 /** Whether `segment` is the one unpadded base64url spelling of the bytes it decodes to. */
 function isCanonicalBase64Url(segment: string): boolean {
-  return (
-    /^[A-Za-z0-9_-]*$/.test(segment) &&
-    Buffer.from(segment, 'base64url').toString('base64url') === segment
-  );
+  try {
+    base64UrlToBytes(segment); // refuses padding, other alphabets and set padding bits
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function sessionExpired(): DomainError {
