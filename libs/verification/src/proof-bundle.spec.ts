@@ -21,9 +21,7 @@ const subtree = (level: number, index: number) =>
   rootOfLeafHashes(leafHashes.slice(index << level, (index + 1) << level));
 const pathOf = (leaf: number, size: number) => assembleProof(planInclusion(leaf, size), subtree);
 
-function block(
-  fields: Omit<BlockFields, 'rootHash' | 'treeSize'> & { treeSize: number },
-): StoredBlock {
+function block(fields: Omit<BlockFields, 'rootHash'>): StoredBlock {
   const withRoot = {
     ...fields,
     rootHash: bytesToHex(rootOfLeafHashes(leafHashes.slice(0, fields.treeSize))),

@@ -1,9 +1,9 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import type { Principal } from '@custos/core/auth/principal';
+import { bytesToHex } from '@custos/ledger/bytes';
 import { LedgerQueryService } from '@custos/sealing/ledger-query.service';
 import { Access } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { bytesToHex } from '@custos/ledger/bytes';
 import { Block, Checkpoint, Entry, toCheckpoint, toEntry } from './ledger.model';
 
 /** The log's public surface (SPEC sections 5 and 7): heads, blocks, entries, proofs. */
