@@ -53,21 +53,39 @@ describe('withMigrationLock', () => {
   });
 
   it('gives up after the bound with a sentence naming the holder and what to do', async () => {
-    await hold();
+    // Advisory locks belong to one database: processes migrating other databases on the same
+    // server with the same key (other test files, other deployments) are not the holder. The
+    // database asked about is made last, so the server lists the others' locks first.
+    const holding = async (label: string) => {
+      const database = await createTestDatabase(label);
+      const client = new Client({ connectionString: database.url });
+      await client.connect();
+      await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      return { database, client, pid: rows[0]!.pid };
+    };
+    const elsewhere = [];
+    for (const n of [1, 2, 3]) elsewhere.push(await holding(`migration_lock_elsewhere_${n}`));
+    const here = await holding('migration_lock_here');
     try {
-      const { rows } = await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       const error = await withMigrationLock(
-        db.url,
+        here.database.url,
         { waitMs: 1000, pollMs: 50, log: () => undefined },
         () => Promise.resolve('never'),
       ).catch((err: unknown) => err);
       expect(error).toBeInstanceOf(MigrationWaitError);
       expect((error as Error).message).toContain(
-        `gave up after 1 s waiting for the database migrations another process is applying (the lock is held by database session ${rows[0]!.pid}`,
+        `gave up after 1 s waiting for the database migrations another process is applying (the lock is held by database session ${here.pid} `,
       );
+      for (const { pid } of elsewhere) {
+        expect((error as Error).message).not.toContain(`database session ${pid} `);
+      }
       expect((error as Error).message).toContain('CUSTOS_MIGRATION_WAIT_SECONDS');
     } finally {
-      await release();
+      for (const { database, client } of [...elsewhere, here]) {
+        await client.end();
+        await database.drop();
+      }
     }
   });
 

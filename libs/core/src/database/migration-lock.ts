@@ -86,6 +86,7 @@ async function gaveUp(client: Client, options: MigrationLockOptions): Promise<st
               to_char(a.backend_start, 'YYYY-MM-DD"T"HH24:MI:SSOF') AS since
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE l.locktype = 'advisory' AND l.granted
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
           AND ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint`,
       [MIGRATION_LOCK_KEY],
     )
