@@ -20,7 +20,10 @@ export interface Statement {
 }
 
 /** The root of the plan PostgreSQL would run for `statement`, on this connection's settings. */
-export async function explain(prisma: Storage['prisma'], statement: Statement): Promise<PlanNode> {
+export async function explain(
+  prisma: Pick<Storage['prisma'], '$queryRawUnsafe'>,
+  statement: Statement,
+): Promise<PlanNode> {
   const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(
     `EXPLAIN (FORMAT JSON) ${statement.text}`,
     ...statement.values,

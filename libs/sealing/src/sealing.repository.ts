@@ -6,7 +6,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { STORAGE } from '@custos/core/tokens';
 import type { Storage } from '@custos/core/database/storage';
-import type { Prisma } from '@custos/core/generated/prisma/client';
+import { Prisma } from '@custos/core/generated/prisma/client';
 import { type BlockRow, type RawBlock, toBlockRow } from '@custos/store/block.repository';
 import { type NodeRow, readNodes } from '@custos/store/tree-node.repository';
 
@@ -70,6 +70,35 @@ type Tx = Prisma.TransactionClient;
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
+/**
+ * The reads of the pending events (leaf_index IS NULL). Each can use the partial index
+ * ledger_event_pending_idx (prisma/migrations/…_pending_events_index), which holds only
+ * them, so their plans stay small on a large ledger that has not been analysed. Exported
+ * for the test that EXPLAINs them.
+ */
+export const pendingStatements = {
+  /** Pending events after `afterSeq`, oldest first, with their actor's key row. */
+  read: (limit: number, afterSeq: bigint): Prisma.Sql => Prisma.sql`
+    SELECT e.seq, e.event_id, e.actor, e.event_json, e.key_id, e.signature, e.content_hash,
+           e.accepted_at, k.public_key, k.valid_from, k.revoked_at, k.attestation,
+           k.key_id IS NOT NULL AS has_key
+    FROM (SELECT * FROM ledger_event WHERE leaf_index IS NULL AND seq > ${afterSeq}
+          ORDER BY seq LIMIT ${limit}) e
+    LEFT JOIN participant_key k ON k.participant_id = e.actor AND k.key_id = e.key_id
+    ORDER BY e.seq`,
+
+  /** How many are pending (up to `limit`), and how long the oldest has waited. */
+  status: (limit: number): Prisma.Sql => Prisma.sql`
+    SELECT (SELECT count(*) FROM (SELECT 1 FROM ledger_event WHERE leaf_index IS NULL
+                                  LIMIT ${limit}) p) AS count,
+           (SELECT (extract(epoch FROM clock_timestamp() - accepted_at) * 1000)::float8
+            FROM ledger_event WHERE leaf_index IS NULL ORDER BY seq LIMIT 1) AS wait_ms`,
+
+  /** How many are pending. */
+  count: (): Prisma.Sql => Prisma.sql`
+    SELECT count(*) AS count FROM ledger_event WHERE leaf_index IS NULL`,
+};
+
 /** Pending events after `afterSeq`, oldest first, with their actor's key row. */
 async function readPending(
   db: Tx | Storage['prisma'],
@@ -92,14 +121,7 @@ async function readPending(
       attestation: Uint8Array | null;
       has_key: boolean;
     }[]
-  >`
-    SELECT e.seq, e.event_id, e.actor, e.event_json, e.key_id, e.signature, e.content_hash,
-           e.accepted_at, k.public_key, k.valid_from, k.revoked_at, k.attestation,
-           k.key_id IS NOT NULL AS has_key
-    FROM (SELECT * FROM ledger_event WHERE leaf_index IS NULL AND seq > ${afterSeq}
-          ORDER BY seq LIMIT ${limit}) e
-    LEFT JOIN participant_key k ON k.participant_id = e.actor AND k.key_id = e.key_id
-    ORDER BY e.seq`;
+  >(pendingStatements.read(limit, afterSeq));
   return rows.map((r) => ({
     seq: r.seq,
     eventId: r.event_id,
@@ -231,11 +253,9 @@ export class SealingRepository {
   }
 
   async pendingStatus(limit: number): Promise<PendingStatus> {
-    const rows = await this.storage.prisma.$queryRaw<{ count: bigint; wait_ms: number | null }[]>`
-      SELECT (SELECT count(*) FROM (SELECT 1 FROM ledger_event WHERE leaf_index IS NULL
-                                    LIMIT ${limit}) p) AS count,
-             (SELECT (extract(epoch FROM clock_timestamp() - accepted_at) * 1000)::float8
-              FROM ledger_event WHERE leaf_index IS NULL ORDER BY seq LIMIT 1) AS wait_ms`;
+    const rows = await this.storage.prisma.$queryRaw<{ count: bigint; wait_ms: number | null }[]>(
+      pendingStatements.status(limit),
+    );
     const row = rows[0];
     return { count: Number(row?.count ?? 0), oldestWaitMs: Math.max(0, row?.wait_ms ?? 0) };
   }
@@ -249,8 +269,9 @@ export class SealingRepository {
   }
 
   async pendingCount(): Promise<number> {
-    const rows = await this.storage.prisma.$queryRaw<{ count: bigint }[]>`
-      SELECT count(*) AS count FROM ledger_event WHERE leaf_index IS NULL`;
+    const rows = await this.storage.prisma.$queryRaw<{ count: bigint }[]>(
+      pendingStatements.count(),
+    );
     return Number(rows[0]?.count ?? 0);
   }
 }
