@@ -3,7 +3,7 @@
 // be off: the pending count took 1.0–1.6 s on 968k events, BENCHMARKS.md). Plan shapes
 // are asserted, never timings: the machine is shared.
 import { openStorage, type Storage } from '../../libs/core/src/database/storage';
-import { pendingStatements } from '../../libs/sealing/src/sealing.repository';
+import { pendingStatements } from '../../libs/store/src/ledger-event.repository';
 import { explain, planNodes, type PlanNode } from '../plan-shape';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 

@@ -37,7 +37,14 @@ export async function openSealer(
   options: { hooks?: SealingHooks; observer?: SealingObserver; migrate?: boolean } = {},
 ): Promise<TestSealer> {
   const storage = await openStorage(config, { migrate: options.migrate ?? true });
-  const repository = new SealingRepository(storage);
+  const blocks = new BlockRepository(storage);
+  const events = new LedgerEventRepository(storage);
+  const repository = new SealingRepository(
+    storage,
+    blocks,
+    events,
+    new TreeNodeRepository(storage),
+  );
   const key = new SealingKeyService(
     config,
     new SecretsService(config, new SystemSettingRepository(storage)),
@@ -46,6 +53,7 @@ export async function openSealer(
   const sealing = new SealingService(
     config,
     repository,
+    events,
     key,
     new AlertRepository(storage),
     signatures,
@@ -53,12 +61,11 @@ export async function openSealer(
     options.hooks,
     options.observer,
   );
-  const blocks = new BlockRepository(storage);
   const query = new LedgerQueryService(
     config,
     blocks,
     new TreeNodeRepository(storage),
-    new LedgerEventRepository(storage),
+    events,
     key,
     new CosignatureRepository(storage),
   );

@@ -10,7 +10,7 @@ import type { VerifyRequest } from '@custos/events/signature-verification.servic
 import { equalBytes } from '@custos/ledger/bytes';
 import { type RebuiltEvent, rebuildStoredEvent } from '@custos/ledger/stored-event';
 import { NATIVE_CODEC } from '@custos/ledger/stored-event-native';
-import type { PendingEvent, PendingKey } from './sealing.repository';
+import type { PendingEvent, PendingKey } from '@custos/store/ledger-event.repository';
 
 export interface Refusal {
   readonly eventId: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BlockRow } from '@custos/store/block.repository';
-import { SealingRepository } from './sealing.repository';
+import { LedgerEventRepository } from '@custos/store/ledger-event.repository';
 import type { SealingObserver } from './sealing.service';
 
 /**
@@ -19,7 +19,7 @@ export class SealingMetrics implements SealingObserver {
   private readonly duration: Histogram;
   private readonly latency: Histogram;
 
-  constructor(repository: SealingRepository) {
+  constructor(events: LedgerEventRepository) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'custos_' });
     new Gauge({
@@ -27,7 +27,7 @@ export class SealingMetrics implements SealingObserver {
       help: 'Accepted events not yet sealed.',
       registers,
       async collect() {
-        this.set(await repository.pendingCount());
+        this.set(await events.pendingCount());
       },
     });
     this.blocks = new Counter({

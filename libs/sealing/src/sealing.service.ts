@@ -21,7 +21,8 @@ import type { NodeRow } from '@custos/store/tree-node.repository';
 import { checkPending } from './pending-check';
 import { SignatureVerdicts } from './signature-verdicts';
 import { SealingKeyService } from './sealing-key.service';
-import { type PendingEvent, type SealTransaction, SealingRepository } from './sealing.repository';
+import { LedgerEventRepository, type PendingEvent } from '@custos/store/ledger-event.repository';
+import { type SealTransaction, SealingRepository } from './sealing.repository';
 
 /** Test seams of the seal transaction (the crash test blocks inside it, then is killed). */
 export interface SealingHooks {
@@ -93,6 +94,7 @@ export class SealingService {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly repository: SealingRepository,
+    private readonly events: LedgerEventRepository,
     private readonly key: SealingKeyService,
     private readonly alerts: AlertRepository,
     private readonly signatures: SignatureVerificationService,
@@ -138,7 +140,7 @@ export class SealingService {
   private async drainOnce(blocks: BlockRow[]): Promise<DrainOutcome> {
     const { sealMaxEvents: max, sealMaxWaitMs: maxWait } = this.config;
     for (;;) {
-      const status = await this.repository.pendingStatus(max);
+      const status = await this.events.pendingStatus(max);
       if (status.count === 0) return { blocks, nextDueMs: undefined, halted: false };
       if (status.count < max && status.oldestWaitMs < maxWait) {
         return { blocks, nextDueMs: Math.ceil(maxWait - status.oldestWaitMs), halted: false };
@@ -187,8 +189,8 @@ export class SealingService {
       if (pending.length === max * maxBlocks && !refused) {
         const last = pending[pending.length - 1]!.seq;
         this.verdicts.prefetch(
-          this.repository
-            .pendingAfter(last, max * maxBlocks)
+          this.events
+            .pending(max * maxBlocks, last)
             .then((next) => checkPending(next, attested).requests),
         );
       }

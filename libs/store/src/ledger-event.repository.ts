@@ -1,9 +1,72 @@
 // The one owner of the ledger_event table (SPEC sections 4 and 5): the events as
 // accepted and signed, pending until the sealer gives them a leaf index and a block.
 // Every row read here is re-verified (libs/ledger/stored-event.ts) by whoever believes it.
+// The seal's write, which gives pending events their leaf indexes, is block.repository's.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
+import { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
+import { prismaOf, type Tx } from './transaction.repository';
+
+/** The actor's key row a pending event names, as stored (null when there is none). */
+export interface PendingKey {
+  readonly publicKey: Uint8Array;
+  readonly validFrom: Date | null;
+  readonly revokedAt: Date | null;
+  readonly attestation: Uint8Array | null;
+}
+
+/** A pending event (no leaf index yet) as the sealer reads it, with its actor's key row. */
+export interface PendingEvent {
+  readonly seq: bigint;
+  readonly eventId: string;
+  readonly actor: string;
+  readonly key: PendingKey | null;
+  readonly eventJson: string;
+  readonly keyId: string;
+  readonly signature: string;
+  readonly contentHash: Uint8Array;
+  readonly acceptedAt: Date;
+}
+
+export interface PendingStatus {
+  /** Pending events, counted up to the limit asked. */
+  readonly count: number;
+  /** How long the oldest pending event has waited, by the database's clock (0 when none). */
+  readonly oldestWaitMs: number;
+}
+
+/**
+ * The reads of the pending events (leaf_index IS NULL). Each can use the partial index
+ * ledger_event_pending_idx (prisma/migrations/…_pending_events_index), which holds only
+ * them, so their plans stay small on a large ledger that has not been analysed. Exported
+ * for the test that EXPLAINs them.
+ */
+export const pendingStatements = {
+  /**
+   * Pending events after `afterSeq`, oldest first, with their actor's key row: the join
+   * of participant_key stays in this statement (one round trip per seal's read).
+   */
+  read: (limit: number, afterSeq: bigint): Prisma.Sql => Prisma.sql`
+    SELECT e.seq, e.event_id, e.actor, e.event_json, e.key_id, e.signature, e.content_hash,
+           e.accepted_at, k.public_key, k.valid_from, k.revoked_at, k.attestation,
+           k.key_id IS NOT NULL AS has_key
+    FROM (SELECT * FROM ledger_event WHERE leaf_index IS NULL AND seq > ${afterSeq}
+          ORDER BY seq LIMIT ${limit}) e
+    LEFT JOIN participant_key k ON k.participant_id = e.actor AND k.key_id = e.key_id
+    ORDER BY e.seq`,
+
+  /** How many are pending (up to `limit`), and how long the oldest has waited. */
+  status: (limit: number): Prisma.Sql => Prisma.sql`
+    SELECT (SELECT count(*) FROM (SELECT 1 FROM ledger_event WHERE leaf_index IS NULL
+                                  LIMIT ${limit}) p) AS count,
+           (SELECT (extract(epoch FROM clock_timestamp() - accepted_at) * 1000)::float8
+            FROM ledger_event WHERE leaf_index IS NULL ORDER BY seq LIMIT 1) AS wait_ms`,
+
+  /** How many are pending. */
+  count: (): Prisma.Sql => Prisma.sql`
+    SELECT count(*) AS count FROM ledger_event WHERE leaf_index IS NULL`,
+};
 
 /** A sealed event as the audit reads it: its columns and the index rows pointing at it. */
 export interface SealedLeaf {
@@ -152,5 +215,64 @@ export class LedgerEventRepository {
       keyId: e.key_id,
       signature: e.signature,
     }));
+  }
+
+  /**
+   * Up to `limit` pending events after `afterSeq` (-1 for all), oldest first, with their
+   * actor's key row. Inside `tx` when given: a seal transaction reads what it seals; the
+   * sealer also reads ahead, outside it, to verify the next seal's signatures meanwhile.
+   */
+  async pending(limit: number, afterSeq: bigint, tx?: Tx): Promise<PendingEvent[]> {
+    const db = tx ? prismaOf(tx) : this.storage.prisma;
+    const rows = await db.$queryRaw<
+      {
+        seq: bigint;
+        event_id: string;
+        actor: string;
+        event_json: string;
+        key_id: string;
+        signature: string;
+        content_hash: Uint8Array;
+        accepted_at: Date;
+        public_key: Uint8Array | null;
+        valid_from: Date | null;
+        revoked_at: Date | null;
+        attestation: Uint8Array | null;
+        has_key: boolean;
+      }[]
+    >(pendingStatements.read(limit, afterSeq));
+    return rows.map((r) => ({
+      seq: r.seq,
+      eventId: r.event_id,
+      actor: r.actor,
+      key: r.has_key
+        ? {
+            publicKey: r.public_key!,
+            validFrom: r.valid_from,
+            revokedAt: r.revoked_at,
+            attestation: r.attestation,
+          }
+        : null,
+      eventJson: r.event_json,
+      keyId: r.key_id,
+      signature: r.signature,
+      contentHash: r.content_hash,
+      acceptedAt: r.accepted_at,
+    }));
+  }
+
+  async pendingStatus(limit: number): Promise<PendingStatus> {
+    const rows = await this.storage.prisma.$queryRaw<{ count: bigint; wait_ms: number | null }[]>(
+      pendingStatements.status(limit),
+    );
+    const row = rows[0];
+    return { count: Number(row?.count ?? 0), oldestWaitMs: Math.max(0, row?.wait_ms ?? 0) };
+  }
+
+  async pendingCount(): Promise<number> {
+    const rows = await this.storage.prisma.$queryRaw<{ count: bigint }[]>(
+      pendingStatements.count(),
+    );
+    return Number(rows[0]?.count ?? 0);
   }
 }

@@ -15,6 +15,11 @@ export function prismaOf(tx: Tx): Prisma.TransactionClient {
   return tx as unknown as Prisma.TransactionClient;
 }
 
+/** The opaque handle of a transaction a repository opened itself (the sealer's). */
+export function txOf(prisma: Prisma.TransactionClient): Tx {
+  return prisma as unknown as Tx;
+}
+
 const RETRY_SQLSTATES = ['40P01', '40001', '23505'];
 const RETRY_MESSAGES = [
   /deadlock detected/i,

@@ -5,6 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
 import type { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
+import { prismaOf, type Tx } from './transaction.repository';
 
 /** A stored node of the tree: its level (0 for leaves), index in the level, and hash. */
 export interface NodeRow {
@@ -13,11 +14,7 @@ export interface NodeRow {
   readonly hash: Uint8Array;
 }
 
-/**
- * The stored nodes among `ids` (absent ones are left out), on `db`: the storage's client,
- * or a running transaction (the sealer reads the nodes a block needs inside its seal).
- */
-export async function readNodes(
+async function readNodes(
   db: Prisma.TransactionClient | Storage['prisma'],
   ids: readonly { level: number; index: number }[],
 ): Promise<NodeRow[]> {
@@ -36,9 +33,12 @@ export async function readNodes(
 export class TreeNodeRepository {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
-  /** The stored nodes among `ids` (proofs, hash tiles); absent ones are left out. */
-  nodes(ids: readonly { level: number; index: number }[]): Promise<NodeRow[]> {
-    return readNodes(this.storage.prisma, ids);
+  /**
+   * The stored nodes among `ids` (proofs, hash tiles); absent ones are left out. Inside
+   * `tx` when given: the sealer reads the nodes a block needs inside its seal.
+   */
+  nodes(ids: readonly { level: number; index: number }[], tx?: Tx): Promise<NodeRow[]> {
+    return readNodes(tx ? prismaOf(tx) : this.storage.prisma, ids);
   }
 
   /**
