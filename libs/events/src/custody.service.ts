@@ -8,7 +8,7 @@ import { CustodyProjection } from '@custos/custody/custody-projection';
 import type { ValidatedEvent } from './event-validation';
 import { recalledLot } from './index-rows';
 import type { NewAlert } from '@custos/store/alert.repository';
-import type { NewEventItem } from './ledger-event.repository';
+import type { NewEventItem } from '@custos/store/event-index.repository';
 import type { Tx } from '@custos/store/transaction.repository';
 import { UnitStateRepository } from './unit-state.repository';
 

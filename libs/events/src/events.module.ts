@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CustodyService } from './custody.service';
 import { IngestService } from './ingest.service';
-import { LedgerEventRepository } from './ledger-event.repository';
 import { ParticipantDirectoryRepository } from './participant-directory.repository';
 import { SealTriggerService } from './seal-trigger.service';
 import { SignatureVerificationService } from './signature-verification.service';
@@ -15,7 +14,6 @@ import { UnitStateRepository } from './unit-state.repository';
   providers: [
     CustodyService,
     IngestService,
-    LedgerEventRepository,
     ParticipantDirectoryRepository,
     SealTriggerService,
     SignatureVerificationService,

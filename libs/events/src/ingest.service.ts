@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
 import { authorizeEvent, checkEntitlement } from './event-authorization';
 import { validateEvent, type ValidatedEvent } from './event-validation';
 import { AlertRepository } from '@custos/store/alert.repository';
+import { EventIndexRepository } from '@custos/store/event-index.repository';
+import { LedgerEventRepository } from '@custos/store/ledger-event.repository';
 import { CustodyService } from './custody.service';
-import { LedgerEventRepository } from './ledger-event.repository';
 import { type ActorKey, ParticipantDirectoryRepository } from './participant-directory.repository';
 import { type EventRejection, RejectionError } from './rejection';
 import { SealTriggerService } from './seal-trigger.service';
@@ -86,6 +87,7 @@ export class IngestService {
     private readonly verifier: SignatureVerificationService,
     private readonly transactions: TransactionRepository,
     private readonly events: LedgerEventRepository,
+    private readonly index: EventIndexRepository,
     private readonly custody: CustodyService,
     private readonly alerts: AlertRepository,
     private readonly sealTrigger: SealTriggerService,
@@ -261,8 +263,8 @@ export class IngestService {
           tx,
           fresh.map((event) => ({ event, seq: seqs.get(event.eventId)! })),
         );
-        await this.events.insertItems(tx, custody.items);
-        await this.events.insertRecalls(tx, custody.recalls);
+        await this.index.insertItems(tx, custody.items);
+        await this.index.insertRecalls(tx, custody.recalls);
         await this.alerts.raise(custody.alerts, tx);
         if (!(await verifying).every(Boolean)) throw new SignatureRollback();
         // Every event verified and nothing was rejected: `valid` holds them all, in order.

@@ -5,6 +5,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
 import { STORAGE } from '@custos/core/tokens';
+import { prismaOf, type Tx } from './transaction.repository';
+
+/** An index row as ingest inserts it beside its event. */
+export interface NewEventItem {
+  readonly identifier: string;
+  readonly eventSeq: bigint;
+  readonly role: 'ITEM' | 'PARENT' | 'LOT';
+  readonly flag: string | null;
+}
 
 /** A recall row as stored. */
 export interface RecallRow {
@@ -65,5 +74,54 @@ export class EventIndexRepository {
       tally: side(r.t_count, r.t_last),
       rows: side(r.r_count, r.r_last),
     }));
+  }
+
+  /**
+   * Inserts the index rows and, in the same statement, adds them to the tallies of their
+   * identifiers (ITEM and PARENT rows: what a verification finds a unit's events by).
+   */
+  async insertItems(tx: Tx, items: readonly NewEventItem[]): Promise<void> {
+    if (items.length === 0) return;
+    await prismaOf(tx).$executeRaw`
+      WITH inserted AS (
+        INSERT INTO event_item (identifier, event_seq, role, flag)
+        SELECT i.identifier, i.event_seq::bigint, i.role::item_role, i.flag
+        FROM unnest(
+          ${items.map((i) => i.identifier)}::text[],
+          ${items.map((i) => i.eventSeq.toString())}::text[],
+          ${items.map((i) => i.role)}::text[],
+          ${items.map((i) => i.flag)}::text[]
+        ) AS i(identifier, event_seq, role, flag)
+        RETURNING identifier, event_seq, role
+      )
+      INSERT INTO item_tally (key, event_count, last_seq)
+      SELECT identifier, count(*), max(event_seq) FROM inserted WHERE role <> 'LOT'
+      GROUP BY identifier ORDER BY identifier
+      ON CONFLICT (key) DO UPDATE
+        SET event_count = item_tally.event_count + excluded.event_count,
+            last_seq = greatest(item_tally.last_seq, excluded.last_seq)`;
+  }
+
+  /** Records recalled lots and tallies them per GTIN; a lot recalled twice keeps its first recall. */
+  async insertRecalls(tx: Tx, recalls: readonly RecallRow[]): Promise<void> {
+    if (recalls.length === 0) return;
+    await prismaOf(tx).$executeRaw`
+      WITH inserted AS (
+        INSERT INTO recall (gtin, lot, event_seq)
+        SELECT r.gtin, r.lot, r.event_seq::bigint
+        FROM unnest(
+          ${recalls.map((r) => r.gtin)}::text[],
+          ${recalls.map((r) => r.lot)}::text[],
+          ${recalls.map((r) => r.eventSeq.toString())}::text[]
+        ) AS r(gtin, lot, event_seq)
+        ON CONFLICT (gtin, lot) DO NOTHING
+        RETURNING gtin, event_seq
+      )
+      INSERT INTO item_tally (key, event_count, last_seq)
+      SELECT 'recall:' || gtin, count(*), max(event_seq) FROM inserted
+      GROUP BY gtin ORDER BY gtin
+      ON CONFLICT (key) DO UPDATE
+        SET event_count = item_tally.event_count + excluded.event_count,
+            last_seq = greatest(item_tally.last_seq, excluded.last_seq)`;
   }
 }

@@ -68,6 +68,19 @@ export const pendingStatements = {
     SELECT count(*) AS count FROM ledger_event WHERE leaf_index IS NULL`,
 };
 
+/** An accepted event as ingest inserts it (PENDING: no leaf index yet). */
+export interface NewLedgerEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly actor: string;
+  readonly keyId: string;
+  readonly signature: string;
+  readonly eventJson: string;
+  /** hex SHA-256 of the leaf input. */
+  readonly contentHashHex: string;
+  readonly eventTime: Date;
+}
+
 /** A sealed event as the audit reads it: its columns and the index rows pointing at it. */
 export interface SealedLeaf {
   readonly leafIndex: number;
@@ -110,6 +123,36 @@ export interface SealedEntry {
 @Injectable()
 export class LedgerEventRepository {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+
+  /** Inside ingest's transaction: the stored event JSON of each of `eventIds` already in the ledger. */
+  async findEventJson(tx: Tx, eventIds: readonly string[]): Promise<Map<string, string>> {
+    if (eventIds.length === 0) return new Map();
+    const rows = await prismaOf(tx).$queryRaw<{ event_id: string; event_json: string }[]>`
+      SELECT event_id, event_json FROM ledger_event WHERE event_id = ANY(${[...eventIds]}::text[])`;
+    return new Map(rows.map((r) => [r.event_id, r.event_json]));
+  }
+
+  /** Inserts the events as PENDING (no leaf index yet), in order; returns their seqs. */
+  async insertEvents(tx: Tx, events: readonly NewLedgerEvent[]): Promise<Map<string, bigint>> {
+    if (events.length === 0) return new Map();
+    const rows = await prismaOf(tx).$queryRaw<{ seq: bigint; event_id: string }[]>`
+      INSERT INTO ledger_event (event_id, type, actor, key_id, signature, event_json, content_hash, event_time)
+      SELECT e.event_id, e.type::event_type, e.actor, e.key_id, e.signature, e.event_json,
+             decode(e.content_hash, 'hex'), e.event_time::timestamptz AT TIME ZONE 'UTC'
+      FROM unnest(
+        ${events.map((e) => e.eventId)}::text[],
+        ${events.map((e) => e.type)}::text[],
+        ${events.map((e) => e.actor)}::text[],
+        ${events.map((e) => e.keyId)}::text[],
+        ${events.map((e) => e.signature)}::text[],
+        ${events.map((e) => e.eventJson)}::text[],
+        ${events.map((e) => e.contentHashHex)}::text[],
+        ${events.map((e) => e.eventTime.toISOString())}::text[]
+      ) WITH ORDINALITY AS e(event_id, type, actor, key_id, signature, event_json, content_hash, event_time, ord)
+      ORDER BY e.ord
+      RETURNING seq, event_id`;
+    return new Map(rows.map((r) => [r.event_id, BigInt(r.seq)]));
+  }
 
   /** The sealed entries with leaf index in [start, end), in order (tlog-tiles entry bundles). */
   async entriesInRange(start: number, end: number): Promise<SealedEntry[]> {
