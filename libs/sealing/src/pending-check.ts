@@ -10,7 +10,7 @@ import type { VerifyRequest } from '@custos/events/signature-verification.servic
 import { equalBytes } from '@custos/ledger/bytes';
 import { type RebuiltEvent, rebuildStoredEvent } from '@custos/ledger/stored-event';
 import { NATIVE_CODEC } from '@custos/ledger/stored-event-native';
-import type { PendingEvent, PendingKey } from '@custos/store/ledger-event.repository';
+import type { PendingEvent, EventKeyRow } from '@custos/store/ledger-event.repository';
 
 export interface Refusal {
   readonly eventId: string;
@@ -78,7 +78,7 @@ const sameBytes = (a: Uint8Array | null, b: Uint8Array | null) =>
 function sameKeyRowOnce(
   decide: (event: PendingEvent) => boolean,
 ): (event: PendingEvent) => boolean {
-  const seen = new Map<string, { key: PendingKey; ok: boolean }>();
+  const seen = new Map<string, { key: EventKeyRow; ok: boolean }>();
   return (event) => {
     const key = event.key!;
     const id = `${event.actor}\0${event.keyId}`;

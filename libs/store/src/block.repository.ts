@@ -13,6 +13,9 @@ import type { NodeRow } from './tree-node.repository';
 /** A stored block: the fields its hash covers (libs/ledger), its hash and signed checkpoint. */
 export type BlockRow = BlockFields & { readonly hash: string; readonly checkpoint: string };
 
+/** A stored block read without its checkpoint (verifyPackage proves against the latest one). */
+export type BlockHeader = Omit<BlockRow, 'checkpoint'>;
+
 /** A block row as PostgreSQL returns it (snake case, bigints). */
 export interface RawBlock {
   height: number;

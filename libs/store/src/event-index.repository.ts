@@ -15,6 +15,12 @@ export interface NewEventItem {
   readonly flag: string | null;
 }
 
+/** An item_tally row: how many index rows name its key, and the last one's seq. */
+export interface Tally {
+  readonly eventCount: bigint;
+  readonly lastSeq: bigint;
+}
+
 /** A recall row as stored. */
 export interface RecallRow {
   readonly gtin: string;

@@ -6,10 +6,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
 import { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
+import type { BlockHeader } from './block.repository';
+import type { Tally } from './event-index.repository';
 import { prismaOf, type Tx } from './transaction.repository';
 
-/** The actor's key row a pending event names, as stored (null when there is none). */
-export interface PendingKey {
+/**
+ * The actor's key row an event names (actor, keyId), as stored: what the sealer and
+ * verifyPackage read beside the event, and believe only once the key directory holds it.
+ */
+export interface EventKeyRow {
   readonly publicKey: Uint8Array;
   readonly validFrom: Date | null;
   readonly revokedAt: Date | null;
@@ -21,7 +26,8 @@ export interface PendingEvent {
   readonly seq: bigint;
   readonly eventId: string;
   readonly actor: string;
-  readonly key: PendingKey | null;
+  /** Its actor's key row, null when there is none. */
+  readonly key: EventKeyRow | null;
   readonly eventJson: string;
   readonly keyId: string;
   readonly signature: string;
@@ -79,6 +85,65 @@ export interface NewLedgerEvent {
   /** hex SHA-256 of the leaf input. */
   readonly contentHashHex: string;
   readonly eventTime: Date;
+}
+
+/**
+ * An event as verifyPackage's history reads it: its columns, the index rows naming it, its
+ * actor's key row, its block and the next block's link back, all as stored.
+ */
+export interface StoredEvent {
+  readonly seq: bigint;
+  readonly eventId: string;
+  readonly type: string;
+  readonly actor: string;
+  readonly keyId: string;
+  readonly signature: string;
+  readonly eventJson: string;
+  readonly contentHash: Uint8Array;
+  readonly leafIndex: number | null;
+  readonly blockHeight: number | null;
+  /** Canonical identifiers the event names, with their role (its event_item rows). */
+  readonly items: readonly { readonly identifier: string; readonly role: string }[];
+  /** Its actor's key row (keyId), null when there is none. */
+  readonly key: EventKeyRow | null;
+  /** Its block (null while pending, or when the row is missing), and the next block's prevHash. */
+  readonly block: BlockHeader | null;
+  readonly nextPrevHash: string | null;
+}
+
+/** A history read: the events, and the index tallies of every identifier it followed. */
+export interface History {
+  readonly events: StoredEvent[];
+  /** By tally key (an identifier, or `recall:<gtin>`). */
+  readonly tallies: Map<string, Tally>;
+}
+
+interface HistoryRow {
+  tallies: [string, string, string][];
+  seq: bigint | null;
+  event_id: string;
+  type: string;
+  actor: string;
+  key_id: string;
+  signature: string;
+  event_json: string;
+  content_hash: Uint8Array;
+  leaf_index: bigint | null;
+  block_height: number | null;
+  items: { identifier: string; role: string }[];
+  public_key: Uint8Array | null;
+  valid_from: Date | null;
+  revoked_at: Date | null;
+  attestation: Uint8Array | null;
+  b_height: number | null;
+  b_prev_hash: string | null;
+  b_first_leaf_index: bigint | null;
+  b_event_count: number | null;
+  b_tree_size: bigint | null;
+  b_root_hash: string | null;
+  b_sealed_at: string | null;
+  b_hash: string | null;
+  next_prev_hash: string | null;
 }
 
 /** A sealed event as the audit reads it: its columns and the index rows pointing at it. */
@@ -318,4 +383,112 @@ export class LedgerEventRepository {
     );
     return Number(rows[0]?.count ?? 0);
   }
+
+  private toEvent(row: HistoryRow & { seq: bigint }): StoredEvent {
+    return {
+      seq: row.seq,
+      eventId: row.event_id,
+      type: row.type,
+      actor: row.actor,
+      keyId: row.key_id,
+      signature: row.signature,
+      eventJson: row.event_json,
+      contentHash: row.content_hash,
+      leafIndex: row.leaf_index === null ? null : Number(row.leaf_index),
+      blockHeight: row.block_height,
+      items: row.items,
+      key: row.public_key
+        ? {
+            publicKey: row.public_key,
+            validFrom: row.valid_from,
+            revokedAt: row.revoked_at,
+            attestation: row.attestation,
+          }
+        : null,
+      block: toBlock(row),
+      nextPrevHash: row.next_prev_hash,
+    };
+  }
+
+  /**
+   * verifyPackage's history. Every event naming `identifier`, what was ever packed in it (an SSCC's contents), or an
+   * SSCC any of these was ever packed in (following PACK events, at most `maxDepth` deep),
+   * as item or parent, and the recalls of `gtin`, in acceptance order, with the tallies of
+   * the identifiers followed and of the GTIN's recalls: one statement, one snapshot. It
+   * reads event_item, recall, item_tally, participant_key and block beside ledger_event
+   * on purpose: one round trip and one snapshot per scan (docs/adr/0009, issue 17), so it
+   * stays here, with the table it is about, rather than split across their owners.
+   */
+  async history(identifier: string, gtin: string | null, maxDepth: number): Promise<History> {
+    const rows = await this.storage.prisma.$queryRaw<HistoryRow[]>`
+      WITH RECURSIVE contents(identifier, depth) AS (
+        -- A logistic unit's own history needs what was packed in it (whether its packer
+        -- held that), so its contents are followed down, PACK by PACK.
+        SELECT ${identifier}::text, 0
+        UNION
+        SELECT c.identifier, contents.depth + 1
+          FROM contents
+          JOIN event_item p ON p.identifier = contents.identifier AND p.role = 'PARENT'
+          JOIN ledger_event pe ON pe.seq = p.event_seq AND pe.type = 'PACK'
+          JOIN event_item c ON c.event_seq = pe.seq AND c.role = 'ITEM'
+         WHERE contents.depth < ${maxDepth}
+      ), ids(identifier, depth) AS (
+        SELECT identifier, 0 FROM contents
+        UNION
+        SELECT p.identifier, ids.depth + 1
+          FROM ids
+          JOIN event_item i ON i.identifier = ids.identifier AND i.role = 'ITEM'
+          JOIN ledger_event pe ON pe.seq = i.event_seq AND pe.type = 'PACK'
+          JOIN event_item p ON p.event_seq = pe.seq AND p.role = 'PARENT'
+         WHERE ids.depth < ${maxDepth}
+      ), seqs AS (
+        SELECT i.event_seq AS seq FROM event_item i JOIN ids ON ids.identifier = i.identifier WHERE i.role <> 'LOT'
+        UNION
+        SELECT r.event_seq FROM recall r WHERE r.gtin = ${gtin}
+      ), found AS (
+      SELECT e.seq, e.event_id, e.type::text AS type, e.actor, e.key_id, e.signature, e.event_json,
+             e.content_hash, e.leaf_index, e.block_height,
+             (SELECT coalesce(json_agg(json_build_object('identifier', x.identifier, 'role', x.role::text)), '[]'::json)
+                FROM event_item x WHERE x.event_seq = e.seq) AS items,
+             k.public_key, k.valid_from, k.revoked_at, k.attestation,
+             b.height AS b_height, b.prev_hash AS b_prev_hash, b.first_leaf_index AS b_first_leaf_index,
+             b.event_count AS b_event_count, b.tree_size AS b_tree_size, b.root_hash AS b_root_hash,
+             b.sealed_at AS b_sealed_at, b.hash AS b_hash, nb.prev_hash AS next_prev_hash
+        FROM ledger_event e
+        LEFT JOIN participant_key k ON k.participant_id = e.actor AND k.key_id = e.key_id
+        LEFT JOIN block b ON b.height = e.block_height
+        LEFT JOIN block nb ON nb.height = e.block_height + 1
+       WHERE e.seq IN (SELECT seq FROM seqs)
+      )
+      SELECT (SELECT coalesce(json_agg(json_build_array(t.key, t.event_count::text, t.last_seq::text)), '[]'::json)
+                FROM item_tally t
+               WHERE t.key IN (SELECT identifier FROM ids) OR t.key = 'recall:' || ${gtin}::text) AS tallies,
+             found.*
+        FROM (SELECT 1) AS one LEFT JOIN found ON true
+       ORDER BY found.seq`;
+    const tallies = new Map<string, Tally>(
+      (rows[0]?.tallies ?? []).map(([key, count, last]) => [
+        key,
+        { eventCount: BigInt(count), lastSeq: BigInt(last) },
+      ]),
+    );
+    const events = rows.flatMap((row) =>
+      row.seq === null ? [] : [this.toEvent(row as HistoryRow & { seq: bigint })],
+    );
+    return { events, tallies };
+  }
+}
+
+function toBlock(row: HistoryRow): BlockHeader | null {
+  if (row.b_height === null) return null;
+  return {
+    height: row.b_height,
+    prevHash: row.b_prev_hash!,
+    firstLeafIndex: Number(row.b_first_leaf_index),
+    eventCount: row.b_event_count!,
+    treeSize: Number(row.b_tree_size),
+    rootHash: row.b_root_hash!,
+    sealedAt: row.b_sealed_at!,
+    hash: row.b_hash!,
+  };
 }

@@ -10,7 +10,7 @@ import { type KeyRecord, keyRecordLeafInput } from '@custos/ledger/key-record';
 import { type NoteSigner, verifierKeyOf } from '@custos/ledger/note';
 import { sha256 } from '@custos/ledger/sha256';
 import { checkEvent } from './event-check';
-import type { StoredEvent } from './verification.repository';
+import type { StoredEvent } from '@custos/store/ledger-event.repository';
 
 const origin = keyDirectoryOrigin('custos.test/log');
 const sealing: NoteSigner = { name: 'custos.test/log', secretKey: randomSecretKey() };
@@ -70,8 +70,9 @@ function stored(event: EventObject, key = secret): StoredEvent {
     leafIndex: null,
     blockHeight: null,
     items: [],
-    publicKey: publicKeyOf(secret),
-    keyRow: { validFrom: null, revokedAt: null, attestation: null },
+    key: { publicKey: publicKeyOf(secret), validFrom: null, revokedAt: null, attestation: null },
+    block: null,
+    nextPrevHash: null,
   };
 }
 
@@ -113,14 +114,18 @@ describe('one stored event re-checked', () => {
     ]);
 
     const planted = randomSecretKey();
-    const byPlanted = { ...stored(commission, planted), publicKey: publicKeyOf(planted) };
+    const signedByPlanted = stored(commission, planted);
+    const byPlanted = {
+      ...signedByPlanted,
+      key: { ...signedByPlanted.key!, publicKey: publicKeyOf(planted) },
+    };
     const [notOnRecord] = checkEvent(byPlanted, directory).failures;
     expect(notOnRecord?.message).toMatch(
       /key k1 of 9506000000008 is not on record in the key directory \(.*another public key\)/,
     );
     expect(notOnRecord?.publicMessage).toBe('an event of its history: its key is not on record');
 
-    const keyless = { ...honest, publicKey: null };
+    const keyless = { ...honest, key: null };
     expect(checkEvent(keyless, directory).failures.map((f) => f.eventId)).toEqual([ID]);
 
     const unreadable = { ...honest, eventJson: '[1]' };

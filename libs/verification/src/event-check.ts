@@ -14,7 +14,7 @@ import { type RebuiltEvent, checkStoredEvent } from '@custos/ledger/stored-event
 import { NATIVE_CODEC } from '@custos/ledger/stored-event-native';
 import { VERIFIED_SIGNATURES } from '@custos/ledger/verified-signatures';
 import type { IndexedEvent } from './index-check';
-import type { StoredEvent } from './verification.repository';
+import type { EventKeyRow, StoredEvent } from '@custos/store/ledger-event.repository';
 
 /** A stored event after its re-check, with what the replay and the index check need. */
 export interface CheckedEvent {
@@ -54,8 +54,7 @@ export function checkEvent(stored: StoredEvent, keys: KeyDirectory): CheckedEven
   if (checked.faults.some((f) => f.problem === 'column differs'))
     fail('its stored columns disagree with the signed event');
   if (checked.rebuilt) {
-    const key = stored.publicKey ?? undefined;
-    const row = key && keyRowOf(stored, key);
+    const row = stored.key && keyRowOf(stored, stored.key);
     if (!row)
       fail(
         `the key ${stored.keyId} of ${stored.actor} is not on record`,
@@ -119,12 +118,12 @@ function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V 
 }
 
 /** The event's key row as stored, in the key directory's terms. */
-function keyRowOf(stored: StoredEvent, publicKey: Uint8Array) {
+function keyRowOf(stored: StoredEvent, key: EventKeyRow) {
   return {
     participantId: stored.actor,
     keyId: stored.keyId,
-    publicKey,
-    validFrom: stored.keyRow?.validFrom ?? null,
-    revokedAt: stored.keyRow?.revokedAt ?? null,
+    publicKey: key.publicKey,
+    validFrom: key.validFrom,
+    revokedAt: key.revokedAt,
   };
 }

@@ -12,6 +12,7 @@
 // Pure: no I/O. What this cannot see (a consistent rewrite of every derived table) is the
 // full audit's, which rebuilds the index from the signed log.
 import type { IntegrityFailure } from '@custos/custody/assess';
+import type { Tally } from '@custos/store/event-index.repository';
 
 /** What an event found by the index says about itself, read from its signed fields. */
 export interface IndexedEvent {
@@ -27,11 +28,6 @@ export interface IndexedEvent {
         readonly lot?: string;
       }
     | undefined;
-}
-
-export interface Tally {
-  readonly eventCount: bigint;
-  readonly lastSeq: bigint;
 }
 
 /** The tally key of the recall rows of a GTIN. */

@@ -13,7 +13,7 @@ import {
   proveInclusion,
   type SealedEvent,
 } from './proof-bundle';
-import type { StoredBlock } from './verification.repository';
+import type { BlockHeader } from '@custos/store/block.repository';
 
 const leafInputs = Array.from({ length: 5 }, (_, i) => new TextEncoder().encode(`leaf ${i}`));
 const leafHashes = leafInputs.map((input) => leafHash(input));
@@ -21,7 +21,7 @@ const subtree = (level: number, index: number) =>
   rootOfLeafHashes(leafHashes.slice(index << level, (index + 1) << level));
 const pathOf = (leaf: number, size: number) => assembleProof(planInclusion(leaf, size), subtree);
 
-function block(fields: Omit<BlockFields, 'rootHash'>): StoredBlock {
+function block(fields: Omit<BlockFields, 'rootHash'>): BlockHeader {
   const withRoot = {
     ...fields,
     rootHash: bytesToHex(rootOfLeafHashes(leafHashes.slice(0, fields.treeSize))),
@@ -72,6 +72,7 @@ function sealed(leaf: number, changes: Partial<SealedEvent['stored']> = {}): Sea
       leafIndex: leaf,
       blockHeight: own.height,
       items: [],
+      key: null,
       block: own,
       nextPrevHash: own === block0 ? block1.prevHash : null,
       ...changes,

@@ -4,13 +4,12 @@ import { SealingModule } from '@custos/sealing/sealing.module';
 import { StoreModule } from '@custos/store/store.module';
 import { ProofBundleService } from './proof-bundle.service';
 import { VerificationAlerts } from './verification-alerts.service';
-import { VerificationRepository } from './verification.repository';
 import { VerificationService } from './verification.service';
 
 /** verifyPackage: replay with proofs (SPEC section 6). */
 @Module({
   imports: [SealingModule, ParticipantsModule, StoreModule],
-  providers: [ProofBundleService, VerificationAlerts, VerificationRepository, VerificationService],
+  providers: [ProofBundleService, VerificationAlerts, VerificationService],
   exports: [VerificationService],
 })
 export class VerificationModule {}

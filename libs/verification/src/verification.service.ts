@@ -22,7 +22,7 @@ import { ProofBundleService } from './proof-bundle.service';
 import { type DisclosedFinding, type TrailStep, disclose } from './read-rule';
 import { parseScannedCode } from './scanned-code';
 import { VerificationAlerts } from './verification-alerts.service';
-import { VerificationRepository } from './verification.repository';
+import { LedgerEventRepository } from '@custos/store/ledger-event.repository';
 
 export type { ProofBundle } from './proof-bundle';
 export type { TrailStep } from './read-rule';
@@ -52,7 +52,7 @@ export type VerificationPurpose = 'scan' | 'read';
 @Injectable()
 export class VerificationService {
   constructor(
-    private readonly repository: VerificationRepository,
+    private readonly events: LedgerEventRepository,
     private readonly proofs: ProofBundleService,
     private readonly participants: ParticipantService,
     private readonly keyDirectory: KeyDirectoryService,
@@ -73,7 +73,7 @@ export class VerificationService {
     head.catch(() => undefined);
     const keys = this.keyDirectory.current();
     keys.catch(() => undefined);
-    const { events, tallies } = await this.repository.history(
+    const { events, tallies } = await this.events.history(
       scanned.identifier,
       scanned.gtin ?? null,
       MAX_NESTING,
