@@ -1,8 +1,11 @@
-// The README, word for word. Its walkthroughs run as shell scripts against one fresh
-// server in the order the README gives them: the demo, the pharmacist's, the
-// integrator's, the regulator's. `npx custos` and
+// The README, word for word. Its run command (`npm start`, after the `npm ci` that set up
+// this checkout) starts the server as a user does, in its own process group, which the
+// end kills whole; its walkthroughs run as shell scripts against it in the order the
+// README gives them: the demo, the pharmacist's, the integrator's, the regulator's.
+// `npx custos` and
 // `npm run custos --` become the launcher they resolve to (bin/custos.cjs) and
-// `localhost:3000` the spawned server's address; nothing else is changed. What the README
+// `localhost:3000` the server's address (a free port: tests run side by side, and its data
+// folder is a temporary one); nothing else is changed. What the README
 // shows as output is what the commands print, its signing example's bytes and signature
 // are what libs/sdk computes, and every GraphQL example in it answers without errors.
 import { spawn } from 'node:child_process';
@@ -14,7 +17,7 @@ import { PARTIES, type PartyName } from '../../libs/sdk/src/demo-parties';
 import { signEvent, signingBytes } from '../../libs/sdk/src/events';
 import { loadKey } from '../../libs/sdk/src/key-file';
 import { keyFromSeed } from '../../libs/sdk/src/keys';
-import { type Product, startProduct } from '../product';
+import { freePort, groupMembers, type Product, startAsTyped } from '../product';
 import { tempDir } from '../storage';
 
 const root = join(__dirname, '..', '..');
@@ -135,13 +138,25 @@ describe('README', () => {
   const demoWork = tempDir('readme-demo-work');
   let demo: Product;
   beforeAll(async () => {
-    demo = await startProduct({ CUSTOS_DATA_DIR: demoData.path, SEAL_MAX_WAIT_MS: '100' }, 150_000);
+    const [run, test, ...rest] = blocks(section('run'));
+    expect([run?.lang, test?.lang, rest]).toEqual(['sh', 'sh', []]);
+    const [install, start, ...more] = run!.body.trim().split(' && ');
+    expect([install, start, more]).toEqual(['npm ci', expect.any(String), []]);
+    demo = await startAsTyped(
+      start!,
+      { CUSTOS_DATA_DIR: demoData.path, SEAL_MAX_WAIT_MS: '100' },
+      await freePort(),
+      150_000,
+    );
   }, 160_000);
   afterAll(async () => {
+    // Also after a failure: the whole group (npm, its shell, node), and nothing left.
+    const pgid = demo?.process.pid;
     await demo?.stop();
+    if (pgid !== undefined) expect(groupMembers(pgid)).toEqual([]);
     demoData.remove();
     demoWork.remove();
-  });
+  }, 30_000);
 
   describe('on the demo', () => {
     // The demo finds the admin token the embedded server generated in its data folder, as
