@@ -86,8 +86,15 @@ export type AlertFilter = {
   readonly code?: string;
 };
 
-/** A subscription's events; `close()` ends it at once, even while a `next()` waits. */
-export type Subscription<T> = AsyncIterableIterator<T> & { close(): void };
+/**
+ * A subscription's events; `close()` ends it at once, even while a `next()` waits.
+ * `ready` resolves once the server has accepted the socket (the subscription is sent on it
+ * at once); it stays pending when the socket fails, and `next()` rejects instead.
+ */
+export type Subscription<T> = AsyncIterableIterator<T> & {
+  close(): void;
+  readonly ready: Promise<void>;
+};
 
 export interface RequestOptions {
   /** Send no token (sign-in: the stored one may be dead); never signs in again. */
@@ -504,6 +511,7 @@ export class CustosClient {
    */
   subscribe<T>(query: string, variables: Record<string, unknown> = {}): Subscription<T> {
     const ws = this.wsClient();
+    const ready = new Promise<void>((resolve) => ws.on('connected', () => resolve()));
     const iterator = ws.iterate<T>({ query, variables });
     const close = () => void ws.dispose();
     const next = async (): Promise<IteratorResult<T>> => {
@@ -536,6 +544,7 @@ export class CustosClient {
         return { done: true, value: undefined };
       },
       close,
+      ready,
       [Symbol.asyncIterator]() {
         return self;
       },
@@ -585,6 +594,7 @@ function mapped<T, U>(source: Subscription<T>, map: (value: T) => U): Subscripti
       return { done: true, value: undefined };
     },
     close: () => source.close(),
+    ready: source.ready,
     [Symbol.asyncIterator]() {
       return self;
     },

@@ -9,7 +9,11 @@ import {
   LOT_TRACE_MAX_PAGE,
   type Subscription,
 } from '@custos/sdk/client';
-import { CustosRequestError, CustosSubscriptionClosedError } from '@custos/sdk/errors';
+import {
+  CustosRequestError,
+  CustosSubscriptionClosedError,
+  CustosUnreachableError,
+} from '@custos/sdk/errors';
 import type { Alert, AuditRun, LotTrace } from '@custos/sdk/types';
 import {
   type CliApp,
@@ -95,10 +99,10 @@ export function regulatorCommands(program: Command, app: CliApp): void {
             ...(opts.severity ? { severity: opts.severity.toUpperCase() } : {}),
             ...(opts.code ? { code: opts.code } : {}),
           };
-          // Subscribe first, so that nothing raised while the list is read is missed.
-          const stream = opts.follow ? client.alertStream() : undefined;
-          const pending = stream?.next();
-          pending?.catch(() => {}); // awaited below, once the list is printed
+          // Subscribe first, and list once the server holds the socket, so that nothing
+          // raised while the list is read is missed.
+          const live = opts.follow ? subscribe(client) : undefined;
+          if (live) await connected(live);
           let listed: Alert[];
           try {
             listed = await client.alertList(
@@ -106,7 +110,7 @@ export function regulatorCommands(program: Command, app: CliApp): void {
               opts.first,
             );
           } catch (err) {
-            stream?.close();
+            live?.stream.close();
             throw err;
           }
           if (ctx.json) for (const a of listed) ctx.io.out(JSON.stringify(a));
@@ -114,9 +118,9 @@ export function regulatorCommands(program: Command, app: CliApp): void {
             if (listed.length === 0) ctx.io.out('no alerts');
             for (const a of listed) ctx.io.out(alertLine(a));
           }
-          if (!stream || !pending) return EXIT_OK;
+          if (!live) return EXIT_OK;
           if (!ctx.json) ctx.io.err('waiting for new alerts (Ctrl-C stops)…');
-          return followAlerts(ctx, client, { stream, pending }, filters, listed, opts.max);
+          return followAlerts(ctx, client, live, filters, listed, opts);
         },
       ),
     );
@@ -158,25 +162,54 @@ export function regulatorCommands(program: Command, app: CliApp): void {
 
 const finished = (run: AuditRun) => run.status === 'COMPLETED' || run.status === 'FAILED';
 
-/** Follows an audit over the auditProgress subscription, polling if that is unavailable. */
+/** An alert stream and its first step, asked for at once (so the socket opens). */
+interface Live {
+  readonly stream: Subscription<Alert>;
+  readonly pending: Promise<IteratorResult<Alert>>;
+}
+
+function subscribe(client: CustosClient): Live {
+  const stream = client.alertStream();
+  const pending = stream.next();
+  pending.catch(() => {}); // awaited by the caller, once it is ready to print
+  return { stream, pending };
+}
+
+/** Whether the server accepted the stream's socket (false: its first step rejects). */
+function connected(live: Live): Promise<boolean> {
+  return Promise.race([
+    live.stream.ready.then(() => true),
+    live.pending.then(
+      () => true,
+      () => false,
+    ),
+  ]);
+}
+
+/** The first wait before subscribing again after a lost stream; doubled up to the most. */
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MOST_MS = 2_000;
+
 /**
- * Prints new alerts as they are raised, until --max. The server closes the subscription
- * when the session expires (4401): with a key file to sign in again (the stored session's)
- * it signs in, subscribes again and first prints what was raised meanwhile; without one,
- * or when the key was revoked (4403), it ends with exit 1 and says what to do.
+ * Prints new alerts as they are raised, until --max. Whenever the stream ends under it,
+ * it subscribes again and first prints what was raised while no stream was open (page
+ * after page, oldest first; each alert once): when the server went away or could not be
+ * reached (retried, waiting up to 2 s between tries, until it answers), and when the
+ * session expired (4401) and the stored session's key file signs in again. Without a key
+ * file, or when the key was revoked (4403), it ends with exit 1 and says what to do.
  */
 async function followAlerts(
   ctx: CliContext,
   client: CustosClient,
-  first: { stream: Subscription<Alert>; pending: Promise<IteratorResult<Alert>> },
+  first: Live,
   filters: AlertFilter,
   listed: readonly Alert[],
-  max: number | undefined,
+  opts: { since?: string; max?: number },
 ): Promise<number> {
   const seen = new Set(listed.map((a) => a.id));
   let latest = listed.reduce<string | undefined>(
     (at, a) => (at === undefined || a.raisedAt > at ? a.raisedAt : at),
-    undefined,
+    opts.since,
   );
   let shown = 0;
   /** Prints `alert` if it is new and wanted; true once --max is reached. */
@@ -188,35 +221,56 @@ async function followAlerts(
     if (filters.code && alert.code !== filters.code) return false;
     ctx.io.out(ctx.json ? JSON.stringify(alert) : alertLine(alert));
     shown++;
-    return max !== undefined && shown >= max;
+    return opts.max !== undefined && shown >= opts.max;
   };
   let { stream, pending } = first;
+  /** While the stream is lost: how long the last wait before trying again was. */
+  let lostWaitMs: number | undefined;
   try {
     for (;;) {
       let step: IteratorResult<Alert>;
       try {
         step = await pending;
       } catch (err) {
-        const ended = sessionEnd(err);
+        stream.close();
+        const ended = interruption(err);
         if (ended === undefined) throw err;
         if (ended === 'key revoked') {
           throw new CliError(
             'the key this session was signed in with was revoked, so the server ended the alert stream: sign in with another key (custos login --key <file>) and follow again',
           );
         }
-        const renewed = await client.renewSession();
-        if (!renewed) {
-          throw new CliError(
-            'the session expired, so the server ended the alert stream: run `custos login --key <file>` and follow again',
-          );
+        if (ended === 'expired') {
+          const renewed = await client.renewSession();
+          if (!renewed) {
+            throw new CliError(
+              'the session expired, so the server ended the alert stream: run `custos login --key <file>` and follow again',
+            );
+          }
+          ctx.io.err(`the session expired: signed in again until ${renewed.expiresAt}, following…`);
+        } else {
+          if (lostWaitMs === undefined) {
+            ctx.io.err(`lost the alert stream (${ended.lost}): reconnecting…`);
+          }
+          lostWaitMs =
+            lostWaitMs === undefined
+              ? RECONNECT_FIRST_MS
+              : Math.min(lostWaitMs * 2, RECONNECT_MOST_MS);
+          await new Promise((resolve) => setTimeout(resolve, lostWaitMs));
         }
-        ctx.io.err(`the session expired: signed in again until ${renewed.expiresAt}, following…`);
-        stream = client.alertStream();
-        pending = stream.next();
-        pending.catch(() => {}); // awaited at the top of the loop
-        // What was raised between the old stream's end and the new one's start, page
-        // after page until caught up, printed oldest first.
-        const gap = await client.alertList({ ...filters, ...(latest ? { since: latest } : {}) });
+        ({ stream, pending } = subscribe(client));
+        if (!(await connected({ stream, pending }))) continue; // its step rejects: again
+        let gap: Alert[];
+        try {
+          gap = await client.alertList({ ...filters, ...(latest ? { since: latest } : {}) });
+        } catch (listErr) {
+          const lostAgain = listErr instanceof Error && typeof interruption(listErr) === 'object';
+          if (!lostAgain) throw listErr;
+          pending = Promise.reject(listErr);
+          continue;
+        }
+        if (lostWaitMs !== undefined) ctx.io.err('reconnected: following…');
+        lostWaitMs = undefined;
         for (const alert of gap.reverse()) {
           if (show(alert)) return EXIT_OK;
         }
@@ -231,20 +285,29 @@ async function followAlerts(
   }
 }
 
-/** Why the server ended a subscription, if it ended it for its session. */
-function sessionEnd(err: unknown): 'expired' | 'key revoked' | undefined {
+/**
+ * Why a stream (or the read after it) ended: the server ended the session, or the
+ * connection was lost (the server went away, could not be reached, or failed for now:
+ * worth trying again). Undefined for anything else.
+ */
+function interruption(err: unknown): 'expired' | 'key revoked' | { lost: string } | undefined {
   if (err instanceof CustosSubscriptionClosedError) {
     if (err.keyRevoked) return 'key revoked';
     if (err.sessionExpired) return 'expired';
+    // Below 4000 the socket's own codes (1001 going away, 1006 gone without a word).
+    if (err.closeCode < 4000) return { lost: `closed with ${err.closeCode}` };
   }
+  if (err instanceof CustosUnreachableError) return { lost: err.reason };
   // Subscribed with a token that had already ended: the operation itself is refused.
   if (err instanceof CustosRequestError) {
     if (err.code === 'KEY_REVOKED') return 'key revoked';
     if (err.code === 'UNAUTHENTICATED') return 'expired';
+    if (err.retryable) return { lost: `HTTP ${err.status}` };
   }
   return undefined;
 }
 
+/** Follows an audit over the auditProgress subscription, polling if that is unavailable. */
 async function follow(ctx: CliContext, client: CustosClient, start: AuditRun): Promise<AuditRun> {
   let run = start;
   const draw = (r: AuditRun) =>
