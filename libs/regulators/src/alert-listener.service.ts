@@ -24,6 +24,8 @@ export class AlertListener implements OnModuleDestroy {
   private readonly subscribers = new Set<PushIterator<AlertRecord>>();
   private readonly delivered = new Set<bigint>();
   private listening: Promise<Unlisten> | undefined;
+  /** The LISTEN is in place: a committed alert reaches every subscriber. */
+  private listened = false;
   private heardAt = new Date();
   private pendingIds: bigint[] = [];
   private reading: Promise<void> | undefined;
@@ -46,14 +48,19 @@ export class AlertListener implements OnModuleDestroy {
     return iterator;
   }
 
+  /** Subscribers that hear the next alert committed (none until the LISTEN is in place). */
   get subscriberCount(): number {
-    return this.subscribers.size;
+    return this.listened ? this.subscribers.size : 0;
   }
 
   private listen(): Promise<Unlisten> {
     this.listening ??= this.storage
       .listen(ALERT_CHANNEL, (payload) => this.heard(payload), {
         onReconnect: () => void this.catchUp(),
+      })
+      .then((unlisten) => {
+        this.listened = true;
+        return unlisten;
       })
       .catch((err: unknown) => {
         this.listening = undefined;
@@ -114,6 +121,7 @@ export class AlertListener implements OnModuleDestroy {
     for (const subscriber of [...this.subscribers]) await subscriber.return();
     const unlisten = await this.listening?.catch(() => undefined);
     this.listening = undefined;
+    this.listened = false;
     await unlisten?.();
   }
 }
