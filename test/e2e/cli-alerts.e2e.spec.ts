@@ -1,10 +1,11 @@
-// `custos alerts --follow` across a lost subscription, live: the server it follows stops
-// (1001 going away), another replica on the same database takes more alerts than one page
-// of the alerts query may ask for (ALERTS_MAX_PAGE, the server's cost limit), and the
-// first server comes back. The CLI reconnects, reads the gap page by page, prints every
-// alert exactly once and in order, then what the new subscription brings. The CLI is
-// `node bin/custos.cjs` as a child process; the servers run in this process on the real
-// PostgreSQL and Redis, in this file's own database and queue prefix.
+// `custos alerts --follow` across a lost subscription, live. It lists more alerts than one
+// page of the alerts query may ask for (ALERTS_MAX_PAGE, the server's cost limit) and
+// follows; the server it follows stops (1001 going away), another replica on the same
+// database takes more than a page of alerts, and the first server comes back. The CLI
+// reconnects, reads the gap page by page, prints every alert exactly once and in order,
+// then what the new subscription brings. The CLI is `node bin/custos.cjs` as a child
+// process; the servers run in this process on the real PostgreSQL and Redis, in this
+// file's own database and queue prefix.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
@@ -23,7 +24,10 @@ import {
 
 const LAUNCHER = join(__dirname, '..', '..', 'bin', 'custos.cjs');
 const ADMIN_TOKEN = 'cli-alerts-e2e-admin-token-0123456789abcdef';
-/** Raised while the followed server is down: more than one page. */
+// Each more than one page: the alerts before it starts, the FIRST of them it lists, and
+// those raised while the followed server is down.
+const BEFORE = ALERTS_MAX_PAGE + 16;
+const FIRST = ALERTS_MAX_PAGE + 11;
 const GAP = ALERTS_MAX_PAGE + 40;
 
 async function within(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -106,10 +110,9 @@ describe('custos alerts --follow across a lost subscription', () => {
     );
     await ok(['login', '--key', 'agency.json']);
 
-    // Three alerts before it starts, of which it lists the two most recent.
-    await raise(world, pharmacy, 'BEFORE', 3);
-    const expected = 2 + 2 + GAP + 1;
-    const follow = custos(['alerts', '--follow', '--first', '2', '--max', `${expected - 2}`]);
+    // Alerts before it starts, of which it lists the FIRST most recent, page by page.
+    await raise(world, pharmacy, 'BEFORE', BEFORE);
+    const follow = custos(['alerts', '--follow', '--first', `${FIRST}`, '--max', `${2 + GAP + 1}`]);
     follower = follow.child;
     const printed = () =>
       follow.output.stdout
@@ -125,7 +128,7 @@ describe('custos alerts --follow across a lost subscription', () => {
     await until('listed', () => follow.output.stderr.includes('waiting for new alerts'), 20_000);
 
     await raise(world, pharmacy, 'LIVE', 2);
-    await until('two live alerts printed', () => printed().length === 4, 20_000);
+    await until('two live alerts printed', () => printed().length === FIRST + 2, 20_000);
 
     // The followed server goes; a replica on the same database takes the gap's alerts.
     await followed!.stop();
@@ -136,20 +139,21 @@ describe('custos alerts --follow across a lost subscription', () => {
     replica = undefined;
     followed = await start({ PORT: String(port) });
     await until('subscribed again', () => subscribers(followed!) === 1, 30_000);
-    await until('the gap printed', () => printed().length === 4 + GAP, 30_000);
+    await until('the gap printed', () => printed().length === FIRST + 2 + GAP, 30_000);
     await raise(new LedgerWorld(followed.url, ADMIN_TOKEN), pharmacy, 'AFTER', 1);
 
     const ran = await follow.done;
     expect([ran.code, ran.stderr]).toEqual([0, expect.stringContaining('reconnected')]);
 
-    // Exactly the alerts raised, each once: the listed two newest first, then the rest in
+    // Exactly the alerts raised, each once: those listed newest first, then the rest in
     // the order they were raised.
     const client = new CustosClient({ url: followed.url, token: ADMIN_TOKEN });
-    const all = (await client.alertList()).reverse(); // oldest first
-    expect(all).toHaveLength(3 + 2 + GAP + 1);
-    const lines = printed();
-    const identifiers = lines.map((line) => line.split(/\s+/)[3]);
-    const shown = all.slice(1).map((a: Alert) => a.identifier);
-    expect(identifiers).toEqual([shown[1], shown[0], ...shown.slice(2)]);
+    const all = (await client.alertList()).reverse().map((a: Alert) => a.identifier);
+    expect(all).toHaveLength(BEFORE + 2 + GAP + 1);
+    const identifiers = printed().map((line) => line.split(/\s+/)[3]);
+    expect(identifiers).toEqual([
+      ...all.slice(BEFORE - FIRST, BEFORE).reverse(),
+      ...all.slice(BEFORE),
+    ]);
   }, 180_000);
 });
