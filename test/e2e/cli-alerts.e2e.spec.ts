@@ -21,6 +21,7 @@ import {
   testQueuePrefix,
   type TestDatabase,
 } from '../storage';
+import { until as within } from '../until';
 
 const LAUNCHER = join(__dirname, '..', '..', 'bin', 'custos.cjs');
 const ADMIN_TOKEN = 'cli-alerts-e2e-admin-token-0123456789abcdef';
@@ -29,14 +30,6 @@ const ADMIN_TOKEN = 'cli-alerts-e2e-admin-token-0123456789abcdef';
 const BEFORE = ALERTS_MAX_PAGE + 16;
 const FIRST = ALERTS_MAX_PAGE + 11;
 const GAP = ALERTS_MAX_PAGE + 40;
-
-async function within(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('custos alerts --follow across a lost subscription', () => {
   const work = tempDir('cli-alerts-work');

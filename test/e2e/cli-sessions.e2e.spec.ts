@@ -17,6 +17,7 @@ import {
   testQueuePrefix,
   type TestDatabase,
 } from '../storage';
+import { until } from '../until';
 
 const LAUNCHER = join(__dirname, '..', '..', 'bin', 'custos.cjs');
 const ADMIN_TOKEN = 'cli-sessions-e2e-admin-token-0123456789abcdef';
@@ -40,14 +41,6 @@ interface Running {
   readonly child: ChildProcess;
   readonly output: { stdout: string; stderr: string };
   readonly done: Promise<Ran>;
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('custos CLI sessions', () => {

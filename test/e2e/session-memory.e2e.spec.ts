@@ -11,6 +11,7 @@ import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
 import { LedgerWorld, type Party } from '../fixtures/ledger-world';
 import { failure, gln } from '../participants';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
+import { until } from '../until';
 
 const ADMIN_TOKEN = 'session-memory-e2e-admin-token-0123456789abcdef';
 const LEDGER_KEY = gql`
@@ -25,14 +26,6 @@ const REVOKE = gql`
     }
   }
 `;
-
-async function until(what: string, condition: () => Promise<boolean> | boolean, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** The session's code on `client`'s next request: 'OK' or the refusal's code. */
 async function sessionCode(client: GraphQLClient): Promise<string> {

@@ -19,6 +19,7 @@ import {
   type Party,
   unitUri,
 } from '../fixtures/ledger-world';
+import { until } from '../until';
 
 const ADMIN_TOKEN = 'epcis-stream-e2e-admin-token-0123456789abcd';
 const OTHER_GTIN = gtin('0950700013435'); // of otherMaker's company prefix 9507000
@@ -98,14 +99,6 @@ async function refusal(path: string, token: string | undefined) {
 
 const eventIds = (documents: readonly QueryDocument[]) =>
   documents.flatMap((d) => d.epcisBody.queryResults.resultsBody.eventList.map((e) => e.eventID));
-
-async function until(what: string, condition: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** `party` commissions `n` fresh units, sealed; their EPCIS eventIDs. */
 async function commission(party: Party, n: number, gtin14 = GTIN): Promise<string[]> {

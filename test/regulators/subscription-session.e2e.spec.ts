@@ -12,6 +12,7 @@ import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
 import { LedgerWorld, type Party } from '../fixtures/ledger-world';
 import { gln } from '../participants';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
+import { until } from '../until';
 
 const ADMIN_TOKEN = 'subscription-session-e2e-admin-token-0123456789abcdef';
 const ALERT_RAISED = 'subscription { alertRaised { id code } }';
@@ -42,14 +43,6 @@ function subscribe(url: string, token: string): { client: Client; closed: Promis
     { next: () => {}, error: () => {}, complete: () => {} },
   );
   return { client, closed };
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Resolves with the close, or with 'open' if the socket is still open after `ms`. */
