@@ -209,7 +209,8 @@ async function followAlerts(
   const seen = new Set(listed.map((a) => a.id));
   let latest = listed.reduce<string | undefined>(
     (at, a) => (at === undefined || a.raisedAt > at ? a.raisedAt : at),
-    opts.since,
+    // The server took it (it listed with it); as raisedAt is written, to compare with it.
+    opts.since ? new Date(opts.since).toISOString() : undefined,
   );
   let shown = 0;
   /** Prints `alert` if it is new and wanted; true once --max is reached. */
