@@ -9,9 +9,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Storage, Unlisten } from '@custos/core/database/storage';
 import { STORAGE } from '@custos/core/tokens';
-import { ALERT_CHANNEL } from '@custos/store/alert.repository';
-import type { AlertRecord } from './alert';
-import { AlertsRepository } from './alerts.repository';
+import { ALERT_CHANNEL, type AlertRecord, AlertRepository } from '@custos/store/alert.repository';
 import { PushIterator } from './push-iterator';
 
 const REMEMBERED = 10_000;
@@ -32,7 +30,7 @@ export class AlertListener implements OnModuleDestroy {
 
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
-    private readonly alerts: AlertsRepository,
+    private readonly alerts: AlertRepository,
   ) {}
 
   /** A stream of every alert committed from now on, anywhere; ends when the client leaves. */

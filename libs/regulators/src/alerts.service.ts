@@ -2,8 +2,11 @@
 // code, severity, participant and time.
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@custos/core/errors/domain-error';
-import type { AlertFilter, AlertRecord } from './alert';
-import { AlertsRepository } from './alerts.repository';
+import {
+  type AlertFilter,
+  type AlertRecord,
+  AlertRepository,
+} from '@custos/store/alert.repository';
 import { decodeCursor, encodeCursor, pageSize } from './cursor';
 
 export interface AlertPage {
@@ -16,7 +19,7 @@ const CURSOR_KIND = 'alert';
 
 @Injectable()
 export class AlertsService {
-  constructor(private readonly repository: AlertsRepository) {}
+  constructor(private readonly repository: AlertRepository) {}
 
   async list(
     filter: AlertFilter,

@@ -101,7 +101,12 @@ export class AuditRepository {
     return this.storage.prisma;
   }
 
-  /** A queued run over the log as it stands now (size and blocks of the latest block). */
+  /**
+   * A queued run over the log as it stands now (size and blocks of the latest block). The
+   * one statement here that reads a ledger table (block, libs/store's): the run is created
+   * with the log's size in the same statement, so no block sealed in between is counted
+   * without its events being audited.
+   */
   async create(requestedBy: string): Promise<AuditRunRecord> {
     const rows = await this.prisma.$queryRawUnsafe<RunRow[]>(
       `INSERT INTO audit_run (status, requested_by, tree_size, block_count)

@@ -4,7 +4,6 @@ import { SealingModule } from '@custos/sealing/sealing.module';
 import { StoreModule } from '@custos/store/store.module';
 import { VerificationModule } from '@custos/verification/verification.module';
 import { AlertListener } from './alert-listener.service';
-import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { AuditProgressListener } from './audit-progress-listener.service';
 import { AuditRepository } from './audit.repository';
@@ -19,7 +18,6 @@ import { PackageService } from './package.service';
 @Module({
   imports: [ParticipantsModule, SealingModule, StoreModule, VerificationModule],
   providers: [
-    AlertsRepository,
     AlertsService,
     AlertListener,
     AuditRepository,

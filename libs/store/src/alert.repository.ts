@@ -2,6 +2,8 @@
 // raises it (ingest, the sealer, a failed verification), is inserted here, skipped when
 // its dedup key is already stored, and announced with pg_notify(ALERT_CHANNEL, id) in the
 // same transaction, so a listener in any process hears of exactly the committed ones.
+// Regulators read them here too: a filtered page, newest first (keyset on id), and rows
+// by id for the listener.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
 import { STORAGE } from '@custos/core/tokens';
@@ -11,6 +13,28 @@ import { prismaOf, type Tx } from './transaction.repository';
 export const ALERT_CHANNEL = 'custos_alert';
 
 export type AlertSeverity = 'INFO' | 'WARNING' | 'CRITICAL';
+
+/** An alert as stored and as regulators read it (SPEC section 7). */
+export interface AlertRecord {
+  readonly id: bigint;
+  readonly code: string;
+  readonly severity: AlertSeverity;
+  readonly message: string;
+  readonly identifier: string | null;
+  readonly eventId: string | null;
+  readonly participantId: string | null;
+  readonly raisedAt: Date;
+}
+
+/** The filters of the alerts list. */
+export interface AlertFilter {
+  readonly code?: string;
+  readonly severity?: AlertSeverity;
+  /** The participant the alert concerns (the scanner or the event's actor). */
+  readonly participantId?: string;
+  /** Raised at or after. */
+  readonly since?: Date;
+}
 
 export interface NewAlert {
   readonly code: string;
@@ -22,6 +46,28 @@ export interface NewAlert {
   /** Raised at most once per key; null for alerts that are always raised. */
   readonly dedupKey?: string | null;
 }
+
+interface AlertRow {
+  id: bigint;
+  code: string;
+  severity: AlertSeverity;
+  message: string;
+  identifier: string | null;
+  event_id: string | null;
+  participant_id: string | null;
+  raised_at: Date;
+}
+
+const toRecord = (r: AlertRow): AlertRecord => ({
+  id: BigInt(r.id),
+  code: r.code,
+  severity: r.severity,
+  message: r.message,
+  identifier: r.identifier,
+  eventId: r.event_id,
+  participantId: r.participant_id,
+  raisedAt: r.raised_at,
+});
 
 @Injectable()
 export class AlertRepository {
@@ -86,5 +132,44 @@ export class AlertRepository {
         SELECT id, message FROM alert WHERE alert.code = c.code ORDER BY id DESC LIMIT 1
       ) a`;
     return new Map(rows.map((r) => [r.code, { id: BigInt(r.id), message: r.message }]));
+  }
+
+  /** Up to `limit` alerts matching `filter` with id below `beforeId`, newest first. */
+  async page(filter: AlertFilter, beforeId: bigint | null, limit: number): Promise<AlertRecord[]> {
+    // raised_at is a UTC timestamp without zone (Prisma's DateTime).
+    const since = filter.since?.toISOString() ?? null;
+    const rows = await this.storage.prisma.$queryRaw<AlertRow[]>`
+      SELECT id, code, severity::text AS severity, message, identifier, event_id, participant_id,
+             raised_at
+      FROM alert
+      WHERE (${beforeId?.toString() ?? null}::bigint IS NULL OR id < ${beforeId?.toString() ?? null}::bigint)
+        AND (${filter.code ?? null}::text IS NULL OR code = ${filter.code ?? null}::text)
+        AND (${filter.severity ?? null}::text IS NULL OR severity::text = ${filter.severity ?? null}::text)
+        AND (${filter.participantId ?? null}::text IS NULL OR participant_id = ${filter.participantId ?? null}::text)
+        AND (${since}::text IS NULL OR raised_at >= (${since}::timestamptz AT TIME ZONE 'UTC'))
+      ORDER BY id DESC
+      LIMIT ${limit}`;
+    return rows.map(toRecord);
+  }
+
+  /** The alerts of `ids` that exist, in id order. */
+  async byIds(ids: readonly bigint[]): Promise<AlertRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.storage.prisma.$queryRaw<AlertRow[]>`
+      SELECT id, code, severity::text AS severity, message, identifier, event_id, participant_id,
+             raised_at
+      FROM alert WHERE id = ANY(${ids.map(String)}::bigint[])
+      ORDER BY id`;
+    return rows.map(toRecord);
+  }
+
+  /** Alerts raised at or after `since`, in id order (catch-up after a lost connection). */
+  async raisedSince(since: Date): Promise<AlertRecord[]> {
+    const rows = await this.storage.prisma.$queryRaw<AlertRow[]>`
+      SELECT id, code, severity::text AS severity, message, identifier, event_id, participant_id,
+             raised_at
+      FROM alert WHERE raised_at >= (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      ORDER BY id`;
+    return rows.map(toRecord);
   }
 }
