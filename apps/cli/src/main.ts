@@ -122,6 +122,13 @@ export function processIo(): CliIo {
 /** Runs the command line of this process and sets its exit code. */
 export function main(): void {
   let finished = false;
+  // A reader that stops early (`custos … | head`) closes the pipe: the output is no longer
+  // wanted, so stop as a command killed by SIGPIPE would, without a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    finished = true;
+    process.exit(process.exitCode ?? EXIT_OK);
+  });
   process.once('beforeExit', () => {
     if (finished) return;
     process.stderr.write('custos: internal error: the command stopped before it finished\n');
