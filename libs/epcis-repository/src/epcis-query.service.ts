@@ -12,7 +12,11 @@ import type { EpcFormat } from '@custos/epcis/identifiers';
 import { type JsonObject, toEpcisEvent } from '@custos/epcis/to-epcis';
 import type { EventObject } from '@custos/ledger/events';
 import { ParticipantService } from '@custos/participants/participant.service';
-import { EpcisEventRepository, type QueriedEvent, type Reader } from './epcis-event.repository';
+import {
+  LedgerEventRepository,
+  type QueriedEvent,
+  type Reader,
+} from '@custos/store/ledger-event.repository';
 
 export interface EventPage {
   readonly events: readonly JsonObject[];
@@ -23,7 +27,7 @@ export interface EventPage {
 @Injectable()
 export class EpcisQueryService {
   constructor(
-    private readonly events: EpcisEventRepository,
+    private readonly events: LedgerEventRepository,
     private readonly participants: ParticipantService,
   ) {}
 
@@ -41,7 +45,7 @@ export class EpcisQueryService {
     const digest = createHash('sha256').update(queryKey).digest('base64url').slice(0, 16);
     const after =
       query.nextPageToken === undefined ? undefined : openToken(query.nextPageToken, digest);
-    const rows = await this.events.page(query, reader, after, query.perPage + 1);
+    const rows = await this.events.queryPage(query, reader, after, query.perPage + 1);
     const served = rows.slice(0, query.perPage);
     const events = await this.toEpcis(served, format);
     const last = served[served.length - 1];
@@ -62,7 +66,7 @@ export class EpcisQueryService {
   ): Promise<{ readonly events: readonly JsonObject[]; readonly nextLeaf: number }> {
     const reader = readerOf(principal);
     const size = await this.events.sealedSize(); // first: a block sealed meanwhile waits
-    const rows = await this.events.sealedFrom(query, reader, fromLeaf, size, query.perPage);
+    const rows = await this.events.querySealed(query, reader, fromLeaf, size, query.perPage);
     const last = rows[rows.length - 1]?.leafIndex;
     // Fewer than a page: everything up to `size` was looked at, matching or not.
     const nextLeaf =
