@@ -81,6 +81,14 @@ export default tseslint.config(
     rules: { 'custos/sql-in-repositories': 'off' },
   },
   {
+    // Where SQL is allowed, one owner per ledger table: a use case's repository writes SQL
+    // against its own tables, and reaches the ledger's through libs/store (docs/adr/0015).
+    files: ['**/*.repository.ts'],
+    ignores: ['test/**', 'bench/**'],
+    plugins: { custos: boundaries },
+    rules: { 'custos/ledger-tables-in-store': 'error' },
+  },
+  {
     files: pureSources,
     ignores: ['**/*.spec.ts'],
     plugins: { custos: boundaries },

@@ -1,9 +1,12 @@
-// The code's boundaries as lint rules (docs/adr/0015, 0016; issue 13). Three rules, each
+// The code's boundaries as lint rules (docs/adr/0015, 0016; issue 13). Four rules, each
 // with its own id so a report says which boundary was crossed:
 //
 //   custos/sql-in-repositories  Prisma, the database drivers and SQL text only where
 //                               eslint.config.mjs allows them (repositories, libs/core's
 //                               database module, tests).
+//   custos/ledger-tables-in-store  a repository outside libs/store writes no SQL (and no
+//                               Prisma model call) against a ledger table: its owner in
+//                               libs/store does (one owner per table).
 //   custos/no-foreign-repository  a library imports its own repository files and libs/store's,
 //                               no other library's; an app imports none (it calls services).
 //   custos/pure-library         the pure libraries import no Nest, no I/O, no database and
@@ -192,6 +195,109 @@ const sqlInRepositories = {
   },
 };
 
+/**
+ * The ledger's tables and the libraries whose repositories may write SQL against them
+ * (docs/adr/0015): libs/store owns them all; libs/participants also writes the key rows,
+ * with their key directory records.
+ */
+export const LEDGER_TABLES = {
+  ledger_event: ['store'],
+  event_item: ['store'],
+  recall: ['store'],
+  item_tally: ['store'],
+  block: ['store'],
+  tree_node: ['store'],
+  alert: ['store'],
+  checkpoint_cosignature: ['store'],
+  participant_key: ['store', 'participants'],
+};
+/** The same tables as Prisma's client names them (`prisma.ledgerEvent.findMany()`). */
+const LEDGER_MODELS = {
+  ledgerEvent: 'ledger_event',
+  eventItem: 'event_item',
+  recall: 'recall',
+  itemTally: 'item_tally',
+  block: 'block',
+  treeNode: 'tree_node',
+  alert: 'alert',
+  checkpointCosignature: 'checkpoint_cosignature',
+  participantKey: 'participant_key',
+};
+const PRISMA_MODEL_METHODS = new Set([
+  'findMany',
+  'findFirst',
+  'findFirstOrThrow',
+  'findUnique',
+  'findUniqueOrThrow',
+  'create',
+  'createMany',
+  'createManyAndReturn',
+  'update',
+  'updateMany',
+  'upsert',
+  'delete',
+  'deleteMany',
+  'count',
+  'aggregate',
+  'groupBy',
+]);
+const TABLE_REFERENCE = new RegExp(
+  `\\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\\s+(${Object.keys(LEDGER_TABLES).join('|')})\\b`,
+  'gi',
+);
+
+const ledgerTablesInStore = {
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        "SQL against a ledger table only in its owner's repository, in libs/store (docs/adr/0015)",
+    },
+    schema: [],
+    messages: {
+      ledgerTable:
+        "'{{table}}' is a ledger table: its statements live in its owner's repository in libs/store (docs/adr/0015). Add or reuse a method there and call it.",
+    },
+  },
+  create(context) {
+    const own = libraryOf(relativeToRoot(context.filename));
+    const allowed = (table) => (LEDGER_TABLES[table] ?? []).includes(own);
+    const checkText = (node, text) => {
+      const reported = new Set();
+      for (const match of text.matchAll(TABLE_REFERENCE)) {
+        const table = match[1].toLowerCase();
+        if (allowed(table) || reported.has(table)) continue;
+        reported.add(table);
+        context.report({ node, messageId: 'ledgerTable', data: { table } });
+      }
+    };
+    return {
+      Literal(node) {
+        if (typeof node.value === 'string') checkText(node, node.value);
+      },
+      TemplateLiteral(node) {
+        checkText(node, node.quasis.map((q) => q.value.cooked ?? q.value.raw).join(' '));
+      },
+      // prisma.ledgerEvent.findMany(…), tx.block.create(…)
+      MemberExpression(node) {
+        const model = !node.computed && node.property.type === 'Identifier' && node.property.name;
+        const table = model && Object.hasOwn(LEDGER_MODELS, model) && LEDGER_MODELS[model];
+        if (!table || allowed(table)) return;
+        const parent = node.parent;
+        if (
+          parent?.type === 'MemberExpression' &&
+          parent.object === node &&
+          !parent.computed &&
+          parent.property.type === 'Identifier' &&
+          PRISMA_MODEL_METHODS.has(parent.property.name)
+        ) {
+          context.report({ node: node.property, messageId: 'ledgerTable', data: { table } });
+        }
+      },
+    };
+  },
+};
+
 const noForeignRepository = {
   meta: {
     type: 'problem',
@@ -265,6 +371,7 @@ export default {
   meta: { name: 'custos-boundaries' },
   rules: {
     'sql-in-repositories': sqlInRepositories,
+    'ledger-tables-in-store': ledgerTablesInStore,
     'no-foreign-repository': noForeignRepository,
     'pure-library': pureLibrary,
   },

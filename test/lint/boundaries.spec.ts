@@ -23,6 +23,7 @@ function lint(sources: readonly Source[]): Linted[] {
 
 const SQL = 'custos/sql-in-repositories';
 const FOREIGN = 'custos/no-foreign-repository';
+const STORE = 'custos/ledger-tables-in-store';
 const PURE = 'custos/pure-library';
 
 // Each case: a path, a source, and the rule ids it must report (each once per offending line).
@@ -79,7 +80,7 @@ const cases: readonly { name: string; filePath: string; code: string; expected: 
   {
     name: 'a repository doing all of that',
     filePath: 'libs/events/src/probe.repository.ts',
-    code: "import { Prisma } from '@custos/core/generated/prisma/client';\nimport { prismaOf, type Tx } from '@custos/store/transaction.repository';\nexport const f = (tx: Tx) => prismaOf(tx).$queryRaw`SELECT 1`;\nexport const g = Prisma.sql`SELECT 2`;\nexport const h = (storage: any) => storage.prisma.ledgerEvent.findMany();\n",
+    code: "import { Prisma } from '@custos/core/generated/prisma/client';\nimport { prismaOf, type Tx } from '@custos/store/transaction.repository';\nexport const f = (tx: Tx) => prismaOf(tx).$queryRaw`SELECT 1`;\nexport const g = Prisma.sql`SELECT 2`;\nexport const h = (storage: any) => storage.prisma.unitState.findMany();\n",
     expected: [],
   },
   {
@@ -92,6 +93,49 @@ const cases: readonly { name: string; filePath: string; code: string; expected: 
     name: 'words that only look like SQL',
     filePath: 'libs/core/src/config/probe.ts',
     code: "export const m = (log: any) => log.warn('with DATABASE_URL, secrets come from files');\nexport const n = { prismaSchema: 'x' };\n",
+    expected: [],
+  },
+  // (a') SQL against a ledger table only in its owner in libs/store.
+  {
+    name: "a use case's repository reading ledger_event (what sealing, events and verification once did)",
+    filePath: 'libs/sealing/src/probe.repository.ts',
+    code: 'export const f = (db: any) => db.$queryRaw`SELECT seq FROM ledger_event WHERE leaf_index IS NULL`;\n',
+    expected: [STORE],
+  },
+  {
+    name: "a use case's repository writing index rows and tallies in one statement",
+    filePath: 'libs/events/src/probe.repository.ts',
+    code: "export const f = (db: any) => db.$executeRawUnsafe('WITH i AS (INSERT INTO event_item (identifier) VALUES ($1) RETURNING 1) INSERT INTO item_tally (key) VALUES ($1)', 'x');\n",
+    expected: [STORE, STORE],
+  },
+  {
+    name: "a use case's repository joining blocks and keys into its query",
+    filePath: 'libs/verification/src/probe.repository.ts',
+    code: 'declare const Prisma: any;\nexport const q = Prisma.sql`SELECT 1 FROM x LEFT JOIN block b ON true LEFT JOIN participant_key k ON true`;\n',
+    expected: [STORE, STORE],
+  },
+  {
+    name: "a use case's repository using Prisma's model API on a ledger table",
+    filePath: 'libs/regulators/src/probe.repository.ts',
+    code: 'export const f = (storage: any) => storage.prisma.alert.findMany();\nexport const g = (tx: any) => tx.recall.deleteMany();\n',
+    expected: [STORE, STORE],
+  },
+  {
+    name: "a use case's repository on its own tables, naming ledger tables only in comments",
+    filePath: 'libs/regulators/src/probe.repository.ts',
+    code: '// reads nothing FROM ledger_event\nexport const f = (db: any) => db.$queryRaw`SELECT * FROM audit_run JOIN unit_state u ON true`;\nexport const g = (x: any) => x.alert.code;\n',
+    expected: [],
+  },
+  {
+    name: "libs/store's repositories, and libs/participants writing key rows",
+    filePath: 'libs/store/src/probe.repository.ts',
+    code: 'export const f = (db: any) => db.$queryRaw`SELECT * FROM ledger_event e JOIN event_item i ON true JOIN block b ON true`;\n',
+    expected: [],
+  },
+  {
+    name: 'libs/participants writing the key rows it registers',
+    filePath: 'libs/participants/src/probe.repository.ts',
+    code: "export const f = (tx: any) => [tx.participantKey.create({}), tx.$executeRawUnsafe('UPDATE participant_key SET revoked_at = now()')];\n",
     expected: [],
   },
   // (b) No other library's repository file.
