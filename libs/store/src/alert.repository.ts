@@ -36,13 +36,8 @@ export interface AlertFilter {
   readonly since?: Date;
 }
 
-export interface NewAlert {
-  readonly code: string;
-  readonly severity: AlertSeverity;
-  readonly message: string;
-  readonly identifier: string | null;
-  readonly eventId: string | null;
-  readonly participantId: string | null;
+/** An alert to raise: a record before the database gives it its id and time. */
+export interface NewAlert extends Omit<AlertRecord, 'id' | 'raisedAt'> {
   /** Raised at most once per key; null for alerts that are always raised. */
   readonly dedupKey?: string | null;
 }

@@ -12,6 +12,25 @@ import type { Tally } from './event-index.repository';
 import { prismaOf, type Tx } from './transaction.repository';
 
 /**
+ * A ledger_event row as stored: the event as signed (its JSON, key and signature), the
+ * content hash it was accepted with, and where it was sealed (null while pending). Each
+ * read below returns the columns it needs of it, and what it joins beside them.
+ */
+export interface LedgerEventRow {
+  readonly seq: bigint;
+  readonly eventId: string;
+  readonly type: string;
+  readonly actor: string;
+  readonly keyId: string;
+  readonly signature: string;
+  readonly eventJson: string;
+  readonly contentHash: Uint8Array;
+  readonly leafIndex: number | null;
+  readonly blockHeight: number | null;
+  readonly acceptedAt: Date;
+}
+
+/**
  * The actor's key row an event names (actor, keyId), as stored: what the sealer and
  * verifyPackage read beside the event, and believe only once the key directory holds it.
  */
@@ -23,17 +42,12 @@ export interface EventKeyRow {
 }
 
 /** A pending event (no leaf index yet) as the sealer reads it, with its actor's key row. */
-export interface PendingEvent {
-  readonly seq: bigint;
-  readonly eventId: string;
-  readonly actor: string;
+export interface PendingEvent extends Pick<
+  LedgerEventRow,
+  'seq' | 'eventId' | 'actor' | 'eventJson' | 'keyId' | 'signature' | 'contentHash' | 'acceptedAt'
+> {
   /** Its actor's key row, null when there is none. */
   readonly key: EventKeyRow | null;
-  readonly eventJson: string;
-  readonly keyId: string;
-  readonly signature: string;
-  readonly contentHash: Uint8Array;
-  readonly acceptedAt: Date;
 }
 
 export interface PendingStatus {
@@ -76,13 +90,10 @@ export const pendingStatements = {
 };
 
 /** An accepted event as ingest inserts it (PENDING: no leaf index yet). */
-export interface NewLedgerEvent {
-  readonly eventId: string;
-  readonly type: string;
-  readonly actor: string;
-  readonly keyId: string;
-  readonly signature: string;
-  readonly eventJson: string;
+export interface NewLedgerEvent extends Pick<
+  LedgerEventRow,
+  'eventId' | 'type' | 'actor' | 'keyId' | 'signature' | 'eventJson'
+> {
   /** hex SHA-256 of the leaf input. */
   readonly contentHashHex: string;
   readonly eventTime: Date;
@@ -92,17 +103,7 @@ export interface NewLedgerEvent {
  * An event as verifyPackage's history reads it: its columns, the index rows naming it, its
  * actor's key row, its block and the next block's link back, all as stored.
  */
-export interface StoredEvent {
-  readonly seq: bigint;
-  readonly eventId: string;
-  readonly type: string;
-  readonly actor: string;
-  readonly keyId: string;
-  readonly signature: string;
-  readonly eventJson: string;
-  readonly contentHash: Uint8Array;
-  readonly leafIndex: number | null;
-  readonly blockHeight: number | null;
+export interface StoredEvent extends Omit<LedgerEventRow, 'acceptedAt'> {
   /** Canonical identifiers the event names, with their role (its event_item rows). */
   readonly items: readonly { readonly identifier: string; readonly role: string }[];
   /** Its actor's key row (keyId), null when there is none. */
@@ -148,15 +149,10 @@ interface HistoryRow {
 }
 
 /** A stored event as the query serves it. */
-export interface QueriedEvent {
-  readonly seq: bigint;
-  readonly eventJson: string;
-  readonly keyId: string;
-  readonly signature: string;
-  readonly acceptedAt: Date;
-  readonly leafIndex: number | null;
-  readonly blockHeight: number | null;
-}
+export type QueriedEvent = Pick<
+  LedgerEventRow,
+  'seq' | 'eventJson' | 'keyId' | 'signature' | 'acceptedAt' | 'leafIndex' | 'blockHeight'
+>;
 
 /** Who reads: everything (regulator, admin), or what a trading partner may see. */
 export type Reader = { readonly kind: 'all' } | { readonly kind: 'partner'; readonly id: string };
@@ -175,17 +171,8 @@ interface QueriedRow {
 const MAX_NESTING = 16;
 
 /** A sealed event as the audit reads it: its columns and the index rows pointing at it. */
-export interface SealedLeaf {
+export interface SealedLeaf extends Omit<LedgerEventRow, 'acceptedAt'> {
   readonly leafIndex: number;
-  readonly blockHeight: number | null;
-  readonly eventId: string;
-  readonly type: string;
-  readonly actor: string;
-  readonly keyId: string;
-  readonly signature: string;
-  readonly eventJson: string;
-  readonly contentHash: Uint8Array;
-  readonly seq: bigint;
   /** Its event_item rows, "ROLE identifier". */
   readonly indexRows: readonly string[];
   /** The recall rows pointing at it, "gtin lot" (RECALL events only). */
@@ -193,24 +180,20 @@ export interface SealedLeaf {
 }
 
 /** A sealed RECALL event, what the recall table is rebuilt from. */
-export interface SealedRecall {
+export interface SealedRecall extends Pick<
+  LedgerEventRow,
+  'seq' | 'eventId' | 'eventJson' | 'keyId' | 'signature'
+> {
   readonly leafIndex: number;
-  readonly seq: bigint;
-  readonly eventId: string;
-  readonly eventJson: string;
-  readonly keyId: string;
-  readonly signature: string;
 }
 
 /** A sealed event as the log serves it (entries, entry bundles): what its leaf is rebuilt from. */
-export interface SealedEntry {
+export interface SealedEntry extends Pick<
+  LedgerEventRow,
+  'eventId' | 'eventJson' | 'keyId' | 'signature' | 'contentHash'
+> {
   readonly leafIndex: number;
   readonly blockHeight: number;
-  readonly eventId: string;
-  readonly eventJson: string;
-  readonly keyId: string;
-  readonly signature: string;
-  readonly contentHash: Uint8Array;
 }
 
 @Injectable()
