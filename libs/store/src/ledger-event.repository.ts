@@ -422,10 +422,11 @@ export class LedgerEventRepository {
   }
 
   /**
-   * verifyPackage's history. Every event naming `identifier`, what was ever packed in it (an SSCC's contents), or an
-   * SSCC any of these was ever packed in (following PACK events, at most `maxDepth` deep),
-   * as item or parent, and the recalls of `gtin`, in acceptance order, with the tallies of
-   * the identifiers followed and of the GTIN's recalls: one statement, one snapshot. It
+   * verifyPackage's history. Every event naming `identifier`, what was ever packed in it
+   * (an SSCC's contents), or an SSCC any of these was ever packed in (following PACK
+   * events, at most `maxDepth` deep), as item or parent, and the recalls of `gtin`, in
+   * acceptance order, with the tallies of the identifiers followed and of the GTIN's
+   * recalls: one statement, one snapshot. It
    * reads event_item, recall, item_tally, participant_key and block beside ledger_event
    * on purpose: one round trip and one snapshot per scan (docs/adr/0009, issue 17), so it
    * stays here, with the table it is about, rather than split across their owners.
