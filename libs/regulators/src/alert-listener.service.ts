@@ -8,8 +8,16 @@
 // worker-only process never opens the connection.
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Storage, Unlisten } from '@custos/core/database/storage';
-import { STORAGE } from '@custos/core/tokens';
-import { ALERT_CHANNEL, type AlertRecord, AlertRepository } from '@custos/store/alert.repository';
+import type { Config } from '@custos/core/config/config';
+import { CONFIG, STORAGE } from '@custos/core/tokens';
+import {
+  ALERT_CHANNEL,
+  type AlertFilter,
+  type AlertRecord,
+  AlertRepository,
+  matchesFilter,
+} from '@custos/store/alert.repository';
+import { replayThenLive } from './alert-replay';
 import { PushIterator } from './push-iterator';
 
 const REMEMBERED = 10_000;
@@ -31,7 +39,29 @@ export class AlertListener implements OnModuleDestroy {
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly alerts: AlertRepository,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
+
+  /**
+   * The alerts matching `filter` committed from now on; with `filter.since`, first those
+   * raised since then already committed, read once the LISTEN is in place (alert-replay.ts).
+   * `since` bounds the replay only: a live alert is new whenever it was raised.
+   */
+  async follow(filter: AlertFilter): Promise<AsyncIterableIterator<AlertRecord>> {
+    const { since, ...live } = filter;
+    const wanted = (alert: AlertRecord) => matchesFilter(live, alert);
+    const pageSize = this.config.requestLimits.maxPageSize;
+    const source = await this.subscribe();
+    if (since === undefined) {
+      return replayThenLive(() => Promise.resolve([]), pageSize, source, wanted);
+    }
+    return replayThenLive(
+      (afterId) => this.alerts.pageOldestFirst(filter, afterId, pageSize),
+      pageSize,
+      source,
+      wanted,
+    );
+  }
 
   /** A stream of every alert committed from now on, anywhere; ends when the client leaves. */
   async subscribe(): Promise<AsyncIterableIterator<AlertRecord>> {

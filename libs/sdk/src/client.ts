@@ -552,9 +552,17 @@ export class CustosClient {
     return self;
   }
 
-  /** Every alert raised from now on (regulators and the admin); `close()` ends it at once. */
-  alertStream(): Subscription<Alert> {
-    return mapped(this.subscribe<{ alertRaised: Alert }>(Q.ALERT_RAISED), (d) => d.alertRaised);
+  /**
+   * Every alert of `filter`'s severity and code raised from now on (regulators and the
+   * admin); `close()` ends it at once. With `filter.since`, the server first replays the
+   * alerts raised since then that are already committed, oldest first, read once it
+   * listens for new ones: none committed meanwhile is missed, none is sent twice.
+   */
+  alertStream(filter: AlertFilter = {}): Subscription<Alert> {
+    return mapped(
+      this.subscribe<{ alertRaised: Alert }>(Q.ALERT_RAISED, { ...filter }),
+      (d) => d.alertRaised,
+    );
   }
 
   /** An audit's progress after each chunk, until it finishes. */

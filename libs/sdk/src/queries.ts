@@ -67,7 +67,9 @@ export const ALERTS = `query ($first: Int, $after: String, $since: String, $seve
   }
 }`;
 
-export const ALERT_RAISED = `subscription { alertRaised { ${ALERT_FIELDS} } }`;
+export const ALERT_RAISED = `subscription ($since: String, $severity: Severity, $code: String) {
+  alertRaised(since: $since, severity: $severity, code: $code) { ${ALERT_FIELDS} }
+}`;
 
 const AUDIT_FIELDS =
   'id status treeSize doneEvents percentDone eventsPerSecond discrepancyCount error startedAt finishedAt';

@@ -6,6 +6,7 @@
 // by id for the listener.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
+import { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
 import { prismaOf, type Tx } from './transaction.repository';
 
@@ -51,6 +52,28 @@ interface AlertRow {
   event_id: string | null;
   participant_id: string | null;
   raised_at: Date;
+}
+
+const COLUMNS = Prisma.sql`id, code, severity::text AS severity, message, identifier, event_id,
+  participant_id, raised_at`;
+
+/** The alerts list's filters as a condition; raised_at is a UTC timestamp without zone. */
+function matching(filter: AlertFilter): Prisma.Sql {
+  const since = filter.since?.toISOString() ?? null;
+  return Prisma.sql`(${filter.code ?? null}::text IS NULL OR code = ${filter.code ?? null}::text)
+    AND (${filter.severity ?? null}::text IS NULL OR severity::text = ${filter.severity ?? null}::text)
+    AND (${filter.participantId ?? null}::text IS NULL OR participant_id = ${filter.participantId ?? null}::text)
+    AND (${since}::text IS NULL OR raised_at >= (${since}::timestamptz AT TIME ZONE 'UTC'))`;
+}
+
+/** Whether `alert` passes `filter`, as `matching(filter)` reads it. */
+export function matchesFilter(filter: AlertFilter, alert: AlertRecord): boolean {
+  return (
+    (filter.code === undefined || alert.code === filter.code) &&
+    (filter.severity === undefined || alert.severity === filter.severity) &&
+    (filter.participantId === undefined || alert.participantId === filter.participantId) &&
+    (filter.since === undefined || alert.raisedAt >= filter.since)
+  );
 }
 
 const toRecord = (r: AlertRow): AlertRecord => ({
@@ -131,18 +154,29 @@ export class AlertRepository {
 
   /** Up to `limit` alerts matching `filter` with id below `beforeId`, newest first. */
   async page(filter: AlertFilter, beforeId: bigint | null, limit: number): Promise<AlertRecord[]> {
-    // raised_at is a UTC timestamp without zone (Prisma's DateTime).
-    const since = filter.since?.toISOString() ?? null;
+    const before = beforeId?.toString() ?? null;
     const rows = await this.storage.prisma.$queryRaw<AlertRow[]>`
-      SELECT id, code, severity::text AS severity, message, identifier, event_id, participant_id,
-             raised_at
-      FROM alert
-      WHERE (${beforeId?.toString() ?? null}::bigint IS NULL OR id < ${beforeId?.toString() ?? null}::bigint)
-        AND (${filter.code ?? null}::text IS NULL OR code = ${filter.code ?? null}::text)
-        AND (${filter.severity ?? null}::text IS NULL OR severity::text = ${filter.severity ?? null}::text)
-        AND (${filter.participantId ?? null}::text IS NULL OR participant_id = ${filter.participantId ?? null}::text)
-        AND (${since}::text IS NULL OR raised_at >= (${since}::timestamptz AT TIME ZONE 'UTC'))
+      SELECT ${COLUMNS} FROM alert
+      WHERE (${before}::bigint IS NULL OR id < ${before}::bigint) AND ${matching(filter)}
       ORDER BY id DESC
+      LIMIT ${limit}`;
+    return rows.map(toRecord);
+  }
+
+  /**
+   * Up to `limit` alerts matching `filter` with id above `afterId`, oldest first: the
+   * replay of an alertRaised subscription asked for with `since`, page by page.
+   */
+  async pageOldestFirst(
+    filter: AlertFilter,
+    afterId: bigint | null,
+    limit: number,
+  ): Promise<AlertRecord[]> {
+    const after = afterId?.toString() ?? null;
+    const rows = await this.storage.prisma.$queryRaw<AlertRow[]>`
+      SELECT ${COLUMNS} FROM alert
+      WHERE (${after}::bigint IS NULL OR id > ${after}::bigint) AND ${matching(filter)}
+      ORDER BY id
       LIMIT ${limit}`;
     return rows.map(toRecord);
   }
@@ -151,9 +185,7 @@ export class AlertRepository {
   async byIds(ids: readonly bigint[]): Promise<AlertRecord[]> {
     if (ids.length === 0) return [];
     const rows = await this.storage.prisma.$queryRaw<AlertRow[]>`
-      SELECT id, code, severity::text AS severity, message, identifier, event_id, participant_id,
-             raised_at
-      FROM alert WHERE id = ANY(${ids.map(String)}::bigint[])
+      SELECT ${COLUMNS} FROM alert WHERE id = ANY(${ids.map(String)}::bigint[])
       ORDER BY id`;
     return rows.map(toRecord);
   }
@@ -161,9 +193,7 @@ export class AlertRepository {
   /** Alerts raised at or after `since`, in id order (catch-up after a lost connection). */
   async raisedSince(since: Date): Promise<AlertRecord[]> {
     const rows = await this.storage.prisma.$queryRaw<AlertRow[]>`
-      SELECT id, code, severity::text AS severity, message, identifier, event_id, participant_id,
-             raised_at
-      FROM alert WHERE raised_at >= (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      SELECT ${COLUMNS} FROM alert WHERE raised_at >= (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC')
       ORDER BY id`;
     return rows.map(toRecord);
   }

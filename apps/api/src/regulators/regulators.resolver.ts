@@ -6,6 +6,7 @@ import type { Principal } from '@custos/core/auth/principal';
 import { DomainError } from '@custos/core/errors/domain-error';
 import { ParticipantService } from '@custos/participants/participant.service';
 import { AlertListener } from '@custos/regulators/alert-listener.service';
+import type { AlertFilter } from '@custos/regulators/alert';
 import { AlertsService } from '@custos/regulators/alerts.service';
 import { LotTraceService } from '@custos/regulators/lot-trace.service';
 import { PackageService } from '@custos/regulators/package.service';
@@ -103,17 +104,8 @@ export class RegulatorsResolver {
     })
     since?: string,
   ): Promise<AlertConnection> {
-    const sinceDate = since === undefined || since === null ? undefined : new Date(since);
-    if (sinceDate && Number.isNaN(sinceDate.getTime())) {
-      throw new DomainError('BAD_USER_INPUT', 'since: an RFC 3339 instant', 'since');
-    }
     const page = await this.alertList.list(
-      {
-        ...(code ? { code } : {}),
-        ...(severity ? { severity } : {}),
-        ...(participant ? { participantId: participant } : {}),
-        ...(sinceDate ? { since: sinceDate } : {}),
-      },
+      alertFilter({ code, severity, participant, since }),
       first,
       after,
     );
@@ -127,11 +119,28 @@ export class RegulatorsResolver {
   // across the whole market, which the SPEC 7 read rule keeps from other participants.
   @Access.adminOr('REGULATOR')
   @Subscription(() => Alert, {
-    description: 'Every alert committed from now on, in any process, once per subscriber.',
+    description:
+      'Every alert committed from now on, in any process, once per subscriber; with `since`, first those raised since then that are already committed, oldest first. Filtered like `alerts`.',
     resolve: (alert: Alert) => alert,
   })
-  async alertRaised(): Promise<AsyncIterableIterator<Alert>> {
-    const source = await this.listener.subscribe();
+  async alertRaised(
+    @Args('code', { type: () => String, nullable: true }) code?: string,
+    @Args('severity', { type: () => Severity, nullable: true }) severity?: Severity,
+    @Args('participant', {
+      type: () => ID,
+      nullable: true,
+      description: 'The participant the alert concerns.',
+    })
+    participant?: string,
+    @Args('since', {
+      type: () => String,
+      nullable: true,
+      description:
+        'RFC 3339: first replay the alerts raised at or after it that are committed once the server listens (none is missed between the two), then stream new ones.',
+    })
+    since?: string,
+  ): Promise<AsyncIterableIterator<Alert>> {
+    const source = await this.listener.follow(alertFilter({ code, severity, participant, since }));
     return mapIterator(source, toAlert);
   }
 
@@ -141,4 +150,23 @@ export class RegulatorsResolver {
     const records = await this.participants.findMany(unique);
     return new Map([...records].map(([id, record]) => [id, toParticipant(record)]));
   }
+}
+
+/** The alerts list's filters (and alertRaised's) from their arguments. */
+function alertFilter(args: {
+  code?: string | null;
+  severity?: Severity | null;
+  participant?: string | null;
+  since?: string | null;
+}): AlertFilter {
+  const since = args.since === undefined || args.since === null ? undefined : new Date(args.since);
+  if (since && Number.isNaN(since.getTime())) {
+    throw new DomainError('BAD_USER_INPUT', 'since: an RFC 3339 instant', 'since');
+  }
+  return {
+    ...(args.code ? { code: args.code } : {}),
+    ...(args.severity ? { severity: args.severity } : {}),
+    ...(args.participant ? { participantId: args.participant } : {}),
+    ...(since ? { since } : {}),
+  };
 }

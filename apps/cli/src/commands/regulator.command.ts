@@ -99,28 +99,18 @@ export function regulatorCommands(program: Command, app: CliApp): void {
             ...(opts.severity ? { severity: opts.severity.toUpperCase() } : {}),
             ...(opts.code ? { code: opts.code } : {}),
           };
-          // Subscribe first, and list once the server holds the socket, so that nothing
-          // raised while the list is read is missed.
-          const live = opts.follow ? subscribe(client) : undefined;
-          if (live) await connected(live);
-          let listed: Alert[];
-          try {
-            listed = await client.alertList(
-              { ...filters, ...(opts.since ? { since: opts.since } : {}) },
-              opts.first,
-            );
-          } catch (err) {
-            live?.stream.close();
-            throw err;
-          }
+          const listed = await client.alertList(
+            { ...filters, ...(opts.since ? { since: opts.since } : {}) },
+            opts.first,
+          );
           if (ctx.json) for (const a of listed) ctx.io.out(JSON.stringify(a));
           else {
             if (listed.length === 0) ctx.io.out('no alerts');
             for (const a of listed) ctx.io.out(alertLine(a));
           }
-          if (!live) return EXIT_OK;
+          if (!opts.follow) return EXIT_OK;
           if (!ctx.json) ctx.io.err('waiting for new alerts (Ctrl-C stops)…');
-          return followAlerts(ctx, client, live, filters, listed, opts);
+          return followAlerts(ctx, client, filters, listed, opts);
         },
       ),
     );
@@ -168,8 +158,8 @@ interface Live {
   readonly pending: Promise<IteratorResult<Alert>>;
 }
 
-function subscribe(client: CustosClient): Live {
-  const stream = client.alertStream();
+function subscribe(client: CustosClient, filter: AlertFilter): Live {
+  const stream = client.alertStream(filter);
   const pending = stream.next();
   pending.catch(() => {}); // awaited by the caller, once it is ready to print
   return { stream, pending };
@@ -189,42 +179,68 @@ function connected(live: Live): Promise<boolean> {
 /** The first wait before subscribing again after a lost stream; doubled up to the most. */
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MOST_MS = 2_000;
+/**
+ * How far before the newest alert printed each subscription asks the server to replay
+ * from. raisedAt is when the raising transaction began, so an alert that commits late
+ * can be older than one already printed; those it replays again are known by id.
+ */
+const REPLAY_MARGIN_MS = 60_000;
+/** Replay from the start: nothing matched the listing, so all that does is new. */
+const EVER = new Date(0).toISOString();
 
 /**
- * Prints new alerts as they are raised, until --max. Whenever the stream ends under it,
- * it subscribes again and first prints what was raised while no stream was open (page
- * after page, oldest first; each alert once): when the server went away or could not be
- * reached (retried, waiting up to 2 s between tries, until it answers), and when the
- * session expired (4401) and the stored session's key file signs in again. Without a key
- * file, or when the key was revoked (4403), it ends with exit 1 and says what to do.
+ * Prints new alerts as they are raised, until --max. Each subscription (the first, and
+ * one whenever the stream ends under it) asks the server to replay, from a margin before
+ * the newest alert printed, the alerts committed before it listened, then streams new
+ * ones: so what was raised while no stream was open is printed (oldest first, each alert
+ * once) when the server went away or could not be reached (retried, waiting up to 2 s
+ * between tries, until it answers), and when the session expired (4401) and the stored
+ * session's key file signs in again. Without a key file, or when the key was revoked
+ * (4403), it ends with exit 1 and says what to do.
  */
 async function followAlerts(
   ctx: CliContext,
   client: CustosClient,
-  first: Live,
   filters: AlertFilter,
   listed: readonly Alert[],
-  opts: { since?: string; max?: number },
+  opts: { first: number; since?: string; max?: number },
 ): Promise<number> {
-  const seen = new Set(listed.map((a) => a.id));
+  // The ids printed that a replay may bring again (raised within the margin of the newest).
+  const printed = new Map(listed.map((a) => [a.id, a.raisedAt]));
+  // When --first cut the listing short, the older alerts it left out are not printed.
+  const floor =
+    listed.length === opts.first
+      ? listed.reduce((min, a) => (BigInt(a.id) < min ? BigInt(a.id) : min), BigInt(listed[0]!.id))
+      : undefined;
+  // --since as raisedAt is written (the server took it: it listed with it), to compare.
+  const since = opts.since ? new Date(opts.since).toISOString() : undefined;
   let latest = listed.reduce<string | undefined>(
     (at, a) => (at === undefined || a.raisedAt > at ? a.raisedAt : at),
-    // The server took it (it listed with it); as raisedAt is written, to compare with it.
-    opts.since ? new Date(opts.since).toISOString() : undefined,
+    undefined,
   );
+  const replayFrom = (): string => {
+    if (latest === undefined) return since ?? EVER;
+    const margin = new Date(Date.parse(latest) - REPLAY_MARGIN_MS).toISOString();
+    return since !== undefined && since > margin ? since : margin;
+  };
   let shown = 0;
-  /** Prints `alert` if it is new and wanted; true once --max is reached. */
+  let pruneAbove = 1_000;
+  /** Prints `alert` if it is new; true once --max is reached. */
   const show = (alert: Alert): boolean => {
-    if (seen.has(alert.id)) return false;
-    seen.add(alert.id);
+    if (printed.has(alert.id)) return false;
+    if (floor !== undefined && BigInt(alert.id) < floor) return false;
+    printed.set(alert.id, alert.raisedAt);
     if (latest === undefined || alert.raisedAt > latest) latest = alert.raisedAt;
-    if (filters.severity && alert.severity !== filters.severity) return false;
-    if (filters.code && alert.code !== filters.code) return false;
+    if (printed.size > pruneAbove) {
+      const from = replayFrom();
+      for (const [id, at] of printed) if (at < from) printed.delete(id);
+      pruneAbove = Math.max(1_000, 2 * printed.size);
+    }
     ctx.io.out(ctx.json ? JSON.stringify(alert) : alertLine(alert));
     shown++;
     return opts.max !== undefined && shown >= opts.max;
   };
-  let { stream, pending } = first;
+  let { stream, pending } = subscribe(client, { ...filters, since: replayFrom() });
   /** While the stream is lost: how long the last wait before trying again was. */
   let lostWaitMs: number | undefined;
   try {
@@ -259,22 +275,10 @@ async function followAlerts(
               : Math.min(lostWaitMs * 2, RECONNECT_MOST_MS);
           await new Promise((resolve) => setTimeout(resolve, lostWaitMs));
         }
-        ({ stream, pending } = subscribe(client));
+        ({ stream, pending } = subscribe(client, { ...filters, since: replayFrom() }));
         if (!(await connected({ stream, pending }))) continue; // its step rejects: again
-        let gap: Alert[];
-        try {
-          gap = await client.alertList({ ...filters, ...(latest ? { since: latest } : {}) });
-        } catch (listErr) {
-          const lostAgain = listErr instanceof Error && typeof interruption(listErr) === 'object';
-          if (!lostAgain) throw listErr;
-          pending = Promise.reject(listErr);
-          continue;
-        }
         if (lostWaitMs !== undefined) ctx.io.err('reconnected: following…');
         lostWaitMs = undefined;
-        for (const alert of gap.reverse()) {
-          if (show(alert)) return EXIT_OK;
-        }
         continue;
       }
       if (step.done) return EXIT_OK;
@@ -287,7 +291,7 @@ async function followAlerts(
 }
 
 /**
- * Why a stream (or the read after it) ended: the server ended the session, or the
+ * Why a stream ended: the server ended the session, or the
  * connection was lost (the server went away, could not be reached, or failed for now:
  * worth trying again). Undefined for anything else.
  */
