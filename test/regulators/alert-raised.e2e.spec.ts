@@ -3,9 +3,13 @@
 // CUSTOS_ROLE=api). Two regulators subscribe over graphql-ws to this process; alerts are
 // raised in the other one (dispenses of units never commissioned through submitEvents,
 // a COUNTERFEIT verifyPackage) and in this one. Each subscriber gets every alert exactly
-// once, and nothing else. Needs `npm run build` first (npm test builds).
+// once, and nothing else. With `since`, a subscriber first gets the alerts already
+// committed, then one committed after it subscribed by a transaction begun before, then
+// new ones, each once. Needs `npm run build` first (npm test builds).
 import { gql } from 'graphql-request';
+import { Client } from 'pg';
 import { AlertListener } from '../../libs/regulators/src/alert-listener.service';
+import { ALERT_CHANNEL } from '../../libs/store/src/alert.repository';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
 import { LedgerWorld, type Party, unitUri } from '../fixtures/ledger-world';
 import { gln } from '../participants';
@@ -149,5 +153,59 @@ describe('alertRaised across two API processes', () => {
     await expect(asPharmacy.ended).rejects.toThrow(/"code":"FORBIDDEN"/);
     const anonymous = collect<AlertPayload>(wsClient(here.url), ALERT_RAISED);
     await expect(anonymous.ended).rejects.toThrow(/"code":"UNAUTHENTICATED"/);
+  });
+
+  it('with since, replays the alerts already committed, oldest first, then streams new ones, each once', async () => {
+    await worldOther.act(pharmacy, 'DISPENSE', { items: [unitUri('R1')] });
+    // Begun (and its alert inserted and announced) before the subscription, committed after.
+    const held = new Client({ connectionString: db.url });
+    await held.connect();
+    try {
+      await held.query('BEGIN');
+      const { rows } = await held.query<{ id: string }>(
+        `INSERT INTO alert (code, severity, message, identifier)
+         VALUES ('LATE_COMMIT', 'WARNING', 'committed late', 'R2') RETURNING id`,
+      );
+      await held.query('SELECT pg_notify($1, $2)', [ALERT_CHANNEL, rows[0]!.id]);
+      const { alerts } = await regulatorA.client!.request<{
+        alerts: { edges: { node: { id: string } }[] };
+      }>(gql`
+        query {
+          alerts(first: 500) {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+        }
+      `);
+      const committed = alerts.edges.map((e) => e.node.id).sort((x, y) => Number(x) - Number(y));
+
+      const c = collect<AlertPayload>(
+        wsClient(here.url, regulatorA.token),
+        `subscription ($since: String) { alertRaised(since: $since) { id identifier } }`,
+        { since: new Date(0).toISOString() },
+      );
+      await c.until(committed.length);
+      await held.query('COMMIT');
+      await worldOther.act(pharmacy, 'DISPENSE', { items: [unitUri('R3')] });
+      await c.until(committed.length + 2);
+      expect(c.items.map((p) => p.alertRaised.id)).toEqual([
+        ...committed,
+        rows[0]!.id,
+        expect.any(String),
+      ]);
+      expect(c.items.at(-1)!.alertRaised.identifier).toBe(unitUri('R3'));
+      c.stop();
+
+      const bad = collect<AlertPayload>(
+        wsClient(here.url, regulatorA.token),
+        `subscription { alertRaised(since: "yesterday") { id } }`,
+      );
+      await expect(bad.ended).rejects.toThrow(/"code":"BAD_USER_INPUT"/);
+    } finally {
+      await held.end();
+    }
   });
 });
