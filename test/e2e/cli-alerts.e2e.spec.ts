@@ -11,10 +11,8 @@
 // file's own database and queue prefix.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
 import { AlertListener } from '../../libs/regulators/src/alert-listener.service';
-import { ALERT_CHANNEL } from '../../libs/store/src/alert.repository';
 import { ALERTS_MAX_PAGE, CustosClient } from '../../libs/sdk/src/client';
 import type { Alert } from '../../libs/sdk/src/types';
 import { gln, LedgerWorld, type Party, unitUri } from '../fixtures/ledger-world';
@@ -26,6 +24,7 @@ import {
   testQueuePrefix,
   type TestDatabase,
 } from '../storage';
+import { holdAlert } from '../held-alert';
 import { until as within } from '../until';
 
 const LAUNCHER = join(__dirname, '..', '..', 'bin', 'custos.cjs');
@@ -173,16 +172,8 @@ describe('custos alerts --follow across a lost subscription', () => {
 
   it('prints an alert committed while it was away by a transaction begun before one it printed', async () => {
     // Raised (raisedAt is its transaction's start) before the alert below, committed later.
-    const held = new Client({ connectionString: db.url });
-    await held.connect();
+    const held = await holdAlert(db.url, 'LATE0');
     try {
-      await held.query('BEGIN');
-      const { rows } = await held.query<{ id: string }>(
-        `INSERT INTO alert (code, severity, message, identifier)
-         VALUES ('LATE_COMMIT', 'WARNING', 'committed late', 'LATE0') RETURNING id`,
-      );
-      await held.query('SELECT pg_notify($1, $2)', [ALERT_CHANNEL, rows[0]!.id]);
-
       const follow = following(['--first', '1', '--max', '3']);
       const { until } = follow;
       const shown = (tag: string) => follow.output.stdout.includes(tag);
@@ -193,7 +184,7 @@ describe('custos alerts --follow across a lost subscription', () => {
       await followed!.stop();
       followed = undefined;
       await until('the stream lost', () => follow.output.stderr.includes('lost the alert'), 20_000);
-      await held.query('COMMIT');
+      await held.commit();
       followed = await start({ PORT: String(port) });
       await until('the late alert printed', () => shown('LATE0'), 30_000);
       await raise(world, pharmacy, 'NEXT', 1);

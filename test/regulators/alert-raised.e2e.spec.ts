@@ -7,9 +7,7 @@
 // committed, then one committed after it subscribed by a transaction begun before, then
 // new ones, each once. Needs `npm run build` first (npm test builds).
 import { gql } from 'graphql-request';
-import { Client } from 'pg';
 import { AlertListener } from '../../libs/regulators/src/alert-listener.service';
-import { ALERT_CHANNEL } from '../../libs/store/src/alert.repository';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
 import { LedgerWorld, type Party, unitUri } from '../fixtures/ledger-world';
 import { gln } from '../participants';
@@ -22,6 +20,7 @@ import {
   testSecrets,
   type TestDatabase,
 } from '../storage';
+import { holdAlert } from '../held-alert';
 import { collect, wsClient } from './ws-client';
 
 const ADMIN_TOKEN = 'alert-raised-e2e-admin-token-0123456789abcdef';
@@ -158,15 +157,8 @@ describe('alertRaised across two API processes', () => {
   it('with since, replays the alerts already committed, oldest first, then streams new ones, each once', async () => {
     await worldOther.act(pharmacy, 'DISPENSE', { items: [unitUri('R1')] });
     // Begun (and its alert inserted and announced) before the subscription, committed after.
-    const held = new Client({ connectionString: db.url });
-    await held.connect();
+    const held = await holdAlert(db.url, 'R2');
     try {
-      await held.query('BEGIN');
-      const { rows } = await held.query<{ id: string }>(
-        `INSERT INTO alert (code, severity, message, identifier)
-         VALUES ('LATE_COMMIT', 'WARNING', 'committed late', 'R2') RETURNING id`,
-      );
-      await held.query('SELECT pg_notify($1, $2)', [ALERT_CHANNEL, rows[0]!.id]);
       const { alerts } = await regulatorA.client!.request<{
         alerts: { edges: { node: { id: string } }[] };
       }>(gql`
@@ -188,12 +180,12 @@ describe('alertRaised across two API processes', () => {
         { since: new Date(0).toISOString() },
       );
       await c.until(committed.length);
-      await held.query('COMMIT');
+      await held.commit();
       await worldOther.act(pharmacy, 'DISPENSE', { items: [unitUri('R3')] });
       await c.until(committed.length + 2);
       expect(c.items.map((p) => p.alertRaised.id)).toEqual([
         ...committed,
-        rows[0]!.id,
+        held.id,
         expect.any(String),
       ]);
       expect(c.items.at(-1)!.alertRaised.identifier).toBe(unitUri('R3'));

@@ -1,19 +1,18 @@
 // Regulators' queries and the alertRaised subscription (SPEC sections 1 and 7). Thin:
 // each reads its input, calls one service, and maps the answer; custodians are read in
 // one batch per answer, never one query per row.
-import { Args, ID, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
 import type { Principal } from '@custos/core/auth/principal';
-import { DomainError } from '@custos/core/errors/domain-error';
 import { ParticipantService } from '@custos/participants/participant.service';
 import { AlertListener } from '@custos/regulators/alert-listener.service';
-import type { AlertFilter } from '@custos/regulators/alert';
 import { AlertsService } from '@custos/regulators/alerts.service';
 import { LotTraceService } from '@custos/regulators/lot-trace.service';
 import { PackageService } from '@custos/regulators/package.service';
 import { Access } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { PackageStatus, Severity } from '../graphql/ledger-enums';
+import { PackageStatus } from '../graphql/ledger-enums';
 import { type Participant, toParticipant } from '../participants/participant.model';
+import { AlertFilterArgs, toAlertFilter } from './alert-filter.args';
 import { mapIterator } from './map-iterator';
 import { toTrailEntry } from '../verification/verification.model';
 import { Alert, AlertConnection, LotTrace, Package, toAlert } from './regulators.model';
@@ -87,28 +86,11 @@ export class RegulatorsResolver {
   @Access.adminOr('REGULATOR')
   @Query(() => AlertConnection, { description: 'Alerts for regulators, newest first.' })
   async alerts(
+    @Args() filter: AlertFilterArgs,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
-    @Args('code', { type: () => String, nullable: true }) code?: string,
-    @Args('severity', { type: () => Severity, nullable: true }) severity?: Severity,
-    @Args('participant', {
-      type: () => ID,
-      nullable: true,
-      description: 'The participant the alert concerns.',
-    })
-    participant?: string,
-    @Args('since', {
-      type: () => String,
-      nullable: true,
-      description: 'RFC 3339: raised at or after.',
-    })
-    since?: string,
   ): Promise<AlertConnection> {
-    const page = await this.alertList.list(
-      alertFilter({ code, severity, participant, since }),
-      first,
-      after,
-    );
+    const page = await this.alertList.list(toAlertFilter(filter), first, after);
     return {
       edges: page.edges.map((e) => ({ cursor: e.cursor, node: toAlert(e.node) })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
@@ -120,27 +102,11 @@ export class RegulatorsResolver {
   @Access.adminOr('REGULATOR')
   @Subscription(() => Alert, {
     description:
-      'Every alert committed from now on, in any process, once per subscriber; with `since`, first those raised since then that are already committed, oldest first. Filtered like `alerts`.',
+      'Every alert committed from now on, in any process, once per subscriber, filtered like `alerts`. With `since`, first those raised since then that are already committed, oldest first, read once the server listens (none committed in between is missed).',
     resolve: (alert: Alert) => alert,
   })
-  async alertRaised(
-    @Args('code', { type: () => String, nullable: true }) code?: string,
-    @Args('severity', { type: () => Severity, nullable: true }) severity?: Severity,
-    @Args('participant', {
-      type: () => ID,
-      nullable: true,
-      description: 'The participant the alert concerns.',
-    })
-    participant?: string,
-    @Args('since', {
-      type: () => String,
-      nullable: true,
-      description:
-        'RFC 3339: first replay the alerts raised at or after it that are committed once the server listens (none is missed between the two), then stream new ones.',
-    })
-    since?: string,
-  ): Promise<AsyncIterableIterator<Alert>> {
-    const source = await this.listener.follow(alertFilter({ code, severity, participant, since }));
+  async alertRaised(@Args() filter: AlertFilterArgs): Promise<AsyncIterableIterator<Alert>> {
+    const source = await this.listener.follow(toAlertFilter(filter));
     return mapIterator(source, toAlert);
   }
 
@@ -150,23 +116,4 @@ export class RegulatorsResolver {
     const records = await this.participants.findMany(unique);
     return new Map([...records].map(([id, record]) => [id, toParticipant(record)]));
   }
-}
-
-/** The alerts list's filters (and alertRaised's) from their arguments. */
-function alertFilter(args: {
-  code?: string | null;
-  severity?: Severity | null;
-  participant?: string | null;
-  since?: string | null;
-}): AlertFilter {
-  const since = args.since === undefined || args.since === null ? undefined : new Date(args.since);
-  if (since && Number.isNaN(since.getTime())) {
-    throw new DomainError('BAD_USER_INPUT', 'since: an RFC 3339 instant', 'since');
-  }
-  return {
-    ...(args.code ? { code: args.code } : {}),
-    ...(args.severity ? { severity: args.severity } : {}),
-    ...(args.participant ? { participantId: args.participant } : {}),
-    ...(since ? { since } : {}),
-  };
 }
