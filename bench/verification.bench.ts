@@ -92,7 +92,7 @@ export const bench: Bench = {
   async run(ctx) {
     const sha = rawSha256Rate(ctx.smoke ? 100 : 1000);
     ctx.report('raw SHA-256 (64 B, node:crypto), reference', sha, 'hash/s');
-    const ledgerSize = ctx.smoke ? 10_000 : 1_000_000;
+    const ledgerSize = ctx.size ?? (ctx.smoke ? 10_000 : 1_000_000);
     const cases = ctx.smoke ? 10 : 200;
     const unitsPerCase = 10;
     const scans = ctx.smoke ? 400 : 6_000;

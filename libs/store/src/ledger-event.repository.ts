@@ -196,6 +196,64 @@ export interface SealedEntry extends Pick<
   readonly blockHeight: number;
 }
 
+/**
+ * verifyPackage's history read as one statement (exported for the test that EXPLAINs it
+ * on a large, never-analysed ledger). Every table is read by a key lookup, whatever the
+ * statistics: the tallies by `key = ANY (ARRAY(...))`, an item_tally_pkey lookup per
+ * identifier — an `IN (subquery) OR key = …` there is a scan of the whole table on every
+ * verification (a row per identifier ever seen: 138–265 ms on 920,000, BENCHMARKS.md step 7).
+ */
+export const historyStatement = (
+  identifier: string,
+  gtin: string | null,
+  maxDepth: number,
+): Prisma.Sql => Prisma.sql`
+    WITH RECURSIVE contents(identifier, depth) AS (
+      -- A logistic unit's own history needs what was packed in it (whether its packer
+      -- held that), so its contents are followed down, PACK by PACK.
+      SELECT ${identifier}::text, 0
+      UNION
+      SELECT c.identifier, contents.depth + 1
+        FROM contents
+        JOIN event_item p ON p.identifier = contents.identifier AND p.role = 'PARENT'
+        JOIN ledger_event pe ON pe.seq = p.event_seq AND pe.type = 'PACK'
+        JOIN event_item c ON c.event_seq = pe.seq AND c.role = 'ITEM'
+       WHERE contents.depth < ${maxDepth}
+    ), ids(identifier, depth) AS (
+      SELECT identifier, 0 FROM contents
+      UNION
+      SELECT p.identifier, ids.depth + 1
+        FROM ids
+        JOIN event_item i ON i.identifier = ids.identifier AND i.role = 'ITEM'
+        JOIN ledger_event pe ON pe.seq = i.event_seq AND pe.type = 'PACK'
+        JOIN event_item p ON p.event_seq = pe.seq AND p.role = 'PARENT'
+       WHERE ids.depth < ${maxDepth}
+    ), seqs AS (
+      SELECT i.event_seq AS seq FROM event_item i JOIN ids ON ids.identifier = i.identifier WHERE i.role <> 'LOT'
+      UNION
+      SELECT r.event_seq FROM recall r WHERE r.gtin = ${gtin}
+    ), found AS (
+    SELECT e.seq, e.event_id, e.type::text AS type, e.actor, e.key_id, e.signature, e.event_json,
+           e.content_hash, e.leaf_index, e.block_height,
+           (SELECT coalesce(json_agg(json_build_object('identifier', x.identifier, 'role', x.role::text)), '[]'::json)
+              FROM event_item x WHERE x.event_seq = e.seq) AS items,
+           k.public_key, k.valid_from, k.revoked_at, k.attestation,
+           b.height AS b_height, b.prev_hash AS b_prev_hash, b.first_leaf_index AS b_first_leaf_index,
+           b.event_count AS b_event_count, b.tree_size AS b_tree_size, b.root_hash AS b_root_hash,
+           b.sealed_at AS b_sealed_at, b.hash AS b_hash, nb.prev_hash AS next_prev_hash
+      FROM ledger_event e
+      LEFT JOIN participant_key k ON k.participant_id = e.actor AND k.key_id = e.key_id
+      LEFT JOIN block b ON b.height = e.block_height
+      LEFT JOIN block nb ON nb.height = e.block_height + 1
+     WHERE e.seq IN (SELECT seq FROM seqs)
+    )
+    SELECT (SELECT coalesce(json_agg(json_build_array(t.key, t.event_count::text, t.last_seq::text)), '[]'::json)
+              FROM item_tally t
+             WHERE t.key = ANY (ARRAY(SELECT identifier FROM ids) || ('recall:' || ${gtin}::text))) AS tallies,
+           found.*
+      FROM (SELECT 1) AS one LEFT JOIN found ON true
+     ORDER BY found.seq`;
+
 @Injectable()
 export class LedgerEventRepository {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
@@ -432,52 +490,9 @@ export class LedgerEventRepository {
    * stays here, with the table it is about, rather than split across their owners.
    */
   async history(identifier: string, gtin: string | null, maxDepth: number): Promise<History> {
-    const rows = await this.storage.prisma.$queryRaw<HistoryRow[]>`
-      WITH RECURSIVE contents(identifier, depth) AS (
-        -- A logistic unit's own history needs what was packed in it (whether its packer
-        -- held that), so its contents are followed down, PACK by PACK.
-        SELECT ${identifier}::text, 0
-        UNION
-        SELECT c.identifier, contents.depth + 1
-          FROM contents
-          JOIN event_item p ON p.identifier = contents.identifier AND p.role = 'PARENT'
-          JOIN ledger_event pe ON pe.seq = p.event_seq AND pe.type = 'PACK'
-          JOIN event_item c ON c.event_seq = pe.seq AND c.role = 'ITEM'
-         WHERE contents.depth < ${maxDepth}
-      ), ids(identifier, depth) AS (
-        SELECT identifier, 0 FROM contents
-        UNION
-        SELECT p.identifier, ids.depth + 1
-          FROM ids
-          JOIN event_item i ON i.identifier = ids.identifier AND i.role = 'ITEM'
-          JOIN ledger_event pe ON pe.seq = i.event_seq AND pe.type = 'PACK'
-          JOIN event_item p ON p.event_seq = pe.seq AND p.role = 'PARENT'
-         WHERE ids.depth < ${maxDepth}
-      ), seqs AS (
-        SELECT i.event_seq AS seq FROM event_item i JOIN ids ON ids.identifier = i.identifier WHERE i.role <> 'LOT'
-        UNION
-        SELECT r.event_seq FROM recall r WHERE r.gtin = ${gtin}
-      ), found AS (
-      SELECT e.seq, e.event_id, e.type::text AS type, e.actor, e.key_id, e.signature, e.event_json,
-             e.content_hash, e.leaf_index, e.block_height,
-             (SELECT coalesce(json_agg(json_build_object('identifier', x.identifier, 'role', x.role::text)), '[]'::json)
-                FROM event_item x WHERE x.event_seq = e.seq) AS items,
-             k.public_key, k.valid_from, k.revoked_at, k.attestation,
-             b.height AS b_height, b.prev_hash AS b_prev_hash, b.first_leaf_index AS b_first_leaf_index,
-             b.event_count AS b_event_count, b.tree_size AS b_tree_size, b.root_hash AS b_root_hash,
-             b.sealed_at AS b_sealed_at, b.hash AS b_hash, nb.prev_hash AS next_prev_hash
-        FROM ledger_event e
-        LEFT JOIN participant_key k ON k.participant_id = e.actor AND k.key_id = e.key_id
-        LEFT JOIN block b ON b.height = e.block_height
-        LEFT JOIN block nb ON nb.height = e.block_height + 1
-       WHERE e.seq IN (SELECT seq FROM seqs)
-      )
-      SELECT (SELECT coalesce(json_agg(json_build_array(t.key, t.event_count::text, t.last_seq::text)), '[]'::json)
-                FROM item_tally t
-               WHERE t.key IN (SELECT identifier FROM ids) OR t.key = 'recall:' || ${gtin}::text) AS tallies,
-             found.*
-        FROM (SELECT 1) AS one LEFT JOIN found ON true
-       ORDER BY found.seq`;
+    const rows = await this.storage.prisma.$queryRaw<HistoryRow[]>(
+      historyStatement(identifier, gtin, maxDepth),
+    );
     const tallies = new Map<string, Tally>(
       (rows[0]?.tallies ?? []).map(([key, count, last]) => [
         key,
