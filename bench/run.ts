@@ -4,7 +4,7 @@
 // it was measured on, to `bench/results/<date>-<benches>.json` (`--out=FILE` elsewhere);
 // BENCHMARKS.md summarises those files.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Bench, BenchContext } from './harness';
 
@@ -14,6 +14,8 @@ interface Figure {
   readonly value: number;
   readonly unit: string;
   readonly note?: string;
+  /** The 1-minute load average when the figure was reported: the machine is shared. */
+  readonly load1: number;
 }
 
 function loadBenches(): Bench[] {
@@ -47,10 +49,11 @@ async function main(): Promise<void> {
       smoke,
       ...(size ? { size } : {}),
       report(name, value, unit, note) {
-        figures.push({ bench: bench.name, name, value, unit, ...(note ? { note } : {}) });
+        const load1 = Math.round(loadavg()[0]! * 10) / 10;
+        figures.push({ bench: bench.name, name, value, unit, ...(note ? { note } : {}), load1 });
         const shown = value >= 100 ? Math.round(value).toLocaleString('en') : value.toPrecision(3);
         console.log(
-          `  ${name.padEnd(48)} ${shown.padStart(12)} ${unit}${note ? `  (${note})` : ''}`,
+          `  ${name.padEnd(48)} ${shown.padStart(12)} ${unit}  [load ${load1.toFixed(1)}]${note ? `  (${note})` : ''}`,
         );
       },
     };
