@@ -9,6 +9,8 @@ import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { Client } from 'pg';
 import { SealingScheduler } from '../libs/sealing/src/sealing-scheduler.service';
 import { MAX_BLOCKS_PER_SEAL } from '../libs/sealing/src/sealing.service';
+import { TableStatisticsService } from '../libs/sealing/src/table-statistics.service';
+import { TableStatisticsRepository } from '../libs/store/src/table-statistics.repository';
 import { createTestDatabase, serverConfig, testQueuePrefix } from '../test/storage';
 import { insertPending, shipEvent, testSigner, type PendingRow } from '../test/sealing/fixture';
 import { openSealer } from '../test/sealing/sealer';
@@ -84,7 +86,11 @@ export const bench: Bench = {
       const tickMs = 10;
       const perTick = (perSecond * tickMs) / 1000;
       const steady = events((perSecond * durationMs) / 1000, 'L');
-      const scheduler = new SealingScheduler(config, sealer.sealing);
+      const statistics = new TableStatisticsService(
+        config,
+        new TableStatisticsRepository(sealer.storage),
+      );
+      const scheduler = new SealingScheduler(config, sealer.sealing, statistics);
       scheduler.start();
       const firstSeq = (await pg.query<{ n: string }>('SELECT count(*) AS n FROM ledger_event'))
         .rows[0]!.n;

@@ -3,6 +3,7 @@ import type { Config } from '@custos/core/config/config';
 import { CONFIG } from '@custos/core/tokens';
 import { WitnessClient } from '@custos/witness/witness-client.service';
 import { type DrainOutcome, SealingService } from './sealing.service';
+import { TableStatisticsService } from './table-statistics.service';
 
 /**
  * When the worker seals. A `seal` job (enqueued by ingest after each commit) is only a
@@ -21,6 +22,7 @@ export class SealingScheduler implements OnModuleDestroy {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly sealing: SealingService,
+    private readonly statistics: TableStatisticsService,
     @Optional() private readonly witnesses?: WitnessClient,
   ) {}
 
@@ -40,8 +42,12 @@ export class SealingScheduler implements OnModuleDestroy {
     try {
       const outcome = await this.sealing.sealDue();
       this.lastError = '';
-      // After the commit, apart from it: witnesses are asked, never waited for.
-      if (outcome.blocks.length > 0) this.witnesses?.blocksSealed();
+      // After the commit, apart from it: witnesses are asked and stale statistics
+      // refreshed, never waited for.
+      if (outcome.blocks.length > 0) {
+        this.witnesses?.blocksSealed();
+        this.statistics.appended();
+      }
       this.armDueTimer(outcome.nextDueMs);
       return outcome;
     } catch (err) {
@@ -64,6 +70,7 @@ export class SealingScheduler implements OnModuleDestroy {
     clearInterval(this.sweep);
     clearTimeout(this.dueTimer);
     await this.sealing.idle();
+    await this.statistics.idle();
     await this.witnesses?.stop();
   }
 }

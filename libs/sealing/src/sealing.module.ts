@@ -12,6 +12,7 @@ import { SealingMetrics } from './sealing-metrics';
 import { SealingScheduler } from './sealing-scheduler.service';
 import { SealingRepository } from './sealing.repository';
 import { SEALING_OBSERVER, SealingService } from './sealing.service';
+import { TableStatisticsService } from './table-statistics.service';
 
 /**
  * The sealer, its key, its metrics, the log's read side and its witness client; the worker
@@ -27,6 +28,7 @@ import { SEALING_OBSERVER, SealingService } from './sealing.service';
     SignatureVerificationService,
     SealingService,
     SealingScheduler,
+    TableStatisticsService,
     LedgerQueryService,
     LogTilesService,
     WitnessClient,

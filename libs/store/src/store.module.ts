@@ -5,6 +5,7 @@ import { CosignatureRepository } from './cosignature.repository';
 import { EventIndexRepository } from './event-index.repository';
 import { LedgerEventRepository } from './ledger-event.repository';
 import { ParticipantKeyRepository } from './participant-key.repository';
+import { TableStatisticsRepository } from './table-statistics.repository';
 import { TransactionRepository } from './transaction.repository';
 import { TreeNodeRepository } from './tree-node.repository';
 
@@ -15,6 +16,7 @@ const REPOSITORIES = [
   EventIndexRepository,
   LedgerEventRepository,
   ParticipantKeyRepository,
+  TableStatisticsRepository,
   TransactionRepository,
   TreeNodeRepository,
 ];
