@@ -8,6 +8,7 @@ import {
   STALE_THRESHOLD,
   TableStatisticsService,
 } from '../../libs/sealing/src/table-statistics.service';
+import { LedgerEventRepository } from '../../libs/store/src/ledger-event.repository';
 import {
   ANALYSE_LOCK_KEY,
   KEPT_TABLES,
@@ -168,7 +169,7 @@ describe('table statistics after large appends', () => {
     }
   });
 
-  it('is asked by the worker’s sealing scheduler after it seals blocks, apart from the seal', async () => {
+  it('is asked by the worker’s sealing scheduler as it seals, apart from the seal', async () => {
     await append(ROWS * 3, 'sched-');
     await insertPending(
       pg,
@@ -186,14 +187,43 @@ describe('table statistics after large appends', () => {
     );
     scheduler.start();
     try {
+      for (
+        let i = 0;
+        i < 200 && (await new LedgerEventRepository(sealer.storage).pendingCount()) > 0;
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 50));
       await analysedMoreThan('unit_state', before.unit_state!.analyses);
     } finally {
       await scheduler.onModuleDestroy();
     }
-    expect(await sealer.repository.pendingCount()).toBe(0);
+    expect(await new LedgerEventRepository(sealer.storage).pendingCount()).toBe(0);
     const after = await stats();
     expect(after.unit_state!.analyses).toBe(before.unit_state!.analyses + 1);
     expect(after.item_tally!.analyses).toBe(before.item_tally!.analyses + 1);
+  });
+
+  it('is asked on the scheduler’s sweep too, whether or not a seal returns', async () => {
+    // Under a steady stream one drain lasts as long as the stream: the sweep asks meanwhile.
+    await append(ROWS * 4, 'sweep-');
+    const before = await stats();
+    const statistics = new TableStatisticsService(
+      sealer.config,
+      new TableStatisticsRepository(sealer.storage),
+    );
+    const scheduler = new SealingScheduler(
+      { ...sealer.config, sealMaxWaitMs: 1 },
+      { sealDue: () => new Promise(() => undefined), idle: () => Promise.resolve() } as never,
+      statistics,
+    );
+    scheduler.start();
+    try {
+      await analysedMoreThan('unit_state', before.unit_state!.analyses);
+      await statistics.idle();
+    } finally {
+      await scheduler.onModuleDestroy();
+    }
+    expect((await stats()).unit_state!.analyses).toBe(before.unit_state!.analyses + 1);
   });
 
   it('leaves the embedded database alone (one connection: an ANALYZE would stop everything)', async () => {

@@ -16,9 +16,10 @@ export const STALE_THRESHOLD: StaleThreshold = { minRows: 10_000, fraction: 0.1 
 export const CHECK_EVERY_MS = 10_000;
 
 /**
- * Keeps the planner's statistics current after large appends (BENCHMARKS.md step 8): after
- * the sealer writes blocks it asks, apart from the seal and never awaited by it, whether a
- * ledger table grew past its threshold, and analyses it. On PostgreSQL only: the embedded
+ * Keeps the planner's statistics current after large appends (BENCHMARKS.md step 8): the
+ * worker's sealing scheduler asks on its sweep and after it writes blocks, apart from the
+ * seal and never awaited by it, whether a ledger table grew past its threshold, and
+ * analyses it. On PostgreSQL only: the embedded
  * database has one connection, and an ANALYZE there would stop everything else.
  */
 @Injectable()
@@ -32,7 +33,7 @@ export class TableStatisticsService {
     private readonly repository: TableStatisticsRepository,
   ) {}
 
-  /** Rows were appended: analyse what is stale, unless this process looked very recently. */
+  /** Rows may have been appended: analyse what is stale, unless this process looked recently. */
   appended(now = performance.now()): void {
     if (this.config.database.kind !== 'postgresql') return;
     if (this.running || now - this.lastCheck < CHECK_EVERY_MS) return;
