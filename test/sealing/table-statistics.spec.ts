@@ -4,6 +4,7 @@
 // up the sealer. On the real PostgreSQL; no timings asserted.
 import { Client } from 'pg';
 import { SealingScheduler } from '../../libs/sealing/src/sealing-scheduler.service';
+import type { SealingService } from '../../libs/sealing/src/sealing.service';
 import {
   STALE_THRESHOLD,
   TableStatisticsService,
@@ -92,6 +93,21 @@ describe('table statistics after large appends', () => {
     }
   };
 
+  /** The worker's sealing scheduler over `sealing`, sweeping every millisecond. */
+  const startScheduler = (sealing: SealingService) => {
+    const statistics = new TableStatisticsService(
+      sealer.config,
+      new TableStatisticsRepository(sealer.storage),
+    );
+    const scheduler = new SealingScheduler(
+      { ...sealer.config, sealMaxWaitMs: 1 },
+      sealing,
+      statistics,
+    );
+    scheduler.start();
+    return { statistics, scheduler };
+  };
+
   it('leaves small changes alone', async () => {
     await append(100, 'small-');
     const repository = new TableStatisticsRepository(sealer.storage);
@@ -176,16 +192,7 @@ describe('table statistics after large appends', () => {
       Array.from({ length: 5 }, (_, i) => shipEvent(a, b.gln, `B${i}`)),
     );
     const before = await stats();
-    const statistics = new TableStatisticsService(
-      sealer.config,
-      new TableStatisticsRepository(sealer.storage),
-    );
-    const scheduler = new SealingScheduler(
-      { ...sealer.config, sealMaxWaitMs: 1 },
-      sealer.sealing,
-      statistics,
-    );
-    scheduler.start();
+    const { scheduler } = startScheduler(sealer.sealing);
     try {
       for (
         let i = 0;
@@ -207,16 +214,10 @@ describe('table statistics after large appends', () => {
     // Under a steady stream one drain lasts as long as the stream: the sweep asks meanwhile.
     await append(ROWS * 4, 'sweep-');
     const before = await stats();
-    const statistics = new TableStatisticsService(
-      sealer.config,
-      new TableStatisticsRepository(sealer.storage),
-    );
-    const scheduler = new SealingScheduler(
-      { ...sealer.config, sealMaxWaitMs: 1 },
-      { sealDue: () => new Promise(() => undefined), idle: () => Promise.resolve() } as never,
-      statistics,
-    );
-    scheduler.start();
+    const { statistics, scheduler } = startScheduler({
+      sealDue: () => new Promise(() => undefined),
+      idle: () => Promise.resolve(),
+    } as never);
     try {
       await analysedMoreThan('unit_state', before.unit_state!.analyses);
       await statistics.idle();
