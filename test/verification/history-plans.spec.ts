@@ -4,9 +4,9 @@
 // rows, BENCHMARKS.md step 7). Plan shapes are asserted, never timings: the machine is shared.
 import { openStorage, type Storage } from '../../libs/core/src/database/storage';
 import {
+  EventHistoryRepository,
   historyStatement,
-  LedgerEventRepository,
-} from '../../libs/store/src/ledger-event.repository';
+} from '../../libs/store/src/event-history.repository';
 import { explain, nodeTypes, planNodes, scansWithoutCondition, type PlanNode } from '../plan-shape';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 
@@ -130,7 +130,7 @@ describe('the history statement on a large ledger', () => {
   });
 
   it('and reads a unit’s trail with its tallies', async () => {
-    const history = await new LedgerEventRepository(storage).history(unit(7, 3), GTIN, 16);
+    const history = await new EventHistoryRepository(storage).history(unit(7, 3), GTIN, 16);
     expect(history.events.map((e) => Number(e.seq))).toEqual([
       7 * 15 + 4,
       ...Array.from({ length: 5 }, (_, i) => 7 * 15 + 11 + i),

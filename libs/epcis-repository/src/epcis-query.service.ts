@@ -13,10 +13,11 @@ import { type JsonObject, toEpcisEvent } from '@custos/epcis/to-epcis';
 import type { EventObject } from '@custos/ledger/events';
 import { ParticipantService } from '@custos/participants/participant.service';
 import {
-  LedgerEventRepository,
+  EventQueryRepository,
   type QueriedEvent,
   type Reader,
-} from '@custos/store/ledger-event.repository';
+} from '@custos/store/event-query.repository';
+import { LedgerEventRepository } from '@custos/store/ledger-event.repository';
 
 export interface EventPage {
   readonly events: readonly JsonObject[];
@@ -28,6 +29,7 @@ export interface EventPage {
 export class EpcisQueryService {
   constructor(
     private readonly events: LedgerEventRepository,
+    private readonly queries: EventQueryRepository,
     private readonly participants: ParticipantService,
   ) {}
 
@@ -45,7 +47,7 @@ export class EpcisQueryService {
     const digest = createHash('sha256').update(queryKey).digest('base64url').slice(0, 16);
     const after =
       query.nextPageToken === undefined ? undefined : openToken(query.nextPageToken, digest);
-    const rows = await this.events.queryPage(query, reader, after, query.perPage + 1);
+    const rows = await this.queries.queryPage(query, reader, after, query.perPage + 1);
     const served = rows.slice(0, query.perPage);
     const events = await this.toEpcis(served, format);
     const last = served[served.length - 1];
@@ -66,7 +68,7 @@ export class EpcisQueryService {
   ): Promise<{ readonly events: readonly JsonObject[]; readonly nextLeaf: number }> {
     const reader = readerOf(principal);
     const size = await this.events.sealedSize(); // first: a block sealed meanwhile waits
-    const rows = await this.events.querySealed(query, reader, fromLeaf, size, query.perPage);
+    const rows = await this.queries.querySealed(query, reader, fromLeaf, size, query.perPage);
     const last = rows[rows.length - 1]?.leafIndex;
     // Fewer than a page: everything up to `size` was looked at, matching or not.
     const nextLeaf =

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { AlertRepository } from './alert.repository';
 import { BlockRepository } from './block.repository';
 import { CosignatureRepository } from './cosignature.repository';
+import { EventHistoryRepository } from './event-history.repository';
 import { EventIndexRepository } from './event-index.repository';
+import { EventQueryRepository } from './event-query.repository';
 import { LedgerEventRepository } from './ledger-event.repository';
 import { ParticipantKeyRepository } from './participant-key.repository';
 import { TableStatisticsRepository } from './table-statistics.repository';
@@ -13,7 +15,9 @@ const REPOSITORIES = [
   AlertRepository,
   BlockRepository,
   CosignatureRepository,
+  EventHistoryRepository,
   EventIndexRepository,
+  EventQueryRepository,
   LedgerEventRepository,
   ParticipantKeyRepository,
   TableStatisticsRepository,

@@ -10,7 +10,7 @@ import { type KeyRecord, keyRecordLeafInput } from '@custos/ledger/key-record';
 import { type NoteSigner, verifierKeyOf } from '@custos/ledger/note';
 import { sha256 } from '@custos/ledger/sha256';
 import { checkEvent } from './event-check';
-import type { StoredEvent } from '@custos/store/ledger-event.repository';
+import type { StoredEvent } from '@custos/store/event-history.repository';
 
 const origin = keyDirectoryOrigin('custos.test/log');
 const sealing: NoteSigner = { name: 'custos.test/log', secretKey: randomSecretKey() };

@@ -14,7 +14,8 @@ import { type RebuiltEvent, checkStoredEvent } from '@custos/ledger/stored-event
 import { NATIVE_CODEC } from '@custos/ledger/stored-event-native';
 import { VERIFIED_SIGNATURES } from '@custos/ledger/verified-signatures';
 import type { IndexedEvent } from './index-check';
-import type { EventKeyRow, StoredEvent } from '@custos/store/ledger-event.repository';
+import type { StoredEvent } from '@custos/store/event-history.repository';
+import type { EventKeyRow } from '@custos/store/ledger-event.repository';
 
 /** A stored event after its re-check, with what the replay and the index check need. */
 export interface CheckedEvent {

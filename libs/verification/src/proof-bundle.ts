@@ -11,7 +11,7 @@ import { verifyInclusion } from '@custos/ledger/merkle-verify';
 import { formatTlogProof } from '@custos/ledger/tlog-proof';
 import type { RebuiltEvent } from '@custos/ledger/stored-event';
 import { eventFailure } from './event-check';
-import type { StoredEvent } from '@custos/store/ledger-event.repository';
+import type { StoredEvent } from '@custos/store/event-history.repository';
 
 export interface ProofEntry {
   readonly eventId: string;

@@ -22,7 +22,7 @@ import { ProofBundleService } from './proof-bundle.service';
 import { type DisclosedFinding, type TrailStep, disclose } from './read-rule';
 import { parseScannedCode } from './scanned-code';
 import { VerificationAlerts } from './verification-alerts.service';
-import { LedgerEventRepository } from '@custos/store/ledger-event.repository';
+import { EventHistoryRepository } from '@custos/store/event-history.repository';
 
 export type { ProofBundle } from './proof-bundle';
 export type { TrailStep } from './read-rule';
@@ -52,7 +52,7 @@ export type VerificationPurpose = 'scan' | 'read';
 @Injectable()
 export class VerificationService {
   constructor(
-    private readonly events: LedgerEventRepository,
+    private readonly events: EventHistoryRepository,
     private readonly proofs: ProofBundleService,
     private readonly participants: ParticipantService,
     private readonly keyDirectory: KeyDirectoryService,
