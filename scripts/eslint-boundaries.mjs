@@ -210,6 +210,7 @@ export const LEDGER_TABLES = {
   alert: ['store'],
   checkpoint_cosignature: ['store'],
   participant_key: ['store', 'participants'],
+  unit_state: ['store'],
 };
 /** The same tables as Prisma's client names them (`prisma.ledgerEvent.findMany()`). */
 const LEDGER_MODELS = {
@@ -222,6 +223,7 @@ const LEDGER_MODELS = {
   alert: 'alert',
   checkpointCosignature: 'checkpoint_cosignature',
   participantKey: 'participant_key',
+  unitState: 'unit_state',
 };
 const PRISMA_MODEL_METHODS = new Set([
   'findMany',

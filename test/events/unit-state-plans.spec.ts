@@ -5,7 +5,7 @@
 import { Client } from 'pg';
 import type { Storage } from '../../libs/core/src/database/storage';
 import { TransactionRepository } from '../../libs/store/src/transaction.repository';
-import { lockStatements, UnitStateRepository } from '../../libs/events/src/unit-state.repository';
+import { lockStatements, UnitStateRepository } from '../../libs/store/src/unit-state.repository';
 import { IngestFixture } from './fixture';
 import { explain, nodeTypes, scansWithoutCondition, type Statement } from '../plan-shape';
 

@@ -80,7 +80,7 @@ const cases: readonly { name: string; filePath: string; code: string; expected: 
   {
     name: 'a repository doing all of that',
     filePath: 'libs/events/src/probe.repository.ts',
-    code: "import { Prisma } from '@custos/core/generated/prisma/client';\nimport { prismaOf, type Tx } from '@custos/store/transaction.repository';\nexport const f = (tx: Tx) => prismaOf(tx).$queryRaw`SELECT 1`;\nexport const g = Prisma.sql`SELECT 2`;\nexport const h = (storage: any) => storage.prisma.unitState.findMany();\n",
+    code: "import { Prisma } from '@custos/core/generated/prisma/client';\nimport { prismaOf, type Tx } from '@custos/store/transaction.repository';\nexport const f = (tx: Tx) => prismaOf(tx).$queryRaw`SELECT 1`;\nexport const g = Prisma.sql`SELECT 2`;\nexport const h = (storage: any) => storage.prisma.auditRun.findMany();\n",
     expected: [],
   },
   {
@@ -121,9 +121,15 @@ const cases: readonly { name: string; filePath: string; code: string; expected: 
     expected: [STORE, STORE],
   },
   {
+    name: "a use case's repository reading the custody projection (what regulators' lot trace once did)",
+    filePath: 'libs/regulators/src/probe.repository.ts',
+    code: 'export const f = (db: any) => db.$queryRaw`SELECT status FROM unit_state WHERE gtin = ${1}`;\nexport const g = (storage: any) => storage.prisma.unitState.count();\n',
+    expected: [STORE, STORE],
+  },
+  {
     name: "a use case's repository on its own tables, naming ledger tables only in comments",
     filePath: 'libs/regulators/src/probe.repository.ts',
-    code: '// reads nothing FROM ledger_event\nexport const f = (db: any) => db.$queryRaw`SELECT * FROM audit_run JOIN unit_state u ON true`;\nexport const g = (x: any) => x.alert.code;\n',
+    code: '// reads nothing FROM ledger_event\nexport const f = (db: any) => db.$queryRaw`SELECT * FROM audit_run JOIN audit_discrepancy d ON true`;\nexport const g = (x: any) => x.alert.code;\n',
     expected: [],
   },
   {

@@ -10,7 +10,7 @@ import { recalledLot } from './index-rows';
 import type { NewAlert } from '@custos/store/alert.repository';
 import type { NewEventItem } from '@custos/store/event-index.repository';
 import type { Tx } from '@custos/store/transaction.repository';
-import { UnitStateRepository } from './unit-state.repository';
+import { UnitStateRepository } from '@custos/store/unit-state.repository';
 
 export interface CustodyOutcome {
   readonly items: NewEventItem[];

@@ -6,7 +6,6 @@ import { SealTriggerService } from './seal-trigger.service';
 import { SignatureVerificationService } from './signature-verification.service';
 import { KeyDirectoryModule } from '@custos/participants/key-directory.module';
 import { StoreModule } from '@custos/store/store.module';
-import { UnitStateRepository } from './unit-state.repository';
 
 /** Event ingest (SPEC sections 4 and 7): submitEvents and the custody projection. */
 @Module({
@@ -17,7 +16,6 @@ import { UnitStateRepository } from './unit-state.repository';
     ParticipantDirectoryRepository,
     SealTriggerService,
     SignatureVerificationService,
-    UnitStateRepository,
   ],
   exports: [IngestService],
 })

@@ -7,7 +7,11 @@ import { Gs1Error } from '@custos/gs1/errors';
 import { normaliseGtin } from '@custos/gs1/keys';
 import { parseIdentifier } from '@custos/gs1/parse';
 import { decodeCursor, encodeCursor, pageSize } from './cursor';
-import { type LotCounts, type LotUnit, LotTraceRepository } from './lot-trace.repository';
+import {
+  type LotCounts,
+  type LotUnit,
+  UnitStateRepository,
+} from '@custos/store/unit-state.repository';
 
 export interface LotTraceResult extends LotCounts {
   readonly gtin: string;
@@ -24,7 +28,7 @@ const CURSOR_KIND = 'unit';
 
 @Injectable()
 export class LotTraceService {
-  constructor(private readonly repository: LotTraceRepository) {}
+  constructor(private readonly units: UnitStateRepository) {}
 
   async trace(
     gtinInput: string,
@@ -40,8 +44,8 @@ export class LotTraceService {
     const size = pageSize(first, 100);
     const afterKey = after ? decodeCursor(CURSOR_KIND, after) : null;
     const [counts, rows] = await Promise.all([
-      this.repository.counts(gtin, lot),
-      this.repository.page(gtin, lot, afterKey, size + 1),
+      this.units.lotCounts(gtin, lot),
+      this.units.lotPage(gtin, lot, afterKey, size + 1),
     ]);
     const edges = rows
       .slice(0, size)

@@ -14,7 +14,7 @@ import {
   type VerificationResult,
   VerificationService,
 } from '@custos/verification/verification.service';
-import { LotTraceRepository } from './lot-trace.repository';
+import { UnitStateRepository } from '@custos/store/unit-state.repository';
 import type { Participant } from '@custos/participants/participant';
 
 export interface PackageView {
@@ -29,7 +29,7 @@ export interface PackageView {
 export class PackageService {
   constructor(
     private readonly verification: VerificationService,
-    private readonly units: LotTraceRepository,
+    private readonly units: UnitStateRepository,
   ) {}
 
   async read(code: string, principal: Principal | undefined): Promise<PackageView | undefined> {

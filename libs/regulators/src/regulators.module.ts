@@ -10,7 +10,6 @@ import { AuditRepository } from './audit.repository';
 import { AuditTables } from './audit-tables';
 import { AUDIT_OPTIONS, AuditService, CHUNK_LEAVES } from './audit.service';
 import { SignatureVerificationService } from '@custos/events/signature-verification.service';
-import { LotTraceRepository } from './lot-trace.repository';
 import { LotTraceService } from './lot-trace.service';
 import { PackageService } from './package.service';
 
@@ -27,7 +26,6 @@ import { PackageService } from './package.service';
     AuditProgressListener,
     // Its own verifier threads (libs/events), for the audit's signature checks.
     SignatureVerificationService,
-    LotTraceRepository,
     LotTraceService,
     PackageService,
   ],

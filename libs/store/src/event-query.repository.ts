@@ -1,6 +1,6 @@
 // The EPCIS event query (SPEC section 10, libs/epcis-repository): one statement per page
 // over ledger_event with event_item, recall and unit_state beside it (the filters and SPEC
-// section 7's read rule), kept whole: splitting it across the tables' owners would cost a
+// section 7's read rule; unit_state's join is its owner's, `joinUnitsOfLot`), kept whole: splitting it across the tables' owners would cost a
 // round trip per filter. A read model of the ledger's tables, beside their owners; it
 // writes nothing.
 import { Inject, Injectable } from '@nestjs/common';
@@ -9,6 +9,7 @@ import { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
 import type { EventQuery } from '@custos/epcis/event-query';
 import type { LedgerEventRow } from './ledger-event.repository';
+import { joinUnitsOfLot } from './unit-state.repository';
 
 /** A stored event as the query serves it. */
 export type QueriedEvent = Pick<
@@ -195,7 +196,7 @@ function visibleTo(party: string): Prisma.Sql {
     OR EXISTS (SELECT 1 FROM event_item x JOIN held ON held.identifier = x.identifier
                 WHERE x.event_seq = e.seq AND x.role IN ('ITEM', 'PARENT'))
     OR EXISTS (SELECT 1 FROM recall r
-                 JOIN unit_state u ON u.gtin = r.gtin AND u.lot = r.lot
+                 ${joinUnitsOfLot('r', 'u')}
                  JOIN held ON held.identifier = u.identifier
                 WHERE r.event_seq = e.seq))`;
 }

@@ -10,6 +10,7 @@ import { ParticipantKeyRepository } from './participant-key.repository';
 import { TableStatisticsRepository } from './table-statistics.repository';
 import { TransactionRepository } from './transaction.repository';
 import { TreeNodeRepository } from './tree-node.repository';
+import { UnitStateRepository } from './unit-state.repository';
 
 const REPOSITORIES = [
   AlertRepository,
@@ -23,6 +24,7 @@ const REPOSITORIES = [
   TableStatisticsRepository,
   TransactionRepository,
   TreeNodeRepository,
+  UnitStateRepository,
 ];
 
 /**
