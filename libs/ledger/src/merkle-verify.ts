@@ -21,12 +21,16 @@ function assertHash(hash: Uint8Array, field: string): void {
   }
 }
 
+/** H(0x01 ‖ left ‖ right): merkle.ts `nodeHash`, or merkle-native.ts's on the server. */
+export type NodeHasher = (left: Uint8Array, right: Uint8Array) => Uint8Array;
+
 /** The root an inclusion proof leads to (RFC 9162 section 2.1.3.2 steps 1-5, less the compare). */
 export function rootFromInclusionProof(
   leafIndex: number,
   treeSize: number,
   leafHash: Uint8Array,
   proof: readonly Uint8Array[],
+  hashNode: NodeHasher = nodeHash,
 ): Uint8Array {
   auint(leafIndex, 'leafIndex');
   auint(treeSize, 'treeSize');
@@ -44,7 +48,7 @@ export function rootFromInclusionProof(
   for (const p of proof) {
     if (sn === 0) throw new ProofVerificationError('PROOF_LENGTH', 'inclusion proof too long');
     if (odd(fn) || fn === sn) {
-      r = nodeHash(p, r);
+      r = hashNode(p, r);
       if (!odd(fn)) {
         while (!odd(fn) && fn !== 0) {
           fn = half(fn);
@@ -52,7 +56,7 @@ export function rootFromInclusionProof(
         }
       }
     } else {
-      r = nodeHash(r, p);
+      r = hashNode(r, p);
     }
     fn = half(fn);
     sn = half(sn);
@@ -68,8 +72,9 @@ export function verifyInclusion(
   leafHash: Uint8Array,
   proof: readonly Uint8Array[],
   root: Uint8Array,
+  hashNode: NodeHasher = nodeHash,
 ): void {
-  const computed = rootFromInclusionProof(leafIndex, treeSize, leafHash, proof);
+  const computed = rootFromInclusionProof(leafIndex, treeSize, leafHash, proof, hashNode);
   assertHash(root, 'root');
   if (!equalBytes(computed, root))
     throw new ProofVerificationError('ROOT_MISMATCH', 'inclusion proof does not lead to root');

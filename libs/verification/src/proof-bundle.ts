@@ -7,6 +7,7 @@
 import type { IntegrityFailure } from '@custos/custody/assess';
 import { blockHash } from '@custos/ledger/block';
 import { bytesToBase64, bytesToHex } from '@custos/ledger/bytes';
+import { nodeHashFast } from '@custos/ledger/merkle-native';
 import { verifyInclusion } from '@custos/ledger/merkle-verify';
 import { formatTlogProof } from '@custos/ledger/tlog-proof';
 import type { RebuiltEvent } from '@custos/ledger/stored-event';
@@ -74,7 +75,14 @@ export function proveInclusion(
     try {
       const path = paths.get(leafIndex);
       if (!path) throw new Error(`no proof could be built for leaf ${leafIndex}`);
-      verifyInclusion(leafIndex, checkpoint.size, rebuilt.leafHash, path, checkpoint.root);
+      verifyInclusion(
+        leafIndex,
+        checkpoint.size,
+        rebuilt.leafHash,
+        path,
+        checkpoint.root,
+        nodeHashFast,
+      );
       entries.push({
         eventId: stored.eventId,
         leafIndex,
