@@ -1,6 +1,7 @@
 // HTTP load from a separate process: autocannon runs as its own child process, so the
 // load generator never shares an event loop with the server it measures or with the
-// bench. Loopback only, and every run is bounded in time.
+// bench. Loopback only, and every run is bounded in time. The same for a paced ingest
+// (bench/ingest-worker.cjs), so that scans and submissions come from other processes.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -89,4 +90,58 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const INGEST_WORKER = join(__dirname, 'ingest-worker.cjs');
+
+export interface PacedIngestResult {
+  readonly accepted: number;
+  readonly rejected: number;
+  /** Events of batches that failed (HTTP or GraphQL error). */
+  readonly failed: number;
+  /** Events not sent because `maxInFlight` batches were still unanswered. */
+  readonly skipped: number;
+  readonly seconds: number;
+  readonly acceptedPerSecond: number;
+  readonly batchP50Ms: number;
+  readonly batchP99Ms: number;
+}
+
+/**
+ * Pre-signed `submitEvents` batches posted to `origin` from their own process at
+ * `perSecond` events/s (an open loop), for at most `seconds` seconds.
+ */
+export async function pacedIngest(
+  origin: string,
+  token: string,
+  batches: readonly unknown[][],
+  perSecond: number,
+  seconds: number,
+  maxInFlight = 8,
+): Promise<PacedIngestResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'custos-ingest-'));
+  const file = join(dir, 'options.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ url: origin, token, batches, perSecond, maxSeconds: seconds, maxInFlight }),
+  );
+  try {
+    const child = spawn(process.execPath, [INGEST_WORKER, file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), (seconds + 60) * 1000);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    clearTimeout(killer);
+    if (code !== 0) throw new Error(`ingest process exited with ${code}: ${stderr.slice(-2000)}`);
+    const result = JSON.parse(stdout) as PacedIngestResult;
+    if (result.failed > 0 || result.rejected > 0)
+      throw new Error(`paced ingest: ${stdout}\n${stderr.slice(-2000)}`);
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
