@@ -20,8 +20,6 @@ export interface SqlKey {
 
 /** Appends the directory records of keys (and participants) it does not hold yet. */
 export async function appendKeyRecordsInSql(db: Sql, keys: readonly SqlKey[]): Promise<void> {
-  const { rows: dbRows } = await db.query<{ name: string }>('SELECT current_database() AS name');
-  const dbName = dbRows[0]!.name;
   const { rows: held } = await db.query<{ participant_id: string; key_id: string | null }>(
     'SELECT participant_id, key_id FROM key_record',
   );
@@ -53,7 +51,29 @@ export async function appendKeyRecordsInSql(db: Sql, keys: readonly SqlKey[]): P
       });
     }
   }
+  await appendRecordsInSql(db, records);
+}
+
+/**
+ * Appends a KEY_REVOKED record of each key, as the application records a revocation,
+ * leaving its participant_key row as it is (what a row restored from a backup looks like).
+ */
+export async function revokeKeysInSql(
+  db: Sql,
+  keys: readonly { participantId: string; keyId: string }[],
+): Promise<void> {
+  const at = new Date();
+  await appendRecordsInSql(
+    db,
+    keys.map((k) => ({ type: 'KEY_REVOKED', ...k, at, authorisedBy: { role: 'ADMIN' } })),
+  );
+}
+
+/** Appends `records` after the stored ones, with a checkpoint of the grown tree. */
+async function appendRecordsInSql(db: Sql, records: readonly KeyRecord[]): Promise<void> {
   if (records.length === 0) return;
+  const { rows: dbRows } = await db.query<{ name: string }>('SELECT current_database() AS name');
+  const dbName = dbRows[0]!.name;
   const { rows: stored } = await db.query<{ record: Buffer }>(
     'SELECT record FROM key_record ORDER BY leaf_index',
   );

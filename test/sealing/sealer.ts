@@ -39,15 +39,17 @@ export async function openSealer(
   const storage = await openStorage(config, { migrate: options.migrate ?? true });
   const blocks = new BlockRepository(storage);
   const events = new LedgerEventRepository(storage);
+  const key = new SealingKeyService(
+    config,
+    new SecretsService(config, new SystemSettingRepository(storage)),
+  );
+  const keyDirectory = new KeyDirectoryService(new KeyDirectoryRepository(storage), key, config);
   const repository = new SealingRepository(
     storage,
     blocks,
     events,
     new TreeNodeRepository(storage),
-  );
-  const key = new SealingKeyService(
-    config,
-    new SecretsService(config, new SystemSettingRepository(storage)),
+    keyDirectory,
   );
   const signatures = new SignatureVerificationService();
   const sealing = new SealingService(
@@ -57,7 +59,7 @@ export async function openSealer(
     key,
     new AlertRepository(storage),
     signatures,
-    new KeyDirectoryService(new KeyDirectoryRepository(storage), key, config),
+    keyDirectory,
     options.hooks,
     options.observer,
   );

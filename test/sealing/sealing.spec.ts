@@ -4,11 +4,14 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { leafInput, signEvent, type EventObject } from '../../libs/ledger/src/events';
+import { SEAL_LOCK_KEY } from '../../libs/sealing/src/sealing.repository';
 import { ALERT_CHANNEL } from '../../libs/store/src/alert.repository';
+import { revokeKeysInSql } from '../key-directory-sql';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 import { insertPending, shipEvent, testSigner } from './fixture';
 import { checkLedger } from './ledger-check';
 import { openSealer, type TestSealer } from './sealer';
+import { until } from '../until';
 
 describe('sealing on PostgreSQL', () => {
   let db: TestDatabase;
@@ -177,6 +180,47 @@ describe('sealing on PostgreSQL', () => {
     );
     while ((await s.sealing.sealBlocks(10)).blocks.length > 0);
     expect(await checkLedger(s, pg)).toEqual({ blocks: 26, entries: 250, pending: 0 });
+  });
+
+  it('a key revoked while a seal waits for the sequencer lock: the event it signs after is refused, not sealed', async () => {
+    // The key directory is read once the lock is held and the pending events are read:
+    // a directory read before the wait would still hold the key, and its row (never
+    // marked revoked, as a row restored from a backup) would pass.
+    const s = await sealer({ SEAL_MAX_EVENTS: '10', SEAL_MAX_WAIT_MS: '1' });
+    await insertPending(pg, ship(1));
+    expect((await s.sealing.sealBlocks(1)).blocks).toHaveLength(1);
+    const holder = new Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK_KEY.toString()]);
+      const sealing = s.sealing.sealBlocks(1);
+      await until(
+        'the seal waits for the sequencer lock',
+        async () =>
+          (
+            await pg.query(
+              "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            )
+          ).rowCount === 1,
+      );
+      await revokeKeysInSql(pg, [{ participantId: a.gln, keyId: a.keyId }]);
+      const late = shipEvent(a, b.gln, 'AFTER-REVOCATION');
+      await insertPending(pg, [late]);
+      await holder.query('COMMIT');
+      const result = await sealing;
+      expect(result.blocks).toHaveLength(0);
+      expect(result.refused).toEqual({
+        eventId: late.eventId,
+        reason: `is signed with key k1 of ${a.gln}, which the key directory does not hold as stored (docs/adr/0014)`,
+      });
+    } finally {
+      await holder.end();
+    }
+    const sealed = await pg.query<{ leaf_index: string | null }>(
+      'SELECT leaf_index::text FROM ledger_event ORDER BY seq',
+    );
+    expect(sealed.rows.map((r) => r.leaf_index)).toEqual(['0', null]);
   });
 
   it('uses CUSTOS_SEALING_KEY when set, else (CUSTOS_GENERATE_SECRETS=database) generates one key once and keeps it in the database', async () => {

@@ -15,6 +15,9 @@ const DIRECTORY_LOCK_KEY = 0x637573746f732d6b6472n & 0x7fffffffffffffffn;
 /** Signs the directory's checkpoint over all its leaves (the sealing key, in the service). */
 export type SignDirectory = (leafInputs: readonly Uint8Array[]) => Promise<string> | string;
 
+/** A transaction another repository holds, for a read that must see what it sees. */
+export type Within = Prisma.TransactionClient;
+
 export interface StoredDirectory {
   readonly leafInputs: Uint8Array[];
   /** The checkpoint of the largest tree size, verbatim; undefined when none. */
@@ -80,8 +83,8 @@ export class KeyDirectoryRepository {
    * append writes a checkpoint of the grown tree in its transaction, so a note unchanged
    * since a full read means no append happened since.
    */
-  latestNote(): Promise<string | undefined> {
-    return this.latestNoteWith(this.storage.prisma);
+  latestNote(within?: Within): Promise<string | undefined> {
+    return this.latestNoteWith(within ?? this.storage.prisma);
   }
 
   /** Whether the directory holds any record (the upgrade imports into an empty one only). */

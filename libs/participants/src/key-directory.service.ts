@@ -22,7 +22,11 @@ import type { KeyListing } from '@custos/ledger/key-listing';
 import { verifierKeyOf } from '@custos/ledger/note';
 import { DomainError } from '@custos/core/errors/domain-error';
 import { SealingKeyService } from '@custos/sealing/sealing-key.service';
-import { KeyDirectoryRepository, type SignDirectory } from './key-directory.repository';
+import {
+  KeyDirectoryRepository,
+  type SignDirectory,
+  type Within,
+} from './key-directory.repository';
 import { parseParticipantId } from './participant-input';
 
 /** How long a fingerprint is believed before it is computed again, at most. */
@@ -85,6 +89,15 @@ export class KeyDirectoryService {
       })
       .catch(() => undefined); // the checks that share it get the error
     return loading.directory;
+  }
+
+  /**
+   * Whether no record was appended since `directory` was read, asked within `tx` (the
+   * sealer's transaction: in embedded mode the database has one connection, which that
+   * transaction holds).
+   */
+  async isLatest(directory: KeyDirectory, tx: Within): Promise<boolean> {
+    return (await this.repository.latestNote(tx)) === directory.note;
   }
 
   /** The fingerprint, and the full read and check when it changed. */

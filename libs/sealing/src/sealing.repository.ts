@@ -5,6 +5,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { STORAGE } from '@custos/core/tokens';
 import type { Storage } from '@custos/core/database/storage';
+import type { KeyDirectory } from '@custos/ledger/key-directory';
+import { KeyDirectoryService } from '@custos/participants/key-directory.service';
 import { type BlockRow, BlockRepository } from '@custos/store/block.repository';
 import { LedgerEventRepository, type PendingEvent } from '@custos/store/ledger-event.repository';
 import { txOf, type Tx } from '@custos/store/transaction.repository';
@@ -22,6 +24,8 @@ export interface SealTransaction {
   /** The latest block, if any, and the database clock (for sealedAt). */
   head(): Promise<{ head: BlockRow | undefined; now: Date }>;
   pending(limit: number): Promise<PendingEvent[]>;
+  /** Whether no key record was appended since `directory` was read (asked after `pending`). */
+  keyDirectoryIsLatest(directory: KeyDirectory): Promise<boolean>;
   nodes(ids: readonly { level: number; index: number }[]): Promise<NodeRow[]>;
   /** Marks where `rollbackToSavepoint` returns to (SAVEPOINT). */
   savepoint(): Promise<void>;
@@ -42,6 +46,7 @@ export class SealingRepository {
     private readonly blocks: BlockRepository,
     private readonly events: LedgerEventRepository,
     private readonly treeNodes: TreeNodeRepository,
+    private readonly keyDirectory: KeyDirectoryService,
   ) {}
 
   /**
@@ -56,6 +61,7 @@ export class SealingRepository {
         return work({
           head: () => this.blocks.headAndClock(tx),
           pending: (limit) => this.events.pending(limit, -1n, tx),
+          keyDirectoryIsLatest: (directory) => this.keyDirectory.isLatest(directory, prisma),
           nodes: (ids) => this.treeNodes.nodes(ids, tx),
           savepoint: async () => {
             await prisma.$executeRaw`SAVEPOINT seal_write`;

@@ -33,6 +33,8 @@ export const SEALING_HOOKS = Symbol('SealingHooks');
 
 /** At most this many blocks per seal transaction (a backlog is worked off in these steps). */
 export const MAX_BLOCKS_PER_SEAL = 10;
+/** Seals in a row that may find the key directory changed before one gives up till the sweep. */
+const STALE_DIRECTORY_ATTEMPTS = 5;
 
 /** Told about every block sealed and every event refused (metrics). */
 export interface SealingObserver {
@@ -168,14 +170,33 @@ export class SealingService {
    */
   async sealBlocks(maxBlocks: number): Promise<SealResult> {
     const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      const keys = await this.keyDirectory.current();
+      const sealed = await this.sealBlocksWith(keys, maxBlocks, started);
+      if (sealed) return sealed;
+      // A key record was appended while this seal waited for the sequencer lock (a key
+      // revoked, say): the events read after it are checked against the directory it made.
+      if (attempt === STALE_DIRECTORY_ATTEMPTS)
+        throw new Error(
+          `the key directory changed during each of ${attempt} seals in a row: sealing waits for the next sweep`,
+        );
+    }
+  }
+
+  /** One seal transaction against `keys`; undefined when a key record was appended since. */
+  private async sealBlocksWith(
+    keys: KeyDirectory,
+    maxBlocks: number,
+    started: number,
+  ): Promise<SealResult | undefined> {
     const max = this.config.sealMaxEvents;
     const signer = await this.key.signer();
-    const keys = await this.keyDirectory.current();
     let acceptedAt: Date[] = [];
     const result = await this.repository.inSealTransaction(async (tx) => {
       const { head, now } = await tx.head();
       const clockAt = performance.now();
       const pending = await tx.pending(max * maxBlocks);
+      if (!(await tx.keyDirectoryIsLatest(keys))) return undefined;
       const attested = (e: PendingEvent) => onRecord(e, keys);
       const checked = checkPending(pending, attested);
       let { leaves, refused } = checked;
@@ -224,6 +245,7 @@ export class SealingService {
       for (const block of blocks) await this.hooks?.beforeCommit?.(block);
       return { blocks, refused };
     });
+    if (!result) return undefined;
     const durationMs = performance.now() - started;
     let offset = 0;
     for (const block of result.blocks) {
