@@ -14,6 +14,7 @@ import { sha256 } from '../../libs/ledger/src/sha256';
 import { RECHECK_MS } from '../../libs/participants/src/key-directory.service';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 import { removeKeyRecordsInSql } from '../key-directory-sql';
+import { until } from '../until';
 import {
   COMPANY_PREFIX,
   GTIN,
@@ -73,11 +74,22 @@ describe('insider attacks (SQL behind the application): verifyPackage and the au
 
   const verify = async (code: string) =>
     (await regulator.client!.request<VerificationAnswer>(VERIFY, { code })).verifyPackage;
-  const eventCount = async () =>
-    Number(
-      (await pg.query<{ n: string }>('SELECT count(*)::text AS n FROM ledger_event')).rows[0]!.n,
+  /**
+   * Waits until every stored event is sealed and the checkpoint covers it. Not a count of
+   * rows: (d) deletes a sealed row, after which the rows are one fewer than the log.
+   */
+  const sealAll = async () => {
+    await until('every stored event sealed', async () => {
+      const { rows } = await pg.query<{ n: string }>(
+        'SELECT count(*)::text AS n FROM ledger_event WHERE leaf_index IS NULL',
+      );
+      return rows[0]!.n === '0';
+    });
+    const { rows } = await pg.query<{ size: string }>(
+      'SELECT (coalesce(max(leaf_index), -1) + 1)::text AS size FROM ledger_event',
     );
-  const sealAll = async () => world.sealedUpTo(regulator.client!, await eventCount());
+    await world.sealedUpTo(regulator.client!, Number(rows[0]!.size));
+  };
   const seqOf = async (eventId: string) =>
     (
       await pg.query<{ seq: string }>('SELECT seq::text FROM ledger_event WHERE event_id = $1', [
