@@ -154,7 +154,16 @@ export const bench: Bench = {
         `${settleMs / 1000} s after the scans ended`,
       );
       ctx.report('embedded: peak RSS over the run (VmHWM)', after.peakMb, 'MB');
-      if (scans.failures > 0) throw new Error(`${scans.failures} scans failed in embedded mode`);
+      // A memory figure, not a latency one: a few scans timing out (10 s) at 32 connections on
+      // one process is itself a finding, reported; more than 1% means the load was not served.
+      ctx.report(
+        'embedded: failed scans (timeouts, errors)',
+        scans.failures,
+        'requests',
+        `of ${scans.total}`,
+      );
+      if (scans.failures > scans.total / 100)
+        throw new Error(`${scans.failures} of ${scans.total} scans failed in embedded mode`);
     } finally {
       await product.stop();
       data.remove();
