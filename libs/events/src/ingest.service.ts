@@ -73,6 +73,13 @@ function checkEntrySize(event: ValidatedEvent): void {
 /** Rolls the ingest transaction back when a signature fails after the writes ran. */
 class SignatureRollback extends Error {}
 
+/** Thrown inside ingest's transaction to undo its insert when an eventId is stored with other content. */
+class ConflictRollback extends Error {
+  constructor(readonly conflicts: Map<ValidatedEvent, EventRejection>) {
+    super('EVENT_ID_CONFLICT');
+  }
+}
+
 function decodeSignature(signature: string): Uint8Array {
   // validateEvent admitted exactly 86 base64url characters; the last must carry no stray bits.
   const bytes = Buffer.from(signature, 'base64url');
@@ -218,37 +225,39 @@ export class IngestService {
       return out;
     };
 
-    // 5. One transaction: idempotency, then store, custody, alerts.
+    // 5. One transaction: store (skipping eventIds already stored), idempotency, custody, alerts.
+    // The insert skips an eventId already in the ledger; only those skipped are read back and
+    // compared, so a batch of fresh events costs no idempotency read. A conflict rolls the
+    // whole batch back (ConflictRollback), as the insert has already run.
     const mayStore = rejected.length === 0 && entitlement.size === 0;
+    // The events among `events` stored with other content than submitted.
+    const conflictsOf = (stored: Map<string, string>, events: readonly ValidatedEvent[]) => {
+      const conflicts = new Map<ValidatedEvent, EventRejection>();
+      for (const event of events) {
+        const json = stored.get(event.eventId);
+        if (json !== undefined && json !== event.eventJson) {
+          conflicts.set(event, {
+            index: event.index,
+            eventId: event.eventId,
+            code: 'EVENT_ID_CONFLICT',
+            message: `events[${event.index}].event.eventId: ${event.eventId} is already stored with different content`,
+          });
+        }
+      }
+      return conflicts;
+    };
     const outcome = await this.transactions
       .run(async (tx) => {
-        const stored = await this.events.findEventJson(
-          tx,
-          valid.map((e) => e.eventId),
-        );
-        const statuses = new Map<number, EventReceipt['status']>();
-        const fresh: ValidatedEvent[] = [];
-        const conflicts = new Map<ValidatedEvent, EventRejection>();
-        for (const event of valid) {
-          const json = stored.get(event.eventId);
-          if (json === undefined) {
-            fresh.push(event);
-            statuses.set(event.index, 'PENDING');
-          } else if (json === event.eventJson) {
-            statuses.set(event.index, 'DUPLICATE');
-          } else {
-            conflicts.set(event, {
-              index: event.index,
-              eventId: event.eventId,
-              code: 'EVENT_ID_CONFLICT',
-              message: `events[${event.index}].event.eventId: ${event.eventId} is already stored with different content`,
-            });
-          }
+        if (!mayStore) {
+          const stored = await this.events.findEventJson(
+            tx,
+            valid.map((e) => e.eventId),
+          );
+          return { conflicts: conflictsOf(stored, valid), receipts: [], stored: 0 };
         }
-        if (!mayStore || conflicts.size > 0) return { conflicts, receipts: [], stored: 0 };
         const seqs = await this.events.insertEvents(
           tx,
-          fresh.map((event) => ({
+          valid.map((event) => ({
             eventId: event.eventId,
             type: event.type,
             actor: event.actor,
@@ -258,6 +267,25 @@ export class IngestService {
             contentHashHex: createHash('sha256').update(leafInputOf(event), 'utf8').digest('hex'),
             eventTime: event.eventTime,
           })),
+        );
+        const skipped = valid.filter((event) => !seqs.has(event.eventId));
+        const stored =
+          skipped.length === 0
+            ? new Map<string, string>()
+            : await this.events.findEventJson(
+                tx,
+                skipped.map((e) => e.eventId),
+              );
+        // Skipped by the insert means stored (the ledger deletes nothing); say so if not.
+        for (const event of skipped) {
+          if (!stored.has(event.eventId))
+            throw new Error(`${event.eventId}: skipped but not stored`);
+        }
+        const conflicts = conflictsOf(stored, skipped);
+        if (conflicts.size > 0) throw new ConflictRollback(conflicts);
+        const fresh = valid.filter((event) => seqs.has(event.eventId));
+        const statuses = new Map<number, EventReceipt['status']>(
+          valid.map((e) => [e.index, seqs.has(e.eventId) ? 'PENDING' : 'DUPLICATE']),
         );
         const custody = await this.custody.apply(
           tx,
@@ -274,6 +302,9 @@ export class IngestService {
       .catch((err: unknown) => {
         if (err instanceof SignatureRollback) {
           return { conflicts: new Map<ValidatedEvent, EventRejection>(), receipts: [], stored: 0 };
+        }
+        if (err instanceof ConflictRollback) {
+          return { conflicts: err.conflicts, receipts: [], stored: 0 };
         }
         throw err;
       });

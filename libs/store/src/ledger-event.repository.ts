@@ -136,7 +136,12 @@ export class LedgerEventRepository {
     return new Map(rows.map((r) => [r.event_id, r.event_json]));
   }
 
-  /** Inserts the events as PENDING (no leaf index yet), in order; returns their seqs. */
+  /**
+   * Inserts the events as PENDING (no leaf index yet), in order; returns the seqs of those
+   * inserted. An event whose eventId is already stored is skipped (ON CONFLICT DO NOTHING) and
+   * absent from the result: the caller reads those back with findEventJson and compares, so the
+   * idempotency check costs a round trip only when there is something to compare.
+   */
   async insertEvents(tx: Tx, events: readonly NewLedgerEvent[]): Promise<Map<string, bigint>> {
     if (events.length === 0) return new Map();
     const rows = await prismaOf(tx).$queryRaw<{ seq: bigint; event_id: string }[]>`
@@ -154,6 +159,7 @@ export class LedgerEventRepository {
         ${events.map((e) => e.eventTime.toISOString())}::text[]
       ) WITH ORDINALITY AS e(event_id, type, actor, key_id, signature, event_json, content_hash, event_time, ord)
       ORDER BY e.ord
+      ON CONFLICT (event_id) DO NOTHING
       RETURNING seq, event_id`;
     return new Map(rows.map((r) => [r.event_id, BigInt(r.seq)]));
   }
