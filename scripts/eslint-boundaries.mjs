@@ -225,6 +225,14 @@ const LEDGER_MODELS = {
   participantKey: 'participant_key',
   unitState: 'unit_state',
 };
+/**
+ * Relation fields of the other models that reach a ledger table (prisma/schema.prisma):
+ * `participant.findMany({ include: { keys: true } })` reads participant_key as surely as
+ * its SQL would. Keep in step with the schema's relations onto the tables above.
+ */
+const LEDGER_RELATIONS = {
+  participant: { keys: 'participant_key' },
+};
 const PRISMA_MODEL_METHODS = new Set([
   'findMany',
   'findFirst',
@@ -284,17 +292,52 @@ const ledgerTablesInStore = {
       MemberExpression(node) {
         const model = !node.computed && node.property.type === 'Identifier' && node.property.name;
         const table = model && Object.hasOwn(LEDGER_MODELS, model) && LEDGER_MODELS[model];
-        if (!table || allowed(table)) return;
+        const relations =
+          model && Object.hasOwn(LEDGER_RELATIONS, model) && LEDGER_RELATIONS[model];
+        if (!table && !relations) return;
         const parent = node.parent;
+        const call = parent?.parent;
         if (
-          parent?.type === 'MemberExpression' &&
-          parent.object === node &&
-          !parent.computed &&
-          parent.property.type === 'Identifier' &&
-          PRISMA_MODEL_METHODS.has(parent.property.name)
+          parent?.type !== 'MemberExpression' ||
+          parent.object !== node ||
+          parent.computed ||
+          parent.property.type !== 'Identifier' ||
+          !PRISMA_MODEL_METHODS.has(parent.property.name)
         ) {
-          context.report({ node: node.property, messageId: 'ledgerTable', data: { table } });
+          return;
         }
+        if (table) {
+          if (!allowed(table)) {
+            context.report({ node: node.property, messageId: 'ledgerTable', data: { table } });
+          }
+          return;
+        }
+        // participant.findMany({ select: { keys: … } }), a `where`/`data` on the relation too.
+        if (call?.type !== 'CallExpression' || call.callee !== parent) return;
+        const reported = new Set();
+        const visit = (value) => {
+          if (!value || value.type !== 'ObjectExpression') return;
+          for (const property of value.properties) {
+            if (property.type !== 'Property') continue;
+            const name =
+              property.key.type === 'Identifier' && !property.computed
+                ? property.key.name
+                : property.key.type === 'Literal'
+                  ? String(property.key.value)
+                  : undefined;
+            const reached = name !== undefined && Object.hasOwn(relations, name) && relations[name];
+            if (reached && !allowed(reached) && !reported.has(reached)) {
+              reported.add(reached);
+              context.report({
+                node: property.key,
+                messageId: 'ledgerTable',
+                data: { table: reached },
+              });
+            }
+            visit(property.value);
+          }
+        };
+        for (const argument of call.arguments) visit(argument);
       },
     };
   },

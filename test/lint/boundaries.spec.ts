@@ -127,6 +127,24 @@ const cases: readonly { name: string; filePath: string; code: string; expected: 
     expected: [STORE, STORE],
   },
   {
+    name: "a use case's repository reading participant_key through participant's relation (libs/events' directory once did)",
+    filePath: 'libs/events/src/probe.repository.ts',
+    code: "export const f = (storage: any) => storage.prisma.participant.findMany({ select: { id: true, keys: { select: { keyId: true } } } });\nexport const g = (tx: any) => tx.participant.findUnique({ where: { id: 'x' }, include: { keys: true } });\nexport const h = (tx: any) => tx.participant.findFirst({ where: { keys: { some: { keyId: 'k' } } } });\n",
+    expected: [STORE, STORE, STORE],
+  },
+  {
+    name: "a use case's repository reading participant without its keys, or a field named keys elsewhere",
+    filePath: 'libs/events/src/probe.repository.ts',
+    code: 'export const f = (storage: any) => storage.prisma.participant.findMany({ select: { id: true, roles: true } });\nexport const g = (tx: any) => tx.auditRun.findMany({ select: { keys: true } });\nexport const h = { keys: true };\n',
+    expected: [],
+  },
+  {
+    name: 'libs/participants reading and writing participant with its keys',
+    filePath: 'libs/participants/src/probe.repository.ts',
+    code: 'export const f = (tx: any) => [tx.participant.findMany({ include: { keys: true } }), tx.participant.create({ data: { keys: { create: [] } } })];\n',
+    expected: [],
+  },
+  {
     name: "a use case's repository on its own tables, naming ledger tables only in comments",
     filePath: 'libs/regulators/src/probe.repository.ts',
     code: '// reads nothing FROM ledger_event\nexport const f = (db: any) => db.$queryRaw`SELECT * FROM audit_run JOIN audit_discrepancy d ON true`;\nexport const g = (x: any) => x.alert.code;\n',

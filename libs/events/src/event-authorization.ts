@@ -3,10 +3,44 @@
 // has not lapsed, and the actor has the role (and GS1 company prefix) the type needs.
 // Pure: the caller passes the participants and the clock.
 import { gtinHasCompanyPrefix } from '@custos/gs1/keys';
-import type { ActorKey, ActorRecord } from './participant-directory.repository';
+import type { StoredKey } from '@custos/store/participant-key.repository';
+import type { ActorParticipant } from './participant-directory.repository';
 import { RejectionError } from './rejection';
 import { MAX_CLOCK_SKEW_MS } from './submission';
 import type { ValidatedEvent } from './event-validation';
+
+export interface ActorKey {
+  readonly publicKey: Uint8Array;
+  readonly validFrom: Date | null;
+  readonly revokedAt: Date | null;
+}
+
+export interface ActorRecord extends ActorParticipant {
+  readonly keys: ReadonlyMap<string, ActorKey>;
+}
+
+/** The participants with their key rows, by id. */
+export function actorRecords(
+  participants: readonly ActorParticipant[],
+  keys: readonly StoredKey[],
+): Map<string, ActorRecord> {
+  const byParticipant = new Map<string, Map<string, ActorKey>>();
+  for (const k of keys) {
+    let own = byParticipant.get(k.participantId);
+    if (!own) byParticipant.set(k.participantId, (own = new Map<string, ActorKey>()));
+    own.set(k.keyId, {
+      publicKey: new Uint8Array(k.publicKey),
+      validFrom: k.validFrom,
+      revokedAt: k.revokedAt,
+    });
+  }
+  return new Map(
+    participants.map((p) => [
+      p.id,
+      { ...p, keys: byParticipant.get(p.id) ?? new Map<string, ActorKey>() },
+    ]),
+  );
+}
 
 /** The actor's key for the event; throws RejectionError when it may not sign it. */
 export function authorizeEvent(

@@ -5,13 +5,19 @@
 // every rejected event is named. The seal is triggered after commit, as a hint.
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { authorizeEvent, checkEntitlement } from './event-authorization';
+import {
+  type ActorKey,
+  actorRecords,
+  authorizeEvent,
+  checkEntitlement,
+} from './event-authorization';
 import { validateEvent, type ValidatedEvent } from './event-validation';
 import { AlertRepository } from '@custos/store/alert.repository';
 import { EventIndexRepository } from '@custos/store/event-index.repository';
 import { LedgerEventRepository } from '@custos/store/ledger-event.repository';
 import { CustodyService } from './custody.service';
-import { type ActorKey, ParticipantDirectoryRepository } from './participant-directory.repository';
+import { ParticipantDirectoryRepository } from './participant-directory.repository';
+import { ParticipantKeyRepository } from '@custos/store/participant-key.repository';
 import { type EventRejection, RejectionError } from './rejection';
 import { SealTriggerService } from './seal-trigger.service';
 import { SignatureVerificationService } from './signature-verification.service';
@@ -91,6 +97,7 @@ function decodeSignature(signature: string): Uint8Array {
 export class IngestService {
   constructor(
     private readonly directory: ParticipantDirectoryRepository,
+    private readonly keyRows: ParticipantKeyRepository,
     private readonly verifier: SignatureVerificationService,
     private readonly transactions: TransactionRepository,
     private readonly events: LedgerEventRepository,
@@ -149,10 +156,12 @@ export class IngestService {
       if (e.to) parties.add(e.to);
       if (e.from) parties.add(e.from);
     }
-    const [actors, onRecord] = await Promise.all([
-      this.directory.findActors([...parties]),
+    const [participants, keyRows, onRecord] = await Promise.all([
+      this.directory.findParticipants([...parties]),
+      this.keyRows.ofParticipants([...parties]),
       this.keyDirectory.current(),
     ]);
+    const actors = actorRecords(participants, keyRows);
     const keys = new Map<ValidatedEvent, ActorKey>();
     valid = valid.filter((event) => {
       try {

@@ -1,61 +1,30 @@
-// Reads what ingest needs to know about participants (SPEC section 3) straight from the
-// participant tables: roles, company prefixes, license and keys. Read-only; registering
+// Reads what ingest needs to know about participants (SPEC section 3) from the
+// participant table: roles, company prefixes, license. Their keys are a ledger table,
+// read through its owner (libs/store's ParticipantKeyRepository). Read-only; registering
 // and revoking belong to libs/participants.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
 import { STORAGE } from '@custos/core/tokens';
 import type { ParticipantRole } from '@custos/core/auth/principal';
 
-export interface ActorKey {
-  readonly publicKey: Uint8Array;
-  readonly validFrom: Date | null;
-  readonly revokedAt: Date | null;
-}
-
-export interface ActorRecord {
+/** A participant as ingest judges it, without its keys. */
+export interface ActorParticipant {
   readonly id: string;
   readonly roles: readonly ParticipantRole[];
   readonly companyPrefixes: readonly string[];
   readonly licenseValidUntil: Date;
-  readonly keys: ReadonlyMap<string, ActorKey>;
 }
 
 @Injectable()
 export class ParticipantDirectoryRepository {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
-  /** The participants among `ids`, with their keys; unknown ids are simply absent. */
-  async findActors(ids: readonly string[]): Promise<Map<string, ActorRecord>> {
-    const out = new Map<string, ActorRecord>();
-    if (ids.length === 0) return out;
-    const rows = await this.storage.prisma.participant.findMany({
+  /** The participants among `ids`; unknown ids are simply absent. */
+  async findParticipants(ids: readonly string[]): Promise<ActorParticipant[]> {
+    if (ids.length === 0) return [];
+    return this.storage.prisma.participant.findMany({
       where: { id: { in: [...ids] } },
-      select: {
-        id: true,
-        roles: true,
-        companyPrefixes: true,
-        licenseValidUntil: true,
-        keys: { select: { keyId: true, publicKey: true, validFrom: true, revokedAt: true } },
-      },
+      select: { id: true, roles: true, companyPrefixes: true, licenseValidUntil: true },
     });
-    for (const row of rows) {
-      out.set(row.id, {
-        id: row.id,
-        roles: row.roles,
-        companyPrefixes: row.companyPrefixes,
-        licenseValidUntil: row.licenseValidUntil,
-        keys: new Map(
-          row.keys.map((k) => [
-            k.keyId,
-            {
-              publicKey: new Uint8Array(k.publicKey),
-              validFrom: k.validFrom,
-              revokedAt: k.revokedAt,
-            },
-          ]),
-        ),
-      });
-    }
-    return out;
   }
 }
