@@ -16,14 +16,9 @@ import { Client } from 'pg';
 import { VERIFY } from '../test/fixtures/ledger-world';
 import { startProduct } from '../test/product';
 import { openSealer } from '../test/sealing/sealer';
-import {
-  createTestDatabase,
-  serverConfig,
-  testQueuePrefix,
-  testRedisUrl,
-  testSecrets,
-} from '../test/storage';
+import { createTestDatabase, serverConfig, testQueuePrefix } from '../test/storage';
 import { fillLedger } from './filled-ledger';
+import { acceptedToSealedMs, productEnv } from './product-db';
 import { type Bench, percentile, profilerArgs } from './harness';
 import { loadTest, pacedIngest } from './load';
 import { sampleMemory } from './memory';
@@ -55,14 +50,7 @@ export const bench: Bench = {
 
     const db = await createTestDatabase('bench_mixed');
     const prefix = testQueuePrefix('bench_mixed');
-    const env = {
-      ...testSecrets(db),
-      DATABASE_URL: db.url,
-      REDIS_URL: testRedisUrl,
-      CUSTOS_QUEUE_PREFIX: prefix,
-      CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
-      CUSTOS_SEALING_KEY: SEALING_KEY,
-    };
+    const env = productEnv(db, prefix, { adminToken: ADMIN_TOKEN, sealingKey: SEALING_KEY });
     // The ledger is filled by a sealer in this process, in big blocks, before the worker starts.
     const sealer = await openSealer(serverConfig(db, prefix, { ...env, SEAL_MAX_EVENTS: '5000' }));
     const pg = new Client({ connectionString: db.url });
@@ -141,14 +129,7 @@ export const bench: Bench = {
       }
       const apiRss = apiMemory.stop();
       const workerRss = workerMemory.stop();
-      const sealedMs = (
-        await pg.query<{ ms: number }>(
-          `SELECT (extract(epoch FROM b.sealed_at::timestamptz - e.accepted_at) * 1000)::float8 AS ms
-           FROM ledger_event e JOIN block b ON b.height = e.block_height
-           WHERE e.seq > $1 ORDER BY ms`,
-          [firstSeq],
-        )
-      ).rows.map((r) => r.ms);
+      const sealedMs = await acceptedToSealedMs(pg, firstSeq);
 
       const note = `${CONNECTIONS} connections, ${scanSeconds} s, while ${PER_SECOND.toLocaleString('en')} events/s were offered; ledger ${ledger.size.toLocaleString('en')} entries`;
       ctx.report('mixed: scans rate', mixed.requestsPerSecond, 'scan/s', note);

@@ -16,6 +16,7 @@ import { insertPending, shipEvent, testSigner, type PendingRow } from '../test/s
 import { openSealer } from '../test/sealing/sealer';
 import { eventSigningBytes, type EventObject } from '../libs/ledger/src/events';
 import { type Bench, percentile, rawSha256Rate } from './harness';
+import { acceptedToSealedMs } from './product-db';
 
 /** RFC 8032 signatures through node:crypto (same bytes as libs/ledger's signer, faster). */
 function fastSigner(secretKey: Uint8Array) {
@@ -111,14 +112,7 @@ export const bench: Bench = {
         await new Promise((r) => setTimeout(r, 50));
       }
       await scheduler.onModuleDestroy();
-      const latencies = (
-        await pg.query<{ ms: number }>(
-          `SELECT (extract(epoch FROM b.sealed_at::timestamptz - e.accepted_at) * 1000)::float8 AS ms
-           FROM ledger_event e JOIN block b ON b.height = e.block_height
-           WHERE e.seq > $1 ORDER BY ms`,
-          [firstSeq],
-        )
-      ).rows.map((r) => r.ms);
+      const latencies = await acceptedToSealedMs(pg, firstSeq);
       const note = `at ${Math.round(achieved).toLocaleString('en')} events/s offered, SEAL_MAX_EVENTS ${config.sealMaxEvents}, SEAL_MAX_WAIT_MS ${config.sealMaxWaitMs}; raw SHA-256 ${Math.round(sha).toLocaleString('en')}/s this run`;
       ctx.report('accept-to-sealed p50', percentile(latencies, 50), 'ms', note);
       ctx.report('accept-to-sealed p99', percentile(latencies, 99), 'ms', note);

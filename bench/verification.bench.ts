@@ -11,17 +11,12 @@
 import '../test/resolve-ts.cjs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import {
-  createTestDatabase,
-  serverConfig,
-  testQueuePrefix,
-  testRedisUrl,
-  testSecrets,
-} from '../test/storage';
+import { createTestDatabase, serverConfig, testQueuePrefix } from '../test/storage';
 import { openSealer } from '../test/sealing/sealer';
 import { startProduct } from '../test/product';
 import { VERIFY } from '../test/fixtures/ledger-world';
 import { fillLedger } from './filled-ledger';
+import { productEnv } from './product-db';
 import { type Bench, percentile, profilerArgs, rawSha256Rate } from './harness';
 import { sampleMemory } from './memory';
 import { nativeVerifyRates, signer } from './signer';
@@ -47,12 +42,7 @@ export const bench: Bench = {
     const db = await createTestDatabase('bench_verify');
     const prefix = testQueuePrefix('bench_verify');
     const env = {
-      ...testSecrets(db),
-      DATABASE_URL: db.url,
-      REDIS_URL: testRedisUrl,
-      CUSTOS_QUEUE_PREFIX: prefix,
-      CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
-      CUSTOS_SEALING_KEY: SEALING_KEY,
+      ...productEnv(db, prefix, { adminToken: ADMIN_TOKEN, sealingKey: SEALING_KEY }),
       SEAL_MAX_EVENTS: '5000',
     };
     const config = serverConfig(db, prefix, env);
