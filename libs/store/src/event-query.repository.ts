@@ -90,19 +90,9 @@ export class EventQueryRepository {
     limit: number,
   ): Promise<QueriedEvent[]> {
     if (query.matchesNothing || query.kinds?.length === 0) return [];
-    const where = [...conditions(query), ...bounds];
-    let held = Prisma.empty;
-    if (reader.kind === 'partner') {
-      held = heldBy(reader.id);
-      where.push(visibleTo(reader.id));
-    }
-    const rows = await this.storage.prisma.$queryRaw<QueriedRow[]>`
-      ${held}
-      SELECT e.seq, e.event_json, e.key_id, e.signature, e.accepted_at, e.leaf_index, e.block_height
-        FROM ledger_event e
-       WHERE ${where.length > 0 ? Prisma.join(where, ' AND ') : Prisma.sql`TRUE`}
-       ORDER BY ${order}
-       LIMIT ${limit}`;
+    const rows = await this.storage.prisma.$queryRaw<QueriedRow[]>(
+      eventQueryStatement(query, reader, bounds, order, limit),
+    );
     return rows.map((row) => ({
       seq: row.seq,
       eventJson: row.event_json,
@@ -113,6 +103,33 @@ export class EventQueryRepository {
       blockHeight: row.block_height,
     }));
   }
+}
+
+/**
+ * One page of the EPCIS event query as one statement: `query`'s filters, `reader`'s read rule
+ * (for a partner, the `held` CTE and visibleTo), `bounds`, `order` and `limit`. Exported for
+ * the test that EXPLAINs it.
+ */
+export function eventQueryStatement(
+  query: EventQuery,
+  reader: Reader,
+  bounds: readonly Prisma.Sql[],
+  order: Prisma.Sql,
+  limit: number,
+): Prisma.Sql {
+  const where = [...conditions(query), ...bounds];
+  let held = Prisma.empty;
+  if (reader.kind === 'partner') {
+    held = heldBy(reader.id);
+    where.push(visibleTo(reader.id));
+  }
+  return Prisma.sql`
+      ${held}
+      SELECT e.seq, e.event_json, e.key_id, e.signature, e.accepted_at, e.leaf_index, e.block_height
+        FROM ledger_event e
+       WHERE ${where.length > 0 ? Prisma.join(where, ' AND ') : Prisma.sql`TRUE`}
+       ORDER BY ${order}
+       LIMIT ${limit}`;
 }
 
 const json = (field: string) => Prisma.sql`(e.event_json::jsonb ->> ${field})`;

@@ -111,6 +111,65 @@ export const lockStatements = {
 };
 
 /**
+ * lotTrace's statements over one lot (index gtin, lot, identifier), the custodian of a unit
+ * packed in a case packed in a pallet taken from the outermost container. Exported for the
+ * test that EXPLAINs them.
+ */
+export const lotStatements = {
+  /** Counts by status and by effective custodian over the whole lot. */
+  counts: (gtin: string, lot: string): Prisma.Sql => Prisma.sql`
+      WITH RECURSIVE lot_units AS (
+        SELECT status, custodian, parent FROM unit_state
+        WHERE gtin = ${gtin} AND lot = ${lot} AND kind = 'UNIT'
+      ),
+      chain(start, custodian, parent, depth) AS (
+        SELECT u.identifier, u.custodian, u.parent, 0 FROM unit_state u
+        WHERE u.identifier IN (SELECT DISTINCT parent FROM lot_units WHERE parent IS NOT NULL)
+        UNION ALL
+        SELECT c.start, u.custodian, u.parent, c.depth + 1
+        FROM chain c JOIN unit_state u ON u.identifier = c.parent
+        WHERE c.depth < ${MAX_DEPTH}
+      ),
+      outermost AS (
+        SELECT DISTINCT ON (start) start, custodian FROM chain ORDER BY start, depth DESC
+      ),
+      effective AS (
+        SELECT l.status, CASE WHEN o.start IS NULL THEN l.custodian ELSE o.custodian END AS custodian
+        FROM lot_units l LEFT JOIN outermost o ON o.start = l.parent
+      )
+      SELECT GROUPING(custodian)::int AS by_status, status::text AS status, custodian,
+             count(*)::int AS n
+      FROM effective
+      GROUP BY GROUPING SETS ((status), (custodian))`,
+
+  /** Up to `limit` units of the lot after `after` (identifier order), with their effective custodian. */
+  page: (gtin: string, lot: string, after: string | null, limit: number): Prisma.Sql =>
+    Prisma.sql`
+      WITH RECURSIVE page AS (
+        SELECT identifier, status, custodian, parent FROM unit_state
+        WHERE gtin = ${gtin} AND lot = ${lot} AND kind = 'UNIT'
+          AND (${after}::text IS NULL OR identifier > ${after}::text)
+        ORDER BY identifier
+        LIMIT ${limit}
+      ),
+      chain(start, custodian, parent, depth) AS (
+        SELECT u.identifier, u.custodian, u.parent, 0 FROM unit_state u
+        WHERE u.identifier IN (SELECT DISTINCT parent FROM page WHERE parent IS NOT NULL)
+        UNION ALL
+        SELECT c.start, u.custodian, u.parent, c.depth + 1
+        FROM chain c JOIN unit_state u ON u.identifier = c.parent
+        WHERE c.depth < ${MAX_DEPTH}
+      ),
+      outermost AS (
+        SELECT DISTINCT ON (start) start, custodian FROM chain ORDER BY start, depth DESC
+      )
+      SELECT p.identifier, p.status::text AS status,
+             CASE WHEN o.start IS NULL THEN p.custodian ELSE o.custodian END AS custodian
+      FROM page p LEFT JOIN outermost o ON o.start = p.parent
+      ORDER BY p.identifier`,
+};
+
+/**
  * A JOIN of unit_state `unitAlias` on the units of the lot that the row `lotAlias` of the
  * caller's statement names (its `gtin` and `lot` columns): for a read of other tables that
  * must stay one statement (the EPCIS query's read rule: recalls of lots a party held), so
@@ -207,30 +266,7 @@ export class UnitStateRepository {
   async lotCounts(gtin: string, lot: string): Promise<LotCounts> {
     const rows = await this.storage.prisma.$queryRaw<
       { by_status: number; status: PackageStatus | null; custodian: string | null; n: number }[]
-    >`
-      WITH RECURSIVE lot_units AS (
-        SELECT status, custodian, parent FROM unit_state
-        WHERE gtin = ${gtin} AND lot = ${lot} AND kind = 'UNIT'
-      ),
-      chain(start, custodian, parent, depth) AS (
-        SELECT u.identifier, u.custodian, u.parent, 0 FROM unit_state u
-        WHERE u.identifier IN (SELECT DISTINCT parent FROM lot_units WHERE parent IS NOT NULL)
-        UNION ALL
-        SELECT c.start, u.custodian, u.parent, c.depth + 1
-        FROM chain c JOIN unit_state u ON u.identifier = c.parent
-        WHERE c.depth < ${MAX_DEPTH}
-      ),
-      outermost AS (
-        SELECT DISTINCT ON (start) start, custodian FROM chain ORDER BY start, depth DESC
-      ),
-      effective AS (
-        SELECT l.status, CASE WHEN o.start IS NULL THEN l.custodian ELSE o.custodian END AS custodian
-        FROM lot_units l LEFT JOIN outermost o ON o.start = l.parent
-      )
-      SELECT GROUPING(custodian)::int AS by_status, status::text AS status, custodian,
-             count(*)::int AS n
-      FROM effective
-      GROUP BY GROUPING SETS ((status), (custodian))`;
+    >(lotStatements.counts(gtin, lot));
     return {
       byStatus: rows
         .filter((r) => r.by_status === 1)
@@ -252,32 +288,9 @@ export class UnitStateRepository {
     after: string | null,
     limit: number,
   ): Promise<LotUnit[]> {
-    const rows = await this.storage.prisma.$queryRaw<
+    return this.storage.prisma.$queryRaw<
       { identifier: string; status: PackageStatus; custodian: string | null }[]
-    >`
-      WITH RECURSIVE page AS (
-        SELECT identifier, status, custodian, parent FROM unit_state
-        WHERE gtin = ${gtin} AND lot = ${lot} AND kind = 'UNIT'
-          AND (${after}::text IS NULL OR identifier > ${after}::text)
-        ORDER BY identifier
-        LIMIT ${limit}
-      ),
-      chain(start, custodian, parent, depth) AS (
-        SELECT u.identifier, u.custodian, u.parent, 0 FROM unit_state u
-        WHERE u.identifier IN (SELECT DISTINCT parent FROM page WHERE parent IS NOT NULL)
-        UNION ALL
-        SELECT c.start, u.custodian, u.parent, c.depth + 1
-        FROM chain c JOIN unit_state u ON u.identifier = c.parent
-        WHERE c.depth < ${MAX_DEPTH}
-      ),
-      outermost AS (
-        SELECT DISTINCT ON (start) start, custodian FROM chain ORDER BY start, depth DESC
-      )
-      SELECT p.identifier, p.status::text AS status,
-             CASE WHEN o.start IS NULL THEN p.custodian ELSE o.custodian END AS custodian
-      FROM page p LEFT JOIN outermost o ON o.start = p.parent
-      ORDER BY p.identifier`;
-    return rows;
+    >(lotStatements.page(gtin, lot, after, limit));
   }
 
   /** Whether unit_state knows the identifier (a package that was commissioned or packed). */
