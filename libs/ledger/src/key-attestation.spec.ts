@@ -1,7 +1,5 @@
-import { utf8ToBytes } from './bytes';
 import { publicKeyOf, randomSecretKey } from './ed25519';
 import {
-  AttestationMemo,
   type KeyRecord,
   attestKey,
   keyAttestationBytes,
@@ -47,14 +45,5 @@ describe('key attestations', () => {
     ])
       expect(verifyKeyAttestation(changed, attestation, sealingPublic)).toBe(false);
     expect(verifyKeyAttestation(revoked, attestation, sealingPublic)).toBe(true);
-  });
-
-  it('a memo decides like the check, by the exact row', () => {
-    const memo = new AttestationMemo();
-    const attestation = attestKey(key, sealing);
-    expect(memo.check(key, attestation, sealingPublic)).toBe(true);
-    expect(memo.check(key, attestation, sealingPublic)).toBe(true);
-    expect(memo.check({ ...key, keyId: 'other' }, attestation, sealingPublic)).toBe(false);
-    expect(memo.check(key, utf8ToBytes('x'.repeat(64)), sealingPublic)).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
-// Key attestations (docs/adr/0013): the log's sealing key signs every participant key
-// row as the application registers or revokes it, so a row planted in the database
-// behind the application's back carries no signature that verifies, and the sealer,
-// verifyPackage and the audit refuse what it signed. The signed bytes are
+// Key attestations (docs/adr/0013, superseded by the key directory of docs/adr/0014): the
+// sealing key's signature over a participant key row, which versions before the
+// directory stored in participant_key.attestation. Nothing checks a key against it any
+// more; only the directory's one-time import of such a ledger reads it, so that a row
+// planted behind the application's back stays out of the directory. The signed bytes are
 // `custos-key:v1:` ‖ UTF-8(RFC 8785 JSON of {participantId, keyId, publicKey (base64url),
 // validFrom, revokedAt} (RFC 3339 UTC with milliseconds, or null)), signed with Ed25519
 // (RFC 8032); verified with the ledger's strict rule. Pure.
@@ -51,24 +52,4 @@ export function verifyKeyAttestation(
 ): boolean {
   if (!attestation || attestation.length !== SIGNATURE_LENGTH) return false;
   return verify(attestation, keyAttestationBytes(key), sealingPublicKey);
-}
-
-/** A memo of attestation decisions by the exact row (a cache of the few registered keys). */
-export class AttestationMemo {
-  private readonly decided = new Map<string, boolean>();
-
-  constructor(
-    private readonly verify: Ed25519Verify = verifyStrict,
-    private readonly limit = 4096,
-  ) {}
-
-  check(key: KeyRecord, attestation: Uint8Array | null | undefined, sealing: Uint8Array): boolean {
-    const id = `${bytesToBase64Url(sealing)}|${bytesToBase64Url(keyAttestationBytes(key))}|${attestation ? bytesToBase64Url(attestation) : ''}`;
-    const hit = this.decided.get(id);
-    if (hit !== undefined) return hit;
-    const ok = verifyKeyAttestation(key, attestation, sealing, this.verify);
-    if (this.decided.size >= this.limit) this.decided.clear();
-    this.decided.set(id, ok);
-    return ok;
-  }
 }

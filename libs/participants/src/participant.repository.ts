@@ -11,10 +11,16 @@ import type { KeyRecord } from '@custos/ledger/key-record';
 import { KeyDirectoryRepository, type SignDirectory } from './key-directory.repository';
 import type { ImportedKey } from './key-directory-records';
 
-type ParticipantRow = Prisma.ParticipantGetPayload<{ include: { keys: true } }>;
-type KeyRow = ParticipantRow['keys'][number];
+/**
+ * A participant's key rows, without the attestation of versions before the key directory:
+ * only the directory's one-time import reads it (docs/adr/0014).
+ */
+const withKeys = {
+  keys: { omit: { attestation: true }, orderBy: { createdAt: 'asc' } },
+} as const;
 
-const withKeys = { keys: { orderBy: { createdAt: 'asc' } } } as const;
+type ParticipantRow = Prisma.ParticipantGetPayload<{ include: typeof withKeys }>;
+type KeyRow = ParticipantRow['keys'][number];
 
 function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
@@ -225,7 +231,7 @@ export class ParticipantRepository {
           ON CONFLICT (key) DO NOTHING RETURNING key`;
         if (claimed.length === 0 || !(await this.directory.isEmpty(tx))) return 0;
         const rows = await tx.participant.findMany({
-          include: withKeys,
+          include: { keys: { orderBy: { createdAt: 'asc' } } },
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         });
         const records = build(

@@ -67,13 +67,11 @@ export function checkPending(
 
 const sameTime = (a: Date | null, b: Date | null) =>
   a === null || b === null ? a === b : a.getTime() === b.getTime();
-const sameBytes = (a: Uint8Array | null, b: Uint8Array | null) =>
-  a === null || b === null ? a === b : equalBytes(a, b);
 
 /**
  * `decide` asked once per distinct key row of a batch: a block's events are signed by a
  * few keys, and checking each event's key row costs more than its hash. A row counts
- * as the same only when every stored field is equal.
+ * as the same only when every field the directory decides on is equal.
  */
 function sameKeyRowOnce(
   decide: (event: PendingEvent) => boolean,
@@ -87,8 +85,7 @@ function sameKeyRowOnce(
       hit &&
       equalBytes(hit.key.publicKey, key.publicKey) &&
       sameTime(hit.key.validFrom, key.validFrom) &&
-      sameTime(hit.key.revokedAt, key.revokedAt) &&
-      sameBytes(hit.key.attestation, key.attestation)
+      sameTime(hit.key.revokedAt, key.revokedAt)
     )
       return hit.ok;
     const ok = decide(event);

@@ -197,8 +197,8 @@ export class SealingService {
       const clockAt = performance.now();
       const pending = await tx.pending(max * maxBlocks);
       if (!(await tx.keyDirectoryIsLatest(keys))) return undefined;
-      const attested = (e: PendingEvent) => onRecord(e, keys);
-      const checked = checkPending(pending, attested);
+      const keyOnRecord = (e: PendingEvent) => onRecord(e, keys);
+      const checked = checkPending(pending, keyOnRecord);
       let { leaves, refused } = checked;
       if (leaves.length === 0) return { blocks: [], refused };
       // The signatures are decided on worker threads while this thread builds and writes
@@ -212,7 +212,7 @@ export class SealingService {
         this.verdicts.prefetch(
           this.events
             .pending(max * maxBlocks, last)
-            .then((next) => checkPending(next, attested).requests),
+            .then((next) => checkPending(next, keyOnRecord).requests),
         );
       }
       const frontier: Frontier = await loadFrontier(tx, head?.treeSize ?? 0, head);

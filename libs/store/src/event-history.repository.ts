@@ -48,7 +48,6 @@ interface HistoryRow {
   public_key: Uint8Array | null;
   valid_from: Date | null;
   revoked_at: Date | null;
-  attestation: Uint8Array | null;
   b_height: number | null;
   b_prev_hash: string | null;
   b_first_leaf_index: bigint | null;
@@ -101,7 +100,7 @@ export const historyStatement = (
            e.content_hash, e.leaf_index, e.block_height,
            (SELECT coalesce(json_agg(json_build_object('identifier', x.identifier, 'role', x.role::text)), '[]'::json)
               FROM event_item x WHERE x.event_seq = e.seq) AS items,
-           k.public_key, k.valid_from, k.revoked_at, k.attestation,
+           k.public_key, k.valid_from, k.revoked_at,
            b.height AS b_height, b.prev_hash AS b_prev_hash, b.first_leaf_index AS b_first_leaf_index,
            b.event_count AS b_event_count, b.tree_size AS b_tree_size, b.root_hash AS b_root_hash,
            b.sealed_at AS b_sealed_at, b.hash AS b_hash, nb.prev_hash AS next_prev_hash
@@ -159,12 +158,7 @@ export class EventHistoryRepository {
       blockHeight: row.block_height,
       items: row.items,
       key: row.public_key
-        ? {
-            publicKey: row.public_key,
-            validFrom: row.valid_from,
-            revokedAt: row.revoked_at,
-            attestation: row.attestation,
-          }
+        ? { publicKey: row.public_key, validFrom: row.valid_from, revokedAt: row.revoked_at }
         : null,
       block: toBlock(row),
       nextPrevHash: row.next_prev_hash,

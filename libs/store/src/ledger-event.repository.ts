@@ -37,7 +37,6 @@ export interface EventKeyRow {
   readonly publicKey: Uint8Array;
   readonly validFrom: Date | null;
   readonly revokedAt: Date | null;
-  readonly attestation: Uint8Array | null;
 }
 
 /** A pending event (no leaf index yet) as the sealer reads it, with its actor's key row. */
@@ -69,7 +68,7 @@ export const pendingStatements = {
    */
   read: (limit: number, afterSeq: bigint): Prisma.Sql => Prisma.sql`
     SELECT e.seq, e.event_id, e.actor, e.event_json, e.key_id, e.signature, e.content_hash,
-           e.accepted_at, k.public_key, k.valid_from, k.revoked_at, k.attestation,
+           e.accepted_at, k.public_key, k.valid_from, k.revoked_at,
            k.key_id IS NOT NULL AS has_key
     FROM (SELECT * FROM ledger_event WHERE leaf_index IS NULL AND seq > ${afterSeq}
           ORDER BY seq LIMIT ${limit}) e
@@ -290,7 +289,6 @@ export class LedgerEventRepository {
         public_key: Uint8Array | null;
         valid_from: Date | null;
         revoked_at: Date | null;
-        attestation: Uint8Array | null;
         has_key: boolean;
       }[]
     >(pendingStatements.read(limit, afterSeq));
@@ -299,12 +297,7 @@ export class LedgerEventRepository {
       eventId: r.event_id,
       actor: r.actor,
       key: r.has_key
-        ? {
-            publicKey: r.public_key!,
-            validFrom: r.valid_from,
-            revokedAt: r.revoked_at,
-            attestation: r.attestation,
-          }
+        ? { publicKey: r.public_key!, validFrom: r.valid_from, revokedAt: r.revoked_at }
         : null,
       eventJson: r.event_json,
       keyId: r.key_id,

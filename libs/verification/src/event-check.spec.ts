@@ -70,7 +70,7 @@ function stored(event: EventObject, key = secret): StoredEvent {
     leafIndex: null,
     blockHeight: null,
     items: [],
-    key: { publicKey: publicKeyOf(secret), validFrom: null, revokedAt: null, attestation: null },
+    key: { publicKey: publicKeyOf(secret), validFrom: null, revokedAt: null },
     block: null,
     nextPrevHash: null,
   };
