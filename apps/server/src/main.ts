@@ -3,6 +3,7 @@
 import { ConfigError, loadConfig } from '@custos/core/config/config';
 import { explainRefusedSecrets } from '@custos/core/system/legacy-secrets';
 import { DataDirInUseError } from '@custos/core/database/data-dir-lock';
+import { DataDirInitError } from '@custos/core/database/pglite-data-dir';
 import { logNextSteps, logStart, startApp } from './bootstrap';
 import { StartupError } from './startup-checks';
 
@@ -48,7 +49,11 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // A reason the operator fixes is the whole message; anything else says it is a failure.
-  if (err instanceof StartupError || err instanceof DataDirInUseError) {
+  if (
+    err instanceof StartupError ||
+    err instanceof DataDirInUseError ||
+    err instanceof DataDirInitError
+  ) {
     console.error(`custos: ${err.message}`);
   } else {
     console.error('custos: failed to start:', err instanceof Error ? err.message : err);

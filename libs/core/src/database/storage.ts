@@ -13,6 +13,7 @@ import type { Config } from '../config/config';
 import { PrismaClient } from '../generated/prisma/client';
 import { lockDataDir } from './data-dir-lock';
 import { withMigrationLock } from './migration-lock';
+import { ensurePGliteDataDir } from './pglite-data-dir';
 import { PGlitePool } from './pglite-pool';
 import { applyMigrations } from './schema-engine';
 
@@ -66,6 +67,7 @@ export async function openStorage(config: Config, options: OpenStorageOptions): 
     let pglite: PGlite | undefined;
     if (config.database.kind === 'pglite') {
       closers.push(lockDataDir(config.dataDir));
+      await ensurePGliteDataDir(config.database.dataDir);
       pglite = new PGlite(config.database.dataDir);
       await pglite.waitReady;
       const db = pglite;
