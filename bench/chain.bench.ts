@@ -3,7 +3,7 @@
 // pallets, a few percent stolen, recalled and cloned) is signed by its parties, submitted
 // through GraphQL in 1,000-event batches by 4 concurrent clients, sealed by the product's
 // own worker, and then scanned by its pharmacies: `verifyPackage` of the units each holds,
-// driven by autocannon in its own process. Full run: 1,000,000 events; smoke: 5,000.
+// driven by autocannon in its own process. Full run: 1,000,000 events; smoke: 2,000.
 // References, same run: one core's native Ed25519 verify rate.
 // Targets: ingest >= 0.8x, scans >= 0.08x that rate with p99 <= 50 ms at 32 concurrent.
 import '../test/resolve-ts.cjs';
@@ -65,8 +65,8 @@ async function treeSize(client: GraphQLClient): Promise<number> {
 export const bench: Bench = {
   name: 'chain',
   async run(ctx) {
-    const size = ctx.size ?? (ctx.smoke ? 5_000 : 1_000_000);
-    const seconds = ctx.smoke ? 5 : 15;
+    const size = ctx.size ?? (ctx.smoke ? 2_000 : 1_000_000);
+    const seconds = ctx.smoke ? 3 : 15;
     const rounds = ctx.smoke ? 1 : 3;
     const connections = ctx.smoke ? 4 : 32;
 

@@ -1,5 +1,5 @@
 // Mixed read/write (issue 17: pharmacies scan while manufacturers commission). The ledger
-// of bench/filled-ledger.ts (full: 1,000,000 entries; smoke: 5,000; --size=N), served by
+// of bench/filled-ledger.ts (full: 1,000,000 entries; smoke: 2,000; --size=N), served by
 // the built product as two processes on PostgreSQL, the API (CUSTOS_ROLE=api) and the
 // worker (CUSTOS_ROLE=worker) with the default SEAL_MAX_EVENTS / SEAL_MAX_WAIT_MS. First
 // scans alone at 1 to 32 connections (throughput against concurrency); then the same
@@ -33,7 +33,7 @@ const CONNECTIONS = 32;
 export const bench: Bench = {
   name: 'mixed',
   async run(ctx) {
-    const ledgerSize = ctx.size ?? (ctx.smoke ? 5_000 : 1_000_000);
+    const ledgerSize = ctx.size ?? (ctx.smoke ? 2_000 : 1_000_000);
     const cases = ctx.smoke ? 5 : 200;
     const sweep = ctx.smoke ? [4] : [1, 4, 16, 32];
     const sweepSeconds = ctx.smoke ? 2 : 5;

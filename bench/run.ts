@@ -57,7 +57,9 @@ async function main(): Promise<void> {
         );
       },
     };
+    const began = performance.now();
     await bench.run(ctx);
+    console.log(`  (${bench.name} took ${((performance.now() - began) / 1000).toFixed(1)} s)`);
   }
   const out =
     option('out') ??

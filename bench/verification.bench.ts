@@ -1,6 +1,6 @@
 // verifyPackage under load (issue 8): 200 concurrent scans over HTTP against the built
 // product in its own process (CUSTOS_ROLE=api), on a ledger of at least 1,000,000 sealed
-// entries (smoke: 10,000). The scanned units have 6-event trails inherited through a case
+// entries (smoke: 4,000). The scanned units have 6-event trails inherited through a case
 // (COMMISSION, PACK, then the case shipped and received twice) and were submitted through
 // the real GraphQL ingest; the other entries are filler sealed by the real sealer, so
 // every scan reads events, recomputes leaf inputs, checks signatures and proves inclusion
@@ -34,9 +34,10 @@ export const bench: Bench = {
     const sample = reference.sign({ eventId: randomUUID(), type: 'X' });
     const verifyRate = nativeVerifyRates(reference, sample, ctx.smoke ? 100 : 1000).fast;
     ctx.report('raw Ed25519 verifyFast, 1 core (reference)', verifyRate, 'sig/s');
-    const ledgerSize = ctx.size ?? (ctx.smoke ? 10_000 : 1_000_000);
+    const ledgerSize = ctx.size ?? (ctx.smoke ? 4_000 : 1_000_000);
     const cases = ctx.smoke ? 10 : 200;
-    const scans = ctx.smoke ? 400 : 6_000;
+    const scans = ctx.smoke ? 200 : 6_000;
+    const singles = ctx.smoke ? 30 : 100;
     const concurrency = ctx.smoke ? 50 : 200;
 
     const db = await createTestDatabase('bench_verify');
@@ -80,10 +81,11 @@ export const bench: Bench = {
           proofs: body.data?.verifyPackage.proof?.entries.length ?? 0,
         };
       };
-      for (let i = 0; i < Math.min(100, units.length); i++) await scan(units[i]!); // warm-up
+      for (let i = 0; i < Math.min(singles, units.length); i++) await scan(units[i]!); // warm-up
 
       const single: number[] = [];
-      for (let i = 0; i < 100; i++) single.push((await scan(units[(i * 31) % units.length]!)).ms);
+      for (let i = 0; i < singles; i++)
+        single.push((await scan(units[(i * 31) % units.length]!)).ms);
       single.sort((a, b) => a - b);
       ctx.report('verifyPackage p50, one scan at a time', percentile(single, 50), 'ms');
 
@@ -92,7 +94,7 @@ export const bench: Bench = {
       const open: number[] = [];
       let openWrong = 0;
       const interval = 4_000;
-      const rounds = ctx.smoke ? 2 : 5;
+      const rounds = ctx.smoke ? 1 : 5;
       await Promise.all(
         Array.from({ length: concurrency }, async (_, c) => {
           await new Promise((r) => setTimeout(r, (c * interval) / concurrency));

@@ -1,9 +1,11 @@
 // custos import-epcis against a running server (issue 16): a partner's document of
 // pharma events is mapped, signed with the importer's key and accepted (again: already
-// stored); every held openepcis capture document is imported too, and each of its events
-// is refused by name with its reason (none fits the mapping); the counts are printed.
+// stored); a sample of the held openepcis capture documents, one of each event type, is
+// imported too through the CLI, and each of its events is refused by name with its reason
+// (none fits the mapping); the counts are printed. Every held document goes through the same
+// import in-process in libs/sdk/src/epcis-import.spec.ts: here each costs a CLI start.
 import { spawn } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { epcisDocument } from '../../libs/epcis/src/document';
 import { toEpcisEvent } from '../../libs/epcis/src/to-epcis';
@@ -16,6 +18,14 @@ const OPENEPCIS = join(
   __dirname,
   '../conformance/epcis/openepcis-test-resources/2.0/JSON/Capture/Documents',
 );
+const SAMPLE = [
+  'ObjectEvent.json',
+  'AggregationEvent_all_possible_fields.json',
+  'AssociationEvent.json',
+  'TransactionEvent_with_userExtensions.json',
+  'TransformationEvent.json',
+  'Combination_of_different_event.json',
+];
 
 interface Ran {
   code: number | null;
@@ -135,9 +145,11 @@ describe('custos import-epcis', () => {
     const verified = await custos(['verify', items[0]!]);
     expect(verified.stdout).toMatch(/^AUTHENTIC/m);
 
-    // The held openepcis capture documents: every event refused by name, with its reason.
+    // A sample of the held openepcis capture documents: every event refused by name, with
+    // its reason.
+    expect(SAMPLE.filter((file) => !existsSync(join(OPENEPCIS, file)))).toEqual([]);
     const totals = { documents: 0, events: 0, mapped: 0, refused: 0, accepted: 0 };
-    for (const file of readdirSync(OPENEPCIS).filter((f) => f.endsWith('.json'))) {
+    for (const file of SAMPLE) {
       const ran = await custos([
         'import-epcis',
         join(OPENEPCIS, file),
@@ -168,6 +180,7 @@ describe('custos import-epcis', () => {
         `${totals.mapped} mapped and signed, ${totals.accepted} accepted, ${totals.refused} refused by name\n`,
     );
     expect(totals.mapped + totals.refused).toBe(totals.events);
+    expect(totals.refused).toBeGreaterThan(0);
     const sensor = await custos([
       'import-epcis',
       join(OPENEPCIS, 'ObjectEvent_with_sensorData.json'),
