@@ -15,6 +15,15 @@ export function prismaOf(tx: Tx): Prisma.TransactionClient {
   return tx as unknown as Prisma.TransactionClient;
 }
 
+/**
+ * `name` if it is an SQL name (lower case, digits, underscores), for a table alias or CTE
+ * name a caller passes into a repository's SQL fragment; throws, naming `field`, otherwise.
+ */
+export function sqlName(name: string, field = 'alias'): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`${field}: not an SQL name: ${name}`);
+  return name;
+}
+
 /** The opaque handle of a transaction a repository opened itself (the sealer's). */
 export function txOf(prisma: Prisma.TransactionClient): Tx {
   return prisma as unknown as Tx;

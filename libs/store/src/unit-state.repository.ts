@@ -12,7 +12,7 @@ import { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
 import type { ItemKind } from '@custos/custody/custody-event';
 import type { PackageStatus, UnitStateRecord } from '@custos/custody/custody-projection';
-import { prismaOf, type Tx } from './transaction.repository';
+import { prismaOf, sqlName, type Tx } from './transaction.repository';
 
 export interface LotUnit {
   readonly identifier: string;
@@ -179,11 +179,6 @@ export function joinUnitsOfLot(lotAlias: string, unitAlias: string): Prisma.Sql 
   const lot = Prisma.raw(sqlName(lotAlias));
   const unit = Prisma.raw(sqlName(unitAlias));
   return Prisma.sql`JOIN unit_state ${unit} ON ${unit}.gtin = ${lot}.gtin AND ${unit}.lot = ${lot}.lot`;
-}
-
-function sqlName(alias: string): string {
-  if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`alias: not an SQL name: ${alias}`);
-  return alias;
 }
 
 @Injectable()
