@@ -8,7 +8,7 @@ import type { Storage } from '@custos/core/database/storage';
 import { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
 import type { BlockHeader } from './block.repository';
-import type { Tally } from './event-index.repository';
+import { packedInStep, packedIntoStep, type Tally } from './event-index.repository';
 import type { EventKeyRow, LedgerEventRow } from './ledger-event.repository';
 
 /**
@@ -76,21 +76,12 @@ export const historyStatement = (
       -- held that), so its contents are followed down, PACK by PACK.
       SELECT ${identifier}::text, 0
       UNION
-      SELECT c.identifier, contents.depth + 1
-        FROM contents
-        JOIN event_item p ON p.identifier = contents.identifier AND p.role = 'PARENT'
-        JOIN ledger_event pe ON pe.seq = p.event_seq AND pe.type = 'PACK'
-        JOIN event_item c ON c.event_seq = pe.seq AND c.role = 'ITEM'
-       WHERE contents.depth < ${maxDepth}
+      ${packedInStep('contents', maxDepth)}
     ), ids(identifier, depth) AS (
+      -- Then every SSCC any of these was packed in, PACK by PACK.
       SELECT identifier, 0 FROM contents
       UNION
-      SELECT p.identifier, ids.depth + 1
-        FROM ids
-        JOIN event_item i ON i.identifier = ids.identifier AND i.role = 'ITEM'
-        JOIN ledger_event pe ON pe.seq = i.event_seq AND pe.type = 'PACK'
-        JOIN event_item p ON p.event_seq = pe.seq AND p.role = 'PARENT'
-       WHERE ids.depth < ${maxDepth}
+      ${packedIntoStep('ids', maxDepth)}
     ), seqs AS (
       SELECT i.event_seq AS seq FROM event_item i JOIN ids ON ids.identifier = i.identifier WHERE i.role <> 'LOT'
       UNION

@@ -4,8 +4,9 @@
 // derived from the signed events: a verdict that depends on them re-derives them first.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Storage } from '@custos/core/database/storage';
+import { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
-import { prismaOf, type Tx } from './transaction.repository';
+import { prismaOf, sqlName, type Tx } from './transaction.repository';
 
 /** An index row as ingest inserts it beside its event. */
 export interface NewEventItem {
@@ -33,6 +34,43 @@ export interface TallyDifference {
   readonly key: string;
   readonly tally: { count: number; lastSeq: string } | null;
   readonly rows: { count: number; lastSeq: string } | null;
+}
+
+/**
+ * The recursive term of a CTE `cte(identifier, depth)` that goes down one PACK: what was
+ * packed in its identifiers (an SSCC's contents), while `depth < maxDepth`. For statements
+ * of other read models that follow PACK events (verifyPackage's history, the EPCIS read
+ * rule), so that event_item's SQL is still written here. Each step joins on keys only
+ * (event_item by identifier, ledger_event by seq, event_item by event_seq): the plan specs
+ * (test/verification/history-plans, test/epcis/read-rule-plans) pin it to key lookups.
+ */
+export function packedInStep(cte: string, maxDepth: number): Prisma.Sql {
+  return packStep(cte, maxDepth, { from: 'p', fromRole: 'PARENT', to: 'c', toRole: 'ITEM' });
+}
+
+/** The same step going up one PACK: the SSCCs the CTE's identifiers were packed in. */
+export function packedIntoStep(cte: string, maxDepth: number): Prisma.Sql {
+  return packStep(cte, maxDepth, { from: 'i', fromRole: 'ITEM', to: 'p', toRole: 'PARENT' });
+}
+
+/** The row naming the CTE's identifier (`from`) and the other side of its PACK event (`to`). */
+interface PackSides {
+  readonly from: 'p' | 'i';
+  readonly fromRole: 'PARENT' | 'ITEM';
+  readonly to: 'c' | 'p';
+  readonly toRole: 'PARENT' | 'ITEM';
+}
+
+function packStep(cte: string, maxDepth: number, sides: PackSides): Prisma.Sql {
+  const name = Prisma.raw(sqlName(cte, 'cte'));
+  const [from, to] = [Prisma.raw(sides.from), Prisma.raw(sides.to)];
+  const [fromRole, toRole] = [Prisma.raw(`'${sides.fromRole}'`), Prisma.raw(`'${sides.toRole}'`)];
+  return Prisma.sql`SELECT ${to}.identifier, ${name}.depth + 1
+        FROM ${name}
+        JOIN event_item ${from} ON ${from}.identifier = ${name}.identifier AND ${from}.role = ${fromRole}
+        JOIN ledger_event pe ON pe.seq = ${from}.event_seq AND pe.type = 'PACK'
+        JOIN event_item ${to} ON ${to}.event_seq = pe.seq AND ${to}.role = ${toRole}
+       WHERE ${name}.depth < ${maxDepth}`;
 }
 
 @Injectable()

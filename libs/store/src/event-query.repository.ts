@@ -8,6 +8,7 @@ import type { Storage } from '@custos/core/database/storage';
 import { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
 import type { EventQuery } from '@custos/epcis/event-query';
+import { packedInStep } from './event-index.repository';
 import type { LedgerEventRow } from './ledger-event.repository';
 import { joinUnitsOfLot } from './unit-state.repository';
 
@@ -196,12 +197,7 @@ function heldBy(party: string): Prisma.Sql {
        WHERE i.role IN ('ITEM', 'PARENT') AND i.flag IS NULL
          AND (h.actor = ${party} OR (h.type = 'SHIP' AND (h.event_json::jsonb ->> 'to') = ${party}))
       UNION
-      SELECT c.identifier, held.depth + 1
-        FROM held
-        JOIN event_item p ON p.identifier = held.identifier AND p.role = 'PARENT'
-        JOIN ledger_event pe ON pe.seq = p.event_seq AND pe.type = 'PACK'
-        JOIN event_item c ON c.event_seq = pe.seq AND c.role = 'ITEM'
-       WHERE held.depth < ${MAX_NESTING}
+      ${packedInStep('held', MAX_NESTING)}
     )`;
 }
 
