@@ -111,6 +111,36 @@ export const lockStatements = {
 };
 
 /**
+ * The CTEs `chain` and `outermost` of a lotTrace statement: for each distinct container
+ * (`parent`) of the rows of the CTE `units`, the custodian of the outermost container it
+ * is packed in, walked up the `parent` chain (at most MAX_DEPTH levels) from the distinct
+ * containers only, never once per unit.
+ */
+function outermostOf(units: string): Prisma.Sql {
+  const from = Prisma.raw(sqlName(units, 'units'));
+  return Prisma.sql`chain(start, custodian, parent, depth) AS (
+        SELECT u.identifier, u.custodian, u.parent, 0 FROM unit_state u
+        WHERE u.identifier IN (SELECT DISTINCT parent FROM ${from} WHERE parent IS NOT NULL)
+        UNION ALL
+        SELECT c.start, u.custodian, u.parent, c.depth + 1
+        FROM chain c JOIN unit_state u ON u.identifier = c.parent
+        WHERE c.depth < ${MAX_DEPTH}
+      ),
+      outermost AS (
+        SELECT DISTINCT ON (start) start, custodian FROM chain ORDER BY start, depth DESC
+      )`;
+}
+
+/**
+ * A unit's effective custodian: that of the outermost container of its parent (the
+ * `outermost` row `outer`, LEFT JOINed on `outer.start = unit.parent`), else its own.
+ */
+function custodianOf(unit: string, outer: string): Prisma.Sql {
+  const [u, o] = [Prisma.raw(sqlName(unit)), Prisma.raw(sqlName(outer))];
+  return Prisma.sql`CASE WHEN ${o}.start IS NULL THEN ${u}.custodian ELSE ${o}.custodian END`;
+}
+
+/**
  * lotTrace's statements over one lot (index gtin, lot, identifier), the custodian of a unit
  * packed in a case packed in a pallet taken from the outermost container. Exported for the
  * test that EXPLAINs them.
@@ -122,19 +152,9 @@ export const lotStatements = {
         SELECT status, custodian, parent FROM unit_state
         WHERE gtin = ${gtin} AND lot = ${lot} AND kind = 'UNIT'
       ),
-      chain(start, custodian, parent, depth) AS (
-        SELECT u.identifier, u.custodian, u.parent, 0 FROM unit_state u
-        WHERE u.identifier IN (SELECT DISTINCT parent FROM lot_units WHERE parent IS NOT NULL)
-        UNION ALL
-        SELECT c.start, u.custodian, u.parent, c.depth + 1
-        FROM chain c JOIN unit_state u ON u.identifier = c.parent
-        WHERE c.depth < ${MAX_DEPTH}
-      ),
-      outermost AS (
-        SELECT DISTINCT ON (start) start, custodian FROM chain ORDER BY start, depth DESC
-      ),
+      ${outermostOf('lot_units')},
       effective AS (
-        SELECT l.status, CASE WHEN o.start IS NULL THEN l.custodian ELSE o.custodian END AS custodian
+        SELECT l.status, ${custodianOf('l', 'o')} AS custodian
         FROM lot_units l LEFT JOIN outermost o ON o.start = l.parent
       )
       SELECT GROUPING(custodian)::int AS by_status, status::text AS status, custodian,
@@ -152,19 +172,8 @@ export const lotStatements = {
         ORDER BY identifier
         LIMIT ${limit}
       ),
-      chain(start, custodian, parent, depth) AS (
-        SELECT u.identifier, u.custodian, u.parent, 0 FROM unit_state u
-        WHERE u.identifier IN (SELECT DISTINCT parent FROM page WHERE parent IS NOT NULL)
-        UNION ALL
-        SELECT c.start, u.custodian, u.parent, c.depth + 1
-        FROM chain c JOIN unit_state u ON u.identifier = c.parent
-        WHERE c.depth < ${MAX_DEPTH}
-      ),
-      outermost AS (
-        SELECT DISTINCT ON (start) start, custodian FROM chain ORDER BY start, depth DESC
-      )
-      SELECT p.identifier, p.status::text AS status,
-             CASE WHEN o.start IS NULL THEN p.custodian ELSE o.custodian END AS custodian
+      ${outermostOf('page')}
+      SELECT p.identifier, p.status::text AS status, ${custodianOf('p', 'o')} AS custodian
       FROM page p LEFT JOIN outermost o ON o.start = p.parent
       ORDER BY p.identifier`,
 };
