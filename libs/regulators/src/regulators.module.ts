@@ -9,13 +9,19 @@ import { AuditProgressListener } from './audit-progress-listener.service';
 import { AuditRepository } from './audit.repository';
 import { AuditTables } from './audit-tables';
 import { AUDIT_OPTIONS, AuditService, CHUNK_LEAVES } from './audit.service';
-import { SignatureVerificationService } from '@custos/events/signature-verification.service';
+import { SignatureVerificationModule } from '@custos/events/signature-verification.module';
 import { LotTraceService } from './lot-trace.service';
 import { PackageService } from './package.service';
 
 /** What regulators need (SPEC sections 1 and 7): lot traces, trails, alerts, the audit. */
 @Module({
-  imports: [ParticipantsModule, SealingModule, StoreModule, VerificationModule],
+  imports: [
+    ParticipantsModule,
+    SealingModule,
+    SignatureVerificationModule,
+    StoreModule,
+    VerificationModule,
+  ],
   providers: [
     AlertsService,
     AlertListener,
@@ -24,8 +30,6 @@ import { PackageService } from './package.service';
     { provide: AUDIT_OPTIONS, useValue: { chunkLeaves: CHUNK_LEAVES } },
     AuditService,
     AuditProgressListener,
-    // Its own verifier threads (libs/events), for the audit's signature checks.
-    SignatureVerificationService,
     LotTraceService,
     PackageService,
   ],

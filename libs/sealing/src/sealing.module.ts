@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SignatureVerificationService } from '@custos/events/signature-verification.service';
+import { SignatureVerificationModule } from '@custos/events/signature-verification.module';
 import { StoreModule } from '@custos/store/store.module';
 import { WitnessClient } from '@custos/witness/witness-client.service';
 import { WitnessGate } from '@custos/witness/witness-gate.service';
@@ -19,13 +19,11 @@ import { TableStatisticsService } from './table-statistics.service';
  * starts SealingScheduler.
  */
 @Module({
-  imports: [StoreModule, SealingKeyModule, KeyDirectoryModule],
+  imports: [StoreModule, SealingKeyModule, KeyDirectoryModule, SignatureVerificationModule],
   providers: [
     SealingRepository,
     SealingMetrics,
     { provide: SEALING_OBSERVER, useExisting: SealingMetrics },
-    // Its own verifier threads (libs/events), for the signatures of what it seals.
-    SignatureVerificationService,
     SealingService,
     SealingScheduler,
     TableStatisticsService,
