@@ -4,7 +4,6 @@
 // that was never analysed (autovacuum may be off; BENCHMARKS.md steps 7–9): one scan of
 // event_item there is a read of a row per item ever recorded, on every page of every query.
 // Plan shapes are asserted, never timings: the machine is shared.
-import { openStorage, type Storage } from '../../libs/core/src/database/storage';
 import type { EventQuery } from '../../libs/epcis/src/event-query';
 import {
   EventQueryRepository,
@@ -12,8 +11,15 @@ import {
   type Reader,
 } from '../../libs/store/src/event-query.repository';
 import { Prisma } from '../../libs/core/src/generated/prisma/client';
-import { explain, nodeTypes, planNodes, scansWithoutCondition, type PlanNode } from '../plan-shape';
-import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
+import {
+  explain,
+  nodeTypes,
+  planNodes,
+  scansWithoutCondition,
+  type PlanNode,
+  knownToPlanner,
+  planDatabase,
+} from '../plan-shape';
 
 const CASES = 5_000; // 10 units each, a 15-event trail per case
 const EVENTS = 200_000; // the rest is filler: one SHIP of its own item each
@@ -45,19 +51,11 @@ function recursiveStep(root: PlanNode, cte: string): PlanNode {
 }
 
 describe('the read rule’s held-units recursion on a large ledger', () => {
-  let db: TestDatabase;
-  let storage: Storage;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('read_rule_plans');
-    storage = await openStorage(serverConfig(db, testQueuePrefix('read_rule_plans')), {
-      migrate: true,
-    });
+  const db = planDatabase('read_rule_plans', async (sql) => {
     // Case c: its 10 units commissioned by m(c % 10) (seq 15c+1…15c+10), packed (15c+11),
     // shipped to w(c % 50) (15c+12) and received by it (15c+13), then shipped on to and
     // received by d(c % 50) (15c+14, 15c+15); after the cases, filler. Content is never
     // re-checked here.
-    const sql = (text: string) => storage.prisma.$executeRawUnsafe(text);
     await sql(`
       INSERT INTO participant (id, name, roles, company_prefixes, license_number, license_authority, license_valid_until)
       SELECT p, 'P', '{}', '{}', 'L1', 'EMA', '2099-01-01'
@@ -97,24 +95,10 @@ describe('the read rule’s held-units recursion on a large ledger', () => {
       INSERT INTO event_item (identifier, event_seq, role)
       SELECT 'u' || c || '-' || k, c * 15 + 11, 'ITEM'
       FROM generate_series(0, ${CASES - 1}) c, generate_series(0, 9) k`);
-  }, 180_000);
-
-  afterAll(async () => {
-    await storage?.close();
-    await db?.drop();
   });
 
   it('runs first on tables the planner knows nothing about', async () => {
-    const rows = await storage.prisma.$queryRawUnsafe<{ relname: string; tuples: number }[]>(`
-      SELECT s.relname, c.reltuples::float8 AS tuples
-      FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-      WHERE s.relname IN ('ledger_event', 'event_item')
-        AND s.last_analyze IS NULL AND s.last_autoanalyze IS NULL
-      ORDER BY s.relname`);
-    expect(rows).toEqual([
-      { relname: 'event_item', tuples: -1 },
-      { relname: 'ledger_event', tuples: -1 },
-    ]);
+    expect(await knownToPlanner(db.storage.prisma, TABLES)).toEqual([]);
   });
 
   const shapes = () =>
@@ -126,7 +110,7 @@ describe('the read rule’s held-units recursion on a large ledger', () => {
       '%s: each step of the held recursion reads the ledger tables by key',
       async (_name, party) => {
         const step = recursiveStep(
-          await explain(storage.prisma, statement(partner(party))),
+          await explain(db.storage.prisma, statement(partner(party))),
           'held',
         );
         for (const table of TABLES) expect(scansWithoutCondition(step, table)).toEqual([]);
@@ -140,7 +124,7 @@ describe('the read rule’s held-units recursion on a large ledger', () => {
   describe('never analysed', shapes);
 
   it('and a partner reads the events of what was packed in a case it received, not others', async () => {
-    const repo = new EventQueryRepository(storage);
+    const repo = new EventQueryRepository(db.storage);
     const seqs = (await repo.queryPage(query, partner('d7'), undefined, 2000)).map((e) =>
       Number(e.seq),
     );

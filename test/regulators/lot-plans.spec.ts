@@ -4,10 +4,14 @@
 // analysed (autovacuum may be off: a join in a recursion over unit_state was once planned
 // as a merge join over a whole index, 35–108 s, BENCHMARKS.md), and analysed. Plan shapes
 // are asserted, never timings: the machine is shared.
-import { openStorage, type Storage } from '../../libs/core/src/database/storage';
 import { lotStatements, UnitStateRepository } from '../../libs/store/src/unit-state.repository';
-import { explain, nodeTypes, scansWithoutCondition } from '../plan-shape';
-import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
+import {
+  explain,
+  nodeTypes,
+  scansWithoutCondition,
+  knownToPlanner,
+  planDatabase,
+} from '../plan-shape';
 
 const PALLETS = 1_000;
 const CASES = 10_000; // 10 per pallet
@@ -18,17 +22,10 @@ const GTIN = '09506000134352';
 const unitOf = (n: number) => `u${String(PALLETS + CASES + n).padStart(7, '0')}`;
 
 describe('lotTrace statements on a large unit_state', () => {
-  let db: TestDatabase;
-  let storage: Storage;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('lot_plans');
-    storage = await openStorage(serverConfig(db, testQueuePrefix('lot_plans')), {
-      migrate: true,
-    });
+  const db = planDatabase('lot_plans', async (sql) => {
     // Pallets p…1–1000 (custodian P<n>) hold cases c…1001–11000 (10 each, custodian C<n>),
     // which hold units (10 each, custodian U); every tenth unit is packed in nothing.
-    await storage.prisma.$executeRawUnsafe(`
+    await sql(`
       INSERT INTO unit_state (identifier, kind, gtin, lot, status, custodian, parent,
                               commission_seq, updated_seq)
       SELECT CASE WHEN g <= ${PALLETS} THEN 'p' || lpad(g::text, 7, '0')
@@ -47,20 +44,10 @@ describe('lotTrace statements on a large unit_state', () => {
              END,
              g, g
       FROM generate_series(1, ${ROWS}) g`);
-  }, 120_000);
-
-  afterAll(async () => {
-    await storage?.close();
-    await db?.drop();
   });
 
   it('runs first on a table the planner knows nothing about', async () => {
-    const rows = await storage.prisma.$queryRawUnsafe<{ analysed: boolean; tuples: number }[]>(`
-      SELECT s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL AS analysed,
-             c.reltuples::float8 AS tuples
-      FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-      WHERE s.relname = 'unit_state'`);
-    expect(rows).toEqual([{ analysed: false, tuples: -1 }]);
+    expect(await knownToPlanner(db.storage.prisma, ['unit_state'])).toEqual([]);
   });
 
   const shapes = () =>
@@ -69,7 +56,7 @@ describe('lotTrace statements on a large unit_state', () => {
       ['first page', () => lotStatements.page(GTIN, 'L42', null, 101)],
       ['a later page', () => lotStatements.page(GTIN, 'L42', unitOf(42_500), 101)],
     ])('%s: every read of unit_state is an index lookup on a key', async (_name, statement) => {
-      const root = await explain(storage.prisma, statement());
+      const root = await explain(db.storage.prisma, statement());
       expect(scansWithoutCondition(root, 'unit_state')).toEqual([]);
       // A merge or hash join of the two CTEs (the lot's units against their containers'
       // chains) reads no table; a join that scanned unit_state would show above.
@@ -80,13 +67,19 @@ describe('lotTrace statements on a large unit_state', () => {
 
   describe('analysed', () => {
     beforeAll(async () => {
-      await storage.prisma.$executeRawUnsafe('ANALYZE unit_state');
+      await db.storage.prisma.$executeRawUnsafe('ANALYZE unit_state');
     }, 60_000);
+    it('where the planner knows unit_state (and no table that is not there)', async () => {
+      expect(await knownToPlanner(db.storage.prisma, ['unit_state', 'no_such_table'])).toEqual([
+        'no_such_table: not a table',
+        'unit_state: analysed',
+      ]);
+    });
     shapes();
   });
 
   it('and a unit’s custodian is its outermost container’s, else its own', async () => {
-    const repo = new UnitStateRepository(storage);
+    const repo = new UnitStateRepository(db.storage);
     // Lot L42: units 42,001…43,000, in cases 5,201…5,300 on pallets 421…430.
     const page = await repo.lotPage(GTIN, 'L42', null, 12);
     expect(page.map((u) => [u.identifier, u.custodian])).toEqual(

@@ -2,10 +2,8 @@
 // index that holds only them, on a large ledger that was never analysed (autovacuum may
 // be off: the pending count took 1.0–1.6 s on 968k events, BENCHMARKS.md). Plan shapes
 // are asserted, never timings: the machine is shared.
-import { openStorage, type Storage } from '../../libs/core/src/database/storage';
 import { pendingStatements } from '../../libs/store/src/ledger-event.repository';
-import { explain, planNodes, type PlanNode } from '../plan-shape';
-import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
+import { explain, planNodes, type PlanNode, knownToPlanner, planDatabase } from '../plan-shape';
 
 const SEALED = 199_000;
 const PENDING = 1_000;
@@ -25,43 +23,26 @@ const filters = (root: PlanNode): string[] =>
   planNodes(root).flatMap((n) => (typeof n.Filter === 'string' ? [n.Filter] : []));
 
 describe('pending-event statements on a large, never-analysed ledger', () => {
-  let db: TestDatabase;
-  let storage: Storage;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('pending_plans');
-    storage = await openStorage(serverConfig(db, testQueuePrefix('pending_plans')), {
-      migrate: true,
-    });
+  const db = planDatabase('pending_plans', async (sql) => {
     // The plans do not read the rows' content: filler of a realistic width will do.
-    await storage.prisma.$executeRawUnsafe(`
+    await sql(`
       INSERT INTO ledger_event (event_id, type, actor, key_id, signature, event_json,
                                 content_hash, event_time, leaf_index, block_height)
       SELECT 'e' || g, 'SHIP', 'a' || (g % 28), 'k1', repeat('s', 86), '{"to":"' || repeat('x', 400) || '"}',
              '\\x00', now(),
              CASE WHEN g <= ${SEALED} THEN g - 1 END, CASE WHEN g <= ${SEALED} THEN g / 1000 END
       FROM generate_series(1, ${SEALED + PENDING}) g`);
-  }, 120_000);
-
-  afterAll(async () => {
-    await storage?.close();
-    await db?.drop();
   });
 
   it('runs on a table the planner knows nothing about', async () => {
-    const rows = await storage.prisma.$queryRawUnsafe<{ analysed: boolean; tuples: number }[]>(`
-      SELECT s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL AS analysed,
-             c.reltuples::float8 AS tuples
-      FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-      WHERE s.relname = 'ledger_event'`);
-    expect(rows).toEqual([{ analysed: false, tuples: -1 }]);
+    expect(await knownToPlanner(db.storage.prisma, ['ledger_event'])).toEqual([]);
   });
 
   it('where, without the partial index, the oldest pending event is found by filtering every sealed one (the control)', async () => {
     // Dropped inside a transaction that is then rolled back: the index stays.
     const rollback = new Error('rollback');
     let root: PlanNode | undefined;
-    await storage.prisma
+    await db.storage.prisma
       .$transaction(async (tx) => {
         await tx.$executeRawUnsafe('DROP INDEX ledger_event_pending_idx');
         root = await explain(tx, pendingStatements.status(1000));
@@ -75,7 +56,7 @@ describe('pending-event statements on a large, never-analysed ledger', () => {
   });
 
   it('the partial index is still there', async () => {
-    const rows = await storage.prisma.$queryRawUnsafe<{ n: bigint }[]>(
+    const rows = await db.storage.prisma.$queryRawUnsafe<{ n: bigint }[]>(
       `SELECT count(*) AS n FROM pg_indexes WHERE indexname = 'ledger_event_pending_idx'`,
     );
     expect(Number(rows[0]!.n)).toBe(1);
@@ -88,7 +69,7 @@ describe('pending-event statements on a large, never-analysed ledger', () => {
   ])(
     '%s: reads ledger_event only through the partial index of pending events',
     async (_name, statement) => {
-      const root = await explain(storage.prisma, statement());
+      const root = await explain(db.storage.prisma, statement());
       expect(reads(root).length).toBeGreaterThan(0);
       expect(new Set(reads(root))).toEqual(new Set(['ledger_event_pending_idx']));
       expect(filters(root).join(' ')).not.toMatch(/leaf_index/);
@@ -96,9 +77,9 @@ describe('pending-event statements on a large, never-analysed ledger', () => {
   );
 
   it('and they read what is pending', async () => {
-    const count = await storage.prisma.$queryRaw<{ count: bigint }[]>(pendingStatements.count());
+    const count = await db.storage.prisma.$queryRaw<{ count: bigint }[]>(pendingStatements.count());
     expect(Number(count[0]!.count)).toBe(PENDING);
-    const read = await storage.prisma.$queryRaw<{ seq: bigint }[]>(
+    const read = await db.storage.prisma.$queryRaw<{ seq: bigint }[]>(
       pendingStatements.read(10, BigInt(SEALED + 5)),
     );
     expect(read.map((r) => Number(r.seq))).toEqual(

@@ -2,13 +2,19 @@
 // never analysed and analysed: item_tally holds a row per identifier ever seen, and the
 // tallies' `IN (subquery) OR key = …` read all of it on every scan (265–390 ms on 920,000
 // rows, BENCHMARKS.md step 7). Plan shapes are asserted, never timings: the machine is shared.
-import { openStorage, type Storage } from '../../libs/core/src/database/storage';
 import {
   EventHistoryRepository,
   historyStatement,
 } from '../../libs/store/src/event-history.repository';
-import { explain, nodeTypes, planNodes, scansWithoutCondition, type PlanNode } from '../plan-shape';
-import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
+import {
+  explain,
+  nodeTypes,
+  planNodes,
+  scansWithoutCondition,
+  type PlanNode,
+  knownToPlanner,
+  planDatabase,
+} from '../plan-shape';
 
 const CASES = 5_000; // 10 units each, a 15-event trail per case
 const EVENTS = 200_000; // the rest is filler: one SHIP of its own item each
@@ -24,17 +30,9 @@ const seqScans = (root: PlanNode): string[] =>
     .map((n) => String(n['Relation Name']));
 
 describe('the history statement on a large ledger', () => {
-  let db: TestDatabase;
-  let storage: Storage;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('history_plans');
-    storage = await openStorage(serverConfig(db, testQueuePrefix('history_plans')), {
-      migrate: true,
-    });
+  const db = planDatabase('history_plans', async (sql) => {
     // Case c: its 10 units commissioned (seq 15c+1…15c+10), packed (15c+11), then the case
     // shipped and received twice; after the cases, filler. Content is never re-checked here.
-    const sql = (text: string) => storage.prisma.$executeRawUnsafe(text);
     await sql(`
       INSERT INTO participant (id, name, roles, company_prefixes, license_number, license_authority, license_valid_until)
       SELECT 'p' || g, 'P', '{}', '{}', 'L1', 'EMA', '2099-01-01' FROM generate_series(0, 27) g`);
@@ -71,28 +69,13 @@ describe('the history statement on a large ledger', () => {
                          sealed_at, hash, checkpoint)
       SELECT h, 'p' || h, h * 5000, 5000, (h + 1) * 5000, 'r', 's', 'h' || h, 'c'
       FROM generate_series(0, ${EVENTS / 5000 - 1}) h`);
-  }, 180_000);
-
-  afterAll(async () => {
-    await storage?.close();
-    await db?.drop();
   });
 
   const plan = (identifier: string) =>
-    explain(storage.prisma, historyStatement(identifier, GTIN, 16));
+    explain(db.storage.prisma, historyStatement(identifier, GTIN, 16));
 
   it('runs first on tables the planner knows nothing about', async () => {
-    const rows = await storage.prisma.$queryRawUnsafe<{ relname: string; tuples: number }[]>(`
-      SELECT s.relname, c.reltuples::float8 AS tuples
-      FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-      WHERE s.relname IN ('ledger_event', 'event_item', 'item_tally')
-        AND s.last_analyze IS NULL AND s.last_autoanalyze IS NULL
-      ORDER BY s.relname`);
-    expect(rows).toEqual([
-      { relname: 'event_item', tuples: -1 },
-      { relname: 'item_tally', tuples: -1 },
-      { relname: 'ledger_event', tuples: -1 },
-    ]);
+    expect(await knownToPlanner(db.storage.prisma, TABLES)).toEqual([]);
   });
 
   it('where the tallies as `IN (subquery) OR key = …` scan all of item_tally (the control)', async () => {
@@ -104,7 +87,7 @@ describe('the history statement on a large ledger', () => {
       "WHERE t.key IN (SELECT identifier FROM ids) OR t.key = 'recall:' || $1::text)",
     );
     expect(old).not.toEqual(statement.text);
-    const root = await explain(storage.prisma, { text: old, values: statement.values });
+    const root = await explain(db.storage.prisma, { text: old, values: statement.values });
     expect(seqScans(root)).toContain('item_tally');
   });
 
@@ -124,13 +107,13 @@ describe('the history statement on a large ledger', () => {
 
   describe('analysed', () => {
     beforeAll(async () => {
-      await storage.prisma.$executeRawUnsafe('ANALYZE ledger_event, event_item, item_tally');
+      await db.storage.prisma.$executeRawUnsafe('ANALYZE ledger_event, event_item, item_tally');
     }, 120_000);
     shapes();
   });
 
   it('and reads a unit’s trail with its tallies', async () => {
-    const history = await new EventHistoryRepository(storage).history(unit(7, 3), GTIN, 16);
+    const history = await new EventHistoryRepository(db.storage).history(unit(7, 3), GTIN, 16);
     expect(history.events.map((e) => Number(e.seq))).toEqual([
       7 * 15 + 4,
       ...Array.from({ length: 5 }, (_, i) => 7 * 15 + 11 + i),

@@ -3,13 +3,7 @@
 // refusal of a CTE name that is not an SQL name, and, on PostgreSQL, what each direction
 // follows (PACK events only, never UNPACK, at most the depth asked for).
 import { Prisma } from '@custos/core/generated/prisma/client';
-import { openStorage, type Storage } from '@custos/core/database/storage';
-import {
-  createTestDatabase,
-  serverConfig,
-  testQueuePrefix,
-  type TestDatabase,
-} from '../../../test/storage';
+import { planDatabase } from '../../../test/plan-shape';
 import { packedInStep, packedIntoStep } from './event-index.repository';
 
 const oneLine = (sql: Prisma.Sql) => sql.text.replace(/\s+/g, ' ').trim();
@@ -58,17 +52,9 @@ describe('packedInStep and packedIntoStep', () => {
 });
 
 describe('the PACK steps on PostgreSQL', () => {
-  let db: TestDatabase;
-  let storage: Storage;
-
   // Pallet P holds cases C1 (seq 3) and C2 (seq 4); C1 holds u1 and u2 (seq 1), C2 holds u3
   // (seq 2); u3 was unpacked from X (seq 5): an UNPACK names a parent too, and is not followed.
-  beforeAll(async () => {
-    db = await createTestDatabase('pack_step');
-    storage = await openStorage(serverConfig(db, testQueuePrefix('pack_step')), {
-      migrate: true,
-    });
-    const sql = (text: string) => storage.prisma.$executeRawUnsafe(text);
+  const db = planDatabase('pack_step', async (sql) => {
     await sql(`
       INSERT INTO participant (id, name, roles, company_prefixes, license_number, license_authority, license_valid_until)
       VALUES ('m', 'M', '{}', '{}', 'L1', 'EMA', '2099-01-01')`);
@@ -83,11 +69,6 @@ describe('the PACK steps on PostgreSQL', () => {
         ('P', 3, 'PARENT'), ('C1', 3, 'ITEM'),
         ('P', 4, 'PARENT'), ('C2', 4, 'ITEM'),
         ('X', 5, 'PARENT'), ('u3', 5, 'ITEM')`);
-  }, 120_000);
-
-  afterAll(async () => {
-    await storage?.close();
-    await db?.drop();
   });
 
   const follow = async (
@@ -95,7 +76,7 @@ describe('the PACK steps on PostgreSQL', () => {
     from: string,
     depth: number,
   ) => {
-    const rows = await storage.prisma.$queryRaw<{ identifier: string; depth: number }[]>(
+    const rows = await db.storage.prisma.$queryRaw<{ identifier: string; depth: number }[]>(
       Prisma.sql`WITH RECURSIVE walk(identifier, depth) AS (
         SELECT ${from}::text, 0 UNION ${step('walk', depth)})
         SELECT identifier, depth FROM walk ORDER BY depth, identifier`,
