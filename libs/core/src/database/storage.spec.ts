@@ -134,6 +134,11 @@ describe('embedded storage (PGlite in a data folder)', () => {
     const second = await openStorage(config, { migrate: true });
     try {
       expect(second.appliedMigrations).toEqual([]);
+      // The embedded database's smaller buffer pool (storage.ts, PGLITE_START_PARAMS).
+      const [setting] = await second.prisma.$queryRaw<
+        { shared_buffers: string }[]
+      >`SHOW shared_buffers`;
+      expect(setting?.shared_buffers).toBe('32MB');
       const row = await second.prisma.systemSetting.findUnique({
         where: { key: 'before-restart' },
       });

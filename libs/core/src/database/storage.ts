@@ -17,6 +17,14 @@ import { ensurePGliteDataDir } from './pglite-data-dir';
 import { PGlitePool } from './pglite-pool';
 import { applyMigrations } from './schema-engine';
 
+/**
+ * PGlite's start with shared_buffers at 32 MB instead of PostgreSQL's 128 MB, which PGlite
+ * keeps resident in the process from the start: standalone, 289 -> 187 MB RSS just opened,
+ * 334 -> 213 MB after reading a 70 MB table, for ~20% more time on a table that outgrows
+ * the buffers (read again from the OS's cache); 16 MB saved nothing more (step 13).
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
 export type QueueConnection =
   | { readonly kind: 'redis'; readonly options: RedisOptions; readonly prefix: string }
   | { readonly kind: 'postgresql'; readonly connection: PostgresConnectionOptions };
@@ -68,7 +76,7 @@ export async function openStorage(config: Config, options: OpenStorageOptions): 
     if (config.database.kind === 'pglite') {
       closers.push(lockDataDir(config.dataDir));
       await ensurePGliteDataDir(config.database.dataDir);
-      pglite = new PGlite(config.database.dataDir);
+      pglite = new PGlite(config.database.dataDir, { startParams: PGLITE_START_PARAMS });
       await pglite.waitReady;
       const db = pglite;
       closers.push(() => db.close());
