@@ -40,6 +40,12 @@ export function planNodes(root: PlanNode): PlanNode[] {
 
 export const nodeTypes = (root: PlanNode): string[] => planNodes(root).map((n) => n['Node Type']);
 
+/** The tables `root` reads by a sequential scan. */
+export const seqScans = (root: PlanNode): string[] =>
+  planNodes(root)
+    .filter((n) => n['Node Type'] === 'Seq Scan')
+    .map((n) => String(n['Relation Name']));
+
 /**
  * The nodes that read `table` (or one of its indexes) without a condition on a key: a
  * sequential scan, or an index scanned whole (as a merge join reads it). Empty when every

@@ -13,12 +13,12 @@ import {
 import { Prisma } from '../../libs/core/src/generated/prisma/client';
 import {
   explain,
+  knownToPlanner,
   nodeTypes,
+  planDatabase,
+  type PlanNode,
   planNodes,
   scansWithoutCondition,
-  type PlanNode,
-  knownToPlanner,
-  planDatabase,
 } from '../plan-shape';
 
 const CASES = 5_000; // 10 units each, a 15-event trail per case

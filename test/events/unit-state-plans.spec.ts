@@ -9,10 +9,10 @@ import { lockStatements, UnitStateRepository } from '../../libs/store/src/unit-s
 import { IngestFixture } from './fixture';
 import {
   explain,
+  knownToPlanner,
   nodeTypes,
   scansWithoutCondition,
   type Statement,
-  knownToPlanner,
 } from '../plan-shape';
 
 const PALLETS = 1_000;

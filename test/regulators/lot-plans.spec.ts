@@ -7,10 +7,10 @@
 import { lotStatements, UnitStateRepository } from '../../libs/store/src/unit-state.repository';
 import {
   explain,
-  nodeTypes,
-  scansWithoutCondition,
   knownToPlanner,
+  nodeTypes,
   planDatabase,
+  scansWithoutCondition,
 } from '../plan-shape';
 
 const PALLETS = 1_000;

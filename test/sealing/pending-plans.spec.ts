@@ -3,7 +3,7 @@
 // be off: the pending count took 1.0–1.6 s on 968k events, BENCHMARKS.md). Plan shapes
 // are asserted, never timings: the machine is shared.
 import { pendingStatements } from '../../libs/store/src/ledger-event.repository';
-import { explain, planNodes, type PlanNode, knownToPlanner, planDatabase } from '../plan-shape';
+import { explain, knownToPlanner, planDatabase, type PlanNode, planNodes } from '../plan-shape';
 
 const SEALED = 199_000;
 const PENDING = 1_000;

@@ -8,12 +8,11 @@ import {
 } from '../../libs/store/src/event-history.repository';
 import {
   explain,
-  nodeTypes,
-  planNodes,
-  scansWithoutCondition,
-  type PlanNode,
   knownToPlanner,
+  nodeTypes,
   planDatabase,
+  scansWithoutCondition,
+  seqScans,
 } from '../plan-shape';
 
 const CASES = 5_000; // 10 units each, a 15-event trail per case
@@ -22,12 +21,6 @@ const GTIN = '09506000134352';
 const TABLES = ['ledger_event', 'event_item', 'item_tally'];
 
 const unit = (c: number, k: number) => `u${c}-${k}`;
-
-/** The tables `root` reads by a sequential scan. */
-const seqScans = (root: PlanNode): string[] =>
-  planNodes(root)
-    .filter((n) => n['Node Type'] === 'Seq Scan')
-    .map((n) => String(n['Relation Name']));
 
 describe('the history statement on a large ledger', () => {
   const db = planDatabase('history_plans', async (sql) => {
