@@ -1,8 +1,9 @@
 // The key directory (docs/adr/0014) as the application writes it: every registration, key
 // addition and revocation through GraphQL leaves its record and a new checkpoint signed
 // by the sealing key, in the same transaction as the row; the directory opened from the
-// tables by the pure code holds exactly the rows. The upgrade brings attested rows in,
-// and leaves out a row an insider planted.
+// tables by the pure code holds exactly the rows. A deleted directory refuses the start;
+// the upgrade of a ledger from before it, on the operator's word, brings attested rows in
+// and leaves out a row an insider planted, or, from before attestations, every row.
 import { gql } from 'graphql-request';
 import { Client } from 'pg';
 import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
@@ -37,16 +38,17 @@ describe('the key directory, written with the key rows', () => {
   let regulator: Party;
 
   /** The product on the test database: the one under test, or another replica beside it. */
-  const startReplica = () =>
+  const startReplica = (env: Record<string, string> = {}) =>
     startApp(
       serverConfig(db, testQueuePrefix('keydir'), {
         CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
         CUSTOS_LOG_ORIGIN: ORIGIN,
+        ...env,
       }),
       { logger: process.env.CUSTOS_TEST_LOGS ? undefined : false },
     );
-  const start = async () => {
-    app = await startReplica();
+  const start = async (env: Record<string, string> = {}) => {
+    app = await startReplica(env);
     world = new LedgerWorld(app.url, ADMIN_TOKEN);
   };
 
@@ -422,15 +424,31 @@ describe('the key directory, written with the key rows', () => {
     expect((await service.current()).broken).toBeUndefined();
   });
 
-  it('the upgrade brings attested rows in once, and leaves a planted row out', async () => {
+  const IMPORT = { CUSTOS_KEY_DIRECTORY_IMPORT: 'true' };
+  const deleteDirectory = () => pg.query('DELETE FROM key_record; DELETE FROM key_checkpoint');
+
+  it('a deleted directory refuses the start, and nothing stored changes', async () => {
     await app.stop();
+    const rows = await keyRows();
+    const participants = (await pg.query('SELECT id FROM participant')).rowCount;
+    await deleteDirectory();
+    await expect(startReplica()).rejects.toThrow(
+      new RegExp(
+        `^the key directory is empty but ${participants} participant\\(s\\) are stored: .*CUSTOS_KEY_DIRECTORY_IMPORT=true.*restore key_record and key_checkpoint from a backup`,
+      ),
+    );
+    expect(await keyRows()).toEqual(rows);
+    expect((await pg.query('SELECT leaf_index FROM key_record')).rowCount).toBe(0);
+  });
+
+  it('on the operator’s word, the upgrade brings attested rows in once, and leaves a planted row out', async () => {
     const planted = newKey('planted');
     await pg.query(
       `INSERT INTO participant_key (participant_id, key_id, public_key) VALUES ($1, 'planted', $2)`,
       [maker.id, Buffer.from(planted.publicKey, 'base64url')],
     );
     // The database as a version before the directory left it: rows attested by the
-    // sealing key (docs/adr/0013), but for the planted one.
+    // sealing key (docs/adr/0013), but for the planted one, and the setting that says so.
     for (const row of await keyRows()) {
       if (row.keyId === 'planted') continue;
       await pg.query(
@@ -438,9 +456,10 @@ describe('the key directory, written with the key rows', () => {
         [row.participantId, row.keyId, Buffer.from(attestKey(row, testSealingSeed(db.name)))],
       );
     }
-    await pg.query(`DELETE FROM key_record; DELETE FROM key_checkpoint;
-                    DELETE FROM system_setting WHERE key = 'key-directory-import'`);
-    await start();
+    await pg.query(
+      `INSERT INTO system_setting (key, value) VALUES ('key-attestation-backfill', now()::text)`,
+    );
+    await start(IMPORT);
     const dir = await directory();
     expect(dir.broken).toBeUndefined();
     const rows = await keyRows();
@@ -449,10 +468,26 @@ describe('the key directory, written with the key rows', () => {
     const upgraded = dir.recordsOf(maker.id).map((e) => [e.record.type, e.record.authorisedBy]);
     expect(upgraded).toContainEqual(['KEY_REVOKED', { role: 'UPGRADE' }]);
 
-    // Once: a second start appends nothing.
+    // Once: a second start, with or without the word, appends nothing.
     const size = dir.size;
+    await app.stop();
+    await start(IMPORT);
     await app.stop();
     await start();
     expect((await directory()).size).toBe(size);
+  });
+
+  it('the upgrade of a ledger from before attestations brings every row in as stored', async () => {
+    await app.stop();
+    await deleteDirectory();
+    await pg.query(`UPDATE participant_key SET attestation = NULL;
+                    DELETE FROM system_setting WHERE key = 'key-attestation-backfill'`);
+    await start(IMPORT);
+    const dir = await directory();
+    expect(dir.broken).toBeUndefined();
+    const rows = await keyRows();
+    expect(rows.map((r) => r.keyId)).toContain('planted');
+    // Nothing shows which row the application wrote: the operator's word covers them all.
+    expect(rows.filter((r) => !dir.holds(r))).toEqual([]);
   });
 });

@@ -37,11 +37,11 @@ export async function startApp(
   try {
     await app.listen(config.port, config.bindAddress);
   } catch (err) {
-    // Taken between the check and now: the same sentence.
+    // Taken between the check and now: the same sentence. Whatever failed (a port, a
+    // module that refused to start), what the modules opened is closed before the error.
     const problem = bindProblem(err, config.bindAddress, config.port);
-    if (!problem) throw err;
-    await app.close();
-    throw new StartupError(problem);
+    await app.close().catch(() => undefined);
+    throw problem ? new StartupError(problem) : err;
   }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '@custos/core/config/config';
 import { explainRefusedSecrets } from '@custos/core/system/legacy-secrets';
 import { DataDirInUseError } from '@custos/core/database/data-dir-lock';
 import { DataDirInitError } from '@custos/core/database/pglite-data-dir';
+import { KeyDirectoryMissingError } from '@custos/participants/participant.service';
 import { logNextSteps, logStart, startApp } from './bootstrap';
 import { StartupError } from './startup-checks';
 
@@ -52,7 +53,8 @@ main().catch((err: unknown) => {
   if (
     err instanceof StartupError ||
     err instanceof DataDirInUseError ||
-    err instanceof DataDirInitError
+    err instanceof DataDirInitError ||
+    err instanceof KeyDirectoryMissingError
   ) {
     console.error(`custos: ${err.message}`);
   } else {

@@ -38,7 +38,10 @@ export function keyAttestationBytes(key: KeyRecord): Uint8Array {
   );
 }
 
-/** The 64-byte attestation of `key` by the sealing key's seed. */
+/**
+ * The 64-byte attestation of `key` by the sealing key's seed, as versions before the key
+ * directory wrote it (nothing writes one any more; tests build such a ledger with it).
+ */
 export function attestKey(key: KeyRecord, sealingSecretKey: Uint8Array): Uint8Array {
   return sign(keyAttestationBytes(key), sealingSecretKey);
 }

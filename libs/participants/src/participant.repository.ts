@@ -6,7 +6,6 @@ import { Prisma } from '@custos/core/generated/prisma/client';
 import { STORAGE } from '@custos/core/tokens';
 import { KEY_REVOKED_CHANNEL, revocationPayload } from './key-revocations';
 import type { NewParticipant, NewParticipantKey, Participant, ParticipantKey } from './participant';
-import type { KeyRecord as AttestedRow } from '@custos/ledger/key-attestation';
 import type { KeyRecord } from '@custos/ledger/key-record';
 import { KeyDirectoryRepository, type SignDirectory } from './key-directory.repository';
 import type { ImportedKey } from './key-directory-records';
@@ -63,17 +62,27 @@ const keyData = (key: NewParticipantKey) => ({
 /** The advisory lock of company prefix claims ("custos-pfx" in ASCII). */
 const PREFIX_LOCK_KEY = 0x637573746f732d706678n & 0x7fffffffffffffffn;
 
-/** The system setting that says existing keys were attested once, at the upgrade. */
+/**
+ * The system setting a version with key attestations (docs/adr/0013) wrote at its first
+ * start, when it attested every key row. A database without it predates attestations.
+ */
 const BACKFILL_SETTING = 'key-attestation-backfill';
 
-/** The system setting that says existing rows were brought into the key directory. */
-const IMPORT_SETTING = 'key-directory-import';
+/** The advisory lock of the key directory's import ("custos-kdi" in ASCII). */
+const IMPORT_LOCK_KEY = 0x637573746f732d6b6469n & 0x7fffffffffffffffn;
 
 /** A participant and its key rows as stored, for the key directory's import. */
 export interface StoredParticipant {
   readonly participant: Omit<Participant, 'keys'> & { readonly createdAt: Date };
   readonly keys: readonly (ImportedKey & { readonly attestation: Uint8Array | null })[];
 }
+
+/**
+ * What the rows of a ledger from before the key directory can show: `attested`, the
+ * sealing key's attestation of each row (docs/adr/0013); `as-stored`, nothing, since the
+ * ledger predates attestations too (the trust the attestation backfill gave its rows).
+ */
+export type KeyRowEvidence = 'attested' | 'as-stored';
 
 @Injectable()
 export class ParticipantRepository {
@@ -216,20 +225,26 @@ export class ParticipantRepository {
   }
 
   /**
-   * Once per database (the first start of a version with the key directory), into an
-   * empty directory: the records `build` makes of every participant and key row as stored
-   * (docs/adr/0014). Returns how many records were appended.
+   * At the upgrade of a ledger from before the key directory (docs/adr/0014): when the
+   * directory is empty but participants are stored, the records `build` makes of every
+   * participant and key row as stored, told what evidence the rows carry; `refuse` decides
+   * whether they may be brought in at all (only the operator knows an upgrade from a
+   * deleted directory). Returns how many records were appended.
    */
-  async importDirectoryOnce(
-    build: (stored: readonly StoredParticipant[]) => KeyRecord[],
+  async importDirectory(
+    build: (stored: readonly StoredParticipant[], evidence: KeyRowEvidence) => KeyRecord[],
+    refuse: (participants: number) => void,
     sign: SignDirectory,
   ): Promise<number> {
     return this.storage.prisma.$transaction(
       async (tx) => {
-        const claimed = await tx.$queryRaw<{ key: string }[]>`
-          INSERT INTO system_setting (key, value) VALUES (${IMPORT_SETTING}, now()::text)
-          ON CONFLICT (key) DO NOTHING RETURNING key`;
-        if (claimed.length === 0 || !(await this.directory.isEmpty(tx))) return 0;
+        // Replicas starting together: one imports, the others then find the records.
+        await tx.$queryRaw`SELECT pg_advisory_xact_lock(${IMPORT_LOCK_KEY})::text`;
+        if (!(await this.directory.isEmpty(tx))) return 0;
+        const participants = await tx.participant.count();
+        if (participants === 0) return 0;
+        refuse(participants);
+        const attested = await tx.systemSetting.count({ where: { key: BACKFILL_SETTING } });
         const rows = await tx.participant.findMany({
           include: { keys: { orderBy: { createdAt: 'asc' } } },
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -246,39 +261,12 @@ export class ParticipantRepository {
               })),
             };
           }),
+          attested > 0 ? 'attested' : 'as-stored',
         );
         await this.directory.appendIn(tx, records, sign);
         return records.length;
       },
       { timeout: 60_000 },
     );
-  }
-
-  /**
-   * Once per database (the first start of a version with attestations): attests every key
-   * row that has none. Rows written afterwards without the application have none.
-   */
-  async attestExistingOnce(attest: (key: AttestedRow) => Promise<Uint8Array>): Promise<number> {
-    return this.storage.prisma.$transaction(async (tx) => {
-      const claimed = await tx.$queryRaw<{ key: string }[]>`
-        INSERT INTO system_setting (key, value) VALUES (${BACKFILL_SETTING}, now()::text)
-        ON CONFLICT (key) DO NOTHING RETURNING key`;
-      if (claimed.length === 0) return 0;
-      const rows = await tx.participantKey.findMany({ where: { attestation: null } });
-      for (const row of rows) {
-        const attestation = await attest({
-          participantId: row.participantId,
-          keyId: row.keyId,
-          publicKey: new Uint8Array(row.publicKey),
-          validFrom: row.validFrom,
-          revokedAt: row.revokedAt,
-        });
-        await tx.participantKey.update({
-          where: { participantId_keyId: { participantId: row.participantId, keyId: row.keyId } },
-          data: { attestation: new Uint8Array(attestation) },
-        });
-      }
-      return rows.length;
-    });
   }
 }

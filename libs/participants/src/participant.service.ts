@@ -1,8 +1,10 @@
 // Registering participants and their keys, revoking keys, and looking participants up
 // (SPEC section 3). Other modules read participants through this service: roles,
 // company prefixes, license and keys, with the time rules of participant.ts.
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Principal } from '@custos/core/auth/principal';
+import type { Config } from '@custos/core/config/config';
+import { CONFIG } from '@custos/core/tokens';
 import { DomainError } from '@custos/core/errors/domain-error';
 import { verifyKeyAttestation } from '@custos/ledger/key-attestation';
 import { SealingKeyService } from '@custos/sealing/sealing-key.service';
@@ -25,14 +27,28 @@ import {
   type ParticipantFields,
   type PublicKeyFields,
 } from './participant-input';
-import { ParticipantRepository, type StoredParticipant } from './participant.repository';
+import {
+  type KeyRowEvidence,
+  ParticipantRepository,
+  type StoredParticipant,
+} from './participant.repository';
 import { SessionParticipants } from './session-participants';
+
+/** Stored participants and an empty key directory, without the operator's word to import. */
+export class KeyDirectoryMissingError extends Error {
+  constructor(participants: number) {
+    super(
+      `the key directory is empty but ${participants} participant(s) are stored: if this is the upgrade of a ledger from before the key directory, start once with CUSTOS_KEY_DIRECTORY_IMPORT=true to bring their keys in; otherwise the directory was deleted, so restore key_record and key_checkpoint from a backup (keys rebuilt from the rows alone would trust whatever was written to them)`,
+    );
+  }
+}
 
 @Injectable()
 export class ParticipantService implements OnModuleInit {
   private readonly logger = new Logger('Participants');
 
   constructor(
+    @Inject(CONFIG) private readonly config: Config,
     private readonly participants: ParticipantRepository,
     private readonly sealingKey: SealingKeyService,
     private readonly directory: KeyDirectoryService,
@@ -40,24 +56,36 @@ export class ParticipantService implements OnModuleInit {
   ) {}
 
   /**
-   * The upgrades, once each: attests the keys of a ledger that predates attestations
-   * (docs/adr/0013), then brings the attested rows into the key directory (docs/adr/0014).
+   * The upgrade of a ledger from before the key directory, when the operator says so
+   * (CUSTOS_KEY_DIRECTORY_IMPORT): brings its participant and key rows into the directory
+   * (docs/adr/0014): the rows whose attestation verifies (docs/adr/0013), or every row as
+   * stored when the ledger predates attestations too. Stored participants and an empty
+   * directory are otherwise refused: a deleted directory must not be rebuilt from rows an
+   * insider can edit.
    */
   async onModuleInit(): Promise<void> {
-    const n = await this.participants.attestExistingOnce((key) => this.sealingKey.attest(key));
-    if (n > 0) this.logger.warn(`attested ${n} participant key(s) registered before attestations`);
     const sealing = await this.sealingKey.publicKey();
-    const imported = await this.participants.importDirectoryOnce(
-      (stored) => stored.flatMap((p) => this.importable(p, sealing)),
+    const imported = await this.participants.importDirectory(
+      (stored, evidence) => {
+        if (evidence === 'as-stored')
+          this.logger.warn(
+            'this ledger predates key attestations: its key rows are brought into the key directory as stored',
+          );
+        return stored.flatMap((p) => this.importable(p, evidence, sealing));
+      },
+      (participants) => {
+        if (!this.config.keyDirectoryImport) throw new KeyDirectoryMissingError(participants);
+      },
       await this.directory.signer(),
     );
     if (imported > 0) this.logger.warn(`brought ${imported} record(s) into the key directory`);
   }
 
-  /** A participant's records for the import: only key rows whose attestation verifies. */
-  private importable(stored: StoredParticipant, sealing: Uint8Array) {
+  /** A participant's records for the import: with attestations, only the rows they prove. */
+  private importable(stored: StoredParticipant, evidence: KeyRowEvidence, sealing: Uint8Array) {
     const id = stored.participant.id;
     const keys = stored.keys.filter((k) => {
+      if (evidence === 'as-stored') return true;
       const row = {
         participantId: id,
         keyId: k.keyId,

@@ -4,7 +4,6 @@ import { CONFIG } from '@custos/core/tokens';
 import { SecretsService } from '@custos/core/system/secrets.service';
 import { bytesToHex, hexToBytes } from '@custos/ledger/bytes';
 import { publicKeyOf, randomSecretKey } from '@custos/ledger/ed25519';
-import { type KeyRecord, attestKey } from '@custos/ledger/key-attestation';
 import { type NoteSigner, encodeVerifierKey, verifierKeyOf } from '@custos/ledger/note';
 
 export const SEALING_KEY_SECRET = 'sealing-key';
@@ -45,15 +44,13 @@ export class SealingKeyService implements OnModuleInit {
     return this.verifierKey;
   }
 
-  /** The sealing key's 32-byte public key (what key attestations verify with). */
+  /**
+   * The sealing key's 32-byte public key: what the key directory's upgrade checks the
+   * attestations of a ledger from before it with (docs/adr/0013, 0014).
+   */
   publicKey(): Promise<Uint8Array> {
     this.public ??= this.signer().then((signer) => publicKeyOf(signer.secretKey));
     return this.public;
-  }
-
-  /** The attestation of a participant key row, as the application stores it (docs/adr/0013). */
-  async attest(key: KeyRecord): Promise<Uint8Array> {
-    return attestKey(key, (await this.signer()).secretKey);
   }
 
   private vkeyOf(signer: NoteSigner): string {

@@ -68,6 +68,12 @@ export interface Config {
   readonly sealMaxEvents: number;
   readonly sealMaxWaitMs: number;
   readonly graphqlIntrospection: boolean;
+  /**
+   * CUSTOS_KEY_DIRECTORY_IMPORT=true: the operator's word, for one start, that this is the
+   * upgrade of a ledger from before the key directory, whose key rows it may bring in
+   * (docs/adr/0014). Without it, stored key rows and an empty directory refuse the start.
+   */
+  readonly keyDirectoryImport: boolean;
   readonly shutdownTimeoutMs: number;
   /** Longest wait at start for migrations another process is applying. */
   readonly migrationWaitMs: number;
@@ -173,6 +179,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     sealMaxEvents: read.integer('SEAL_MAX_EVENTS', 1, 100_000) ?? 1000,
     sealMaxWaitMs: read.integer('SEAL_MAX_WAIT_MS', 1, 3_600_000) ?? 500,
     graphqlIntrospection: read.boolean('CUSTOS_GRAPHQL_INTROSPECTION') ?? true,
+    keyDirectoryImport: read.boolean('CUSTOS_KEY_DIRECTORY_IMPORT') ?? false,
     shutdownTimeoutMs: read.integer('CUSTOS_SHUTDOWN_TIMEOUT_MS', 0, 600_000) ?? 30_000,
     migrationWaitMs: (read.integer('CUSTOS_MIGRATION_WAIT_SECONDS', 1, 86_400) ?? 300) * 1000,
     signIn: {
