@@ -21,7 +21,7 @@ import {
 import { startProduct } from '../test/product';
 import { tempDir } from '../test/storage';
 import type { SignedEventSubmission } from '@custos/events/submission';
-import type { Bench } from './harness';
+import { type Bench, profilerArgs } from './harness';
 import { loadTest } from './load';
 import { resident, sampleMemory } from './memory';
 import { nativeVerifyRates, signer } from './signer';
@@ -50,7 +50,11 @@ export const bench: Bench = {
     ctx.report('raw Ed25519 verifyFast, 1 core (reference)', verifyRate, 'sig/s');
 
     const data = tempDir('bench-embedded');
-    const product = await startProduct({ CUSTOS_DATA_DIR: data.path, SEAL_MAX_WAIT_MS: '100' });
+    const product = await startProduct(
+      { CUSTOS_DATA_DIR: data.path, SEAL_MAX_WAIT_MS: '100' },
+      60_000,
+      profilerArgs(),
+    );
     const pid = product.process.pid!;
     try {
       await new Promise((r) => setTimeout(r, 2_000));

@@ -43,9 +43,12 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 /**
  * Node options for a product process under a benchmark: with CUSTOS_BENCH_PROFILE=<dir>
- * it writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+ * it writes a V8 CPU profile there when it stops (open it in Chrome's DevTools);
+ * CUSTOS_BENCH_NODE_ARGS (space-separated) come after the start command's own, so a
+ * flag can be measured against them (e.g. --max-old-space-size=4096 for V8's default).
  */
 export function profilerArgs(): string[] {
   const dir = process.env.CUSTOS_BENCH_PROFILE;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const extra = (process.env.CUSTOS_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...extra];
 }

@@ -1,11 +1,22 @@
-// Runs the built product (`node dist/apps/server/src/main.js`, what `npm start` runs) as a
-// child process, the way an operator does, and reads what it prints.
+// Runs the built product (`node <flags> dist/apps/server/src/main.js`, what `npm start` runs,
+// with its node flags) as a child process, the way an operator does, and reads what it prints.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 export const MAIN = join(__dirname, '..', 'dist', 'apps', 'server', 'src', 'main.js');
+
+/** The node flags of package.json's `start` (`node <flags> dist/…/main.js`). */
+export const START_NODE_ARGS: readonly string[] = (() => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/apps/server/src/main.js')
+    throw new Error(`package.json start is not "node <flags> dist/apps/server/src/main.js"`);
+  return words.slice(1, -1);
+})();
 
 export interface Product {
   readonly url: string;
@@ -21,12 +32,12 @@ export interface Product {
 export async function startProduct(
   env: Record<string, string>,
   timeoutMs = 60_000,
-  /** Extra node options, e.g. ['--cpu-prof'] to profile the product under a benchmark. */
+  /** Node options after the start command's own, e.g. ['--cpu-prof'] under a benchmark. */
   nodeArgs: readonly string[] = [],
 ): Promise<Product> {
   if (!existsSync(MAIN))
     throw new Error(`${MAIN} is missing: run npm run build first (npm test does)`);
-  return startCommand(process.execPath, [...nodeArgs, MAIN], env, timeoutMs);
+  return startCommand(process.execPath, [...START_NODE_ARGS, ...nodeArgs, MAIN], env, timeoutMs);
 }
 
 /**
