@@ -37,6 +37,17 @@ export interface TallyDifference {
 }
 
 /**
+ * How a PACK step reads: `joins`, as plain joins the planner orders (right when the CTE
+ * starts from one identifier, as verifyPackage's history does: its estimates stay small);
+ * `per-row`, each read a LATERAL subquery the planner may not flatten (OFFSET 0), so it runs
+ * once per row of the work table, by key, whatever the statistics say. The EPCIS read rule
+ * starts from everything a partner held: as plain joins on analysed tables, the planner's
+ * guess at that work table (ten times its first term) made it hash-join a scan of the whole
+ * of event_item into every step.
+ */
+export type PackStepPlan = 'joins' | 'per-row';
+
+/**
  * The recursive term of a CTE `cte(identifier, depth)` that goes down one PACK: what was
  * packed in its identifiers (an SSCC's contents), while `depth < maxDepth`. For statements
  * of other read models that follow PACK events (verifyPackage's history, the EPCIS read
@@ -44,13 +55,21 @@ export interface TallyDifference {
  * (event_item by identifier, ledger_event by seq, event_item by event_seq): the plan specs
  * (test/verification/history-plans, test/epcis/read-rule-plans) pin it to key lookups.
  */
-export function packedInStep(cte: string, maxDepth: number): Prisma.Sql {
-  return packStep(cte, maxDepth, { from: 'p', fromRole: 'PARENT', to: 'c', toRole: 'ITEM' });
+export function packedInStep(
+  cte: string,
+  maxDepth: number,
+  plan: PackStepPlan = 'joins',
+): Prisma.Sql {
+  return packStep(cte, maxDepth, plan, { from: 'p', fromRole: 'PARENT', to: 'c', toRole: 'ITEM' });
 }
 
 /** The same step going up one PACK: the SSCCs the CTE's identifiers were packed in. */
-export function packedIntoStep(cte: string, maxDepth: number): Prisma.Sql {
-  return packStep(cte, maxDepth, { from: 'i', fromRole: 'ITEM', to: 'p', toRole: 'PARENT' });
+export function packedIntoStep(
+  cte: string,
+  maxDepth: number,
+  plan: PackStepPlan = 'joins',
+): Prisma.Sql {
+  return packStep(cte, maxDepth, plan, { from: 'i', fromRole: 'ITEM', to: 'p', toRole: 'PARENT' });
 }
 
 /** The row naming the CTE's identifier (`from`) and the other side of its PACK event (`to`). */
@@ -61,10 +80,20 @@ interface PackSides {
   readonly toRole: 'PARENT' | 'ITEM';
 }
 
-function packStep(cte: string, maxDepth: number, sides: PackSides): Prisma.Sql {
+function packStep(cte: string, maxDepth: number, plan: PackStepPlan, sides: PackSides): Prisma.Sql {
   const name = Prisma.raw(sqlName(cte, 'cte'));
   const [from, to] = [Prisma.raw(sides.from), Prisma.raw(sides.to)];
   const [fromRole, toRole] = [Prisma.raw(`'${sides.fromRole}'`), Prisma.raw(`'${sides.toRole}'`)];
+  if (plan === 'per-row')
+    return Prisma.sql`SELECT ${to}.identifier, ${name}.depth + 1
+        FROM ${name}
+        CROSS JOIN LATERAL (SELECT ${from}.event_seq FROM event_item ${from}
+           WHERE ${from}.identifier = ${name}.identifier AND ${from}.role = ${fromRole} OFFSET 0) ${from}
+        CROSS JOIN LATERAL (SELECT pe.seq FROM ledger_event pe
+           WHERE pe.seq = ${from}.event_seq AND pe.type = 'PACK' OFFSET 0) pe
+        CROSS JOIN LATERAL (SELECT ${to}.identifier FROM event_item ${to}
+           WHERE ${to}.event_seq = pe.seq AND ${to}.role = ${toRole} OFFSET 0) ${to}
+       WHERE ${name}.depth < ${maxDepth}`;
   return Prisma.sql`SELECT ${to}.identifier, ${name}.depth + 1
         FROM ${name}
         JOIN event_item ${from} ON ${from}.identifier = ${name}.identifier AND ${from}.role = ${fromRole}

@@ -197,7 +197,7 @@ function heldBy(party: string): Prisma.Sql {
        WHERE i.role IN ('ITEM', 'PARENT') AND i.flag IS NULL
          AND (h.actor = ${party} OR (h.type = 'SHIP' AND (h.event_json::jsonb ->> 'to') = ${party}))
       UNION
-      ${packedInStep('held', MAX_NESTING)}
+      ${packedInStep('held', MAX_NESTING, 'per-row')}
     )`;
 }
 

@@ -30,6 +30,19 @@ describe('packedInStep and packedIntoStep', () => {
         ' WHERE ids.depth < $1',
       [4],
     ],
+    [
+      'down, one read at a time per row of the work table',
+      packedInStep('held', 16, 'per-row'),
+      'SELECT c.identifier, held.depth + 1 FROM held' +
+        ' CROSS JOIN LATERAL (SELECT p.event_seq FROM event_item p' +
+        " WHERE p.identifier = held.identifier AND p.role = 'PARENT' OFFSET 0) p" +
+        ' CROSS JOIN LATERAL (SELECT pe.seq FROM ledger_event pe' +
+        " WHERE pe.seq = p.event_seq AND pe.type = 'PACK' OFFSET 0) pe" +
+        ' CROSS JOIN LATERAL (SELECT c.identifier FROM event_item c' +
+        " WHERE c.event_seq = pe.seq AND c.role = 'ITEM' OFFSET 0) c" +
+        ' WHERE held.depth < $1',
+      [16],
+    ],
   ])('go %s', (_direction, step, text, values) => {
     expect(oneLine(step)).toBe(text);
     expect(step.values).toEqual(values);
@@ -101,4 +114,19 @@ describe('the PACK steps on PostgreSQL', () => {
     expect(await follow(packedIntoStep, 'u3', 16)).toEqual(['u3@0', 'C2@1', 'P@2']);
     expect(await follow(packedInStep, 'X', 16)).toEqual(['X@0']);
   });
+
+  it.each(['P', 'C1', 'C2', 'u1', 'u3', 'X'])(
+    'per-row follows the same PACKs from %s as joins, both ways and at each depth',
+    async (from) => {
+      for (const [step, depth] of [
+        [packedInStep, 16],
+        [packedInStep, 1],
+        [packedIntoStep, 16],
+        [packedIntoStep, 1],
+      ] as const) {
+        const perRow = (cte: string, d: number) => step(cte, d, 'per-row');
+        expect(await follow(perRow, from, depth)).toEqual(await follow(step, from, depth));
+      }
+    },
+  );
 });
