@@ -5,15 +5,19 @@
 // The GraphQL explorer (GraphiQL, React) is a second entry with its own page: its
 // scripts and styles are loaded only at GET /graphql in a browser, never by the scan page.
 // scripts/build.mjs runs it after compiling the server (`npm run build` runs both).
+// The page is built into a folder of its own and swapped in whole: a server starting
+// meanwhile (the browser tests rebuild the page while other tests start the product)
+// reads the old page or the new one, never a half-written or missing dist/web.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'apps/web');
-const out = join(root, 'dist/web');
+const target = join(root, 'dist/web');
+const out = `${target}.building-${process.pid}`;
 const assets = join(out, 'assets');
 const require = createRequire(import.meta.url);
 
@@ -47,4 +51,8 @@ copyFileSync(
   require.resolve('zxing-wasm/reader/zxing_reader.wasm'),
   join(assets, 'zxing_reader.wasm'),
 );
-console.log(`scan page built into ${out}`);
+const old = `${target}.old-${process.pid}`;
+if (existsSync(target)) renameSync(target, old);
+renameSync(out, target);
+rmSync(old, { recursive: true, force: true });
+console.log(`scan page built into ${target}`);
