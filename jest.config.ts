@@ -33,10 +33,11 @@ const config: Config = {
     // Every library resolves the same way: @custos/<lib>/<file> is libs/<lib>/src/<file>.
     '^@custos/([a-z0-9-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
-  // Three on this 2-core machine: the e2e files spend much of their time waiting on child
-  // processes, PostgreSQL and timers (the whole run used ~1.4 cores with two workers).
-  // Measured on a fresh clone, quiet machine: 678 s with two, 546 s with three.
-  maxWorkers: 3,
+  // Two on this 2-core machine. Three was tried (e745034): on a fresh clone, whose jest
+  // cache is cold, every worker compiles the TypeScript it loads, and jest took 733 s with
+  // three against 678 s with two (CPU 24.7 against 19.8 min); only with a warm cache were
+  // three faster (546 s).
+  maxWorkers: 2,
   testTimeout: 60_000,
   verbose: false,
 };
