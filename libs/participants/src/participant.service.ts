@@ -84,8 +84,8 @@ export class ParticipantService implements OnModuleInit {
   /** A participant's records for the import: with attestations, only the rows they prove. */
   private importable(stored: StoredParticipant, evidence: KeyRowEvidence, sealing: Uint8Array) {
     const id = stored.participant.id;
+    if (evidence === 'as-stored') return importRecords(stored.participant, stored.keys);
     const keys = stored.keys.filter((k) => {
-      if (evidence === 'as-stored') return true;
       const row = {
         participantId: id,
         keyId: k.keyId,
