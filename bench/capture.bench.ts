@@ -15,7 +15,7 @@ import type { SignedEventSubmission } from '@custos/events/submission';
 import { createTestDatabase, servicesEnv } from '../test/storage';
 import { COMPANY_PREFIX, gln, LedgerWorld, unitUri } from '../test/fixtures/ledger-world';
 import { startProduct } from '../test/product';
-import { type Bench, profilerArgs } from './harness';
+import { type Bench, benchNodeArgs } from './harness';
 import { median } from './load';
 import { nativeVerifyRates, signer } from './signer';
 
@@ -89,7 +89,7 @@ export const bench: Bench = {
       CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
       CUSTOS_ROLE: 'api',
     };
-    const product = await startProduct(env, 60_000, profilerArgs());
+    const product = await startProduct(env, 60_000, benchNodeArgs());
     try {
       const world = new LedgerWorld(product.url, ADMIN_TOKEN);
       const maker = await world.register(

@@ -14,7 +14,7 @@ import { randomSecretKey } from '@custos/ledger/ed25519';
 import { createTestDatabase, servicesEnv } from '../test/storage';
 import { LedgerWorld, type Party } from '../test/fixtures/ledger-world';
 import { startProduct } from '../test/product';
-import { type Bench, profilerArgs } from './harness';
+import { type Bench, benchNodeArgs } from './harness';
 import { loadTest, median } from './load';
 import { nativeVerifyRates, type Signer, signer } from './signer';
 import { type ChainParty, supplyChain } from './supply-chain';
@@ -106,7 +106,7 @@ export const bench: Bench = {
       CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
       CUSTOS_SESSION_TTL_SECONDS: '86400',
     };
-    const product = await startProduct(env, 60_000, profilerArgs());
+    const product = await startProduct(env, 60_000, benchNodeArgs());
     try {
       const world = new LedgerWorld(product.url, ADMIN_TOKEN);
       const admin = world.admin;

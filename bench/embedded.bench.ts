@@ -21,7 +21,7 @@ import {
 import { startProduct } from '../test/product';
 import { tempDir } from '../test/storage';
 import type { SignedEventSubmission } from '@custos/events/submission';
-import { type Bench, profilerArgs } from './harness';
+import { type Bench, benchNodeArgs } from './harness';
 import { loadTest } from './load';
 import { resident, sampleMemory } from './memory';
 import { nativeVerifyRates, signer } from './signer';
@@ -53,7 +53,7 @@ export const bench: Bench = {
     const product = await startProduct(
       { CUSTOS_DATA_DIR: data.path, SEAL_MAX_WAIT_MS: '100' },
       60_000,
-      profilerArgs(),
+      benchNodeArgs(),
     );
     const pid = product.process.pid!;
     try {

@@ -47,7 +47,7 @@ export function percentile(sorted: readonly number[], p: number): number {
  * CUSTOS_BENCH_NODE_ARGS (space-separated) come after the start command's own, so a
  * flag can be measured against them (e.g. --max-old-space-size=4096 for V8's default).
  */
-export function profilerArgs(): string[] {
+export function benchNodeArgs(): string[] {
   const dir = process.env.CUSTOS_BENCH_PROFILE;
   const extra = (process.env.CUSTOS_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...extra];

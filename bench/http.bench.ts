@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { createTestDatabase, servicesEnv } from '../test/storage';
 import { startProduct } from '../test/product';
 import { gln, LedgerWorld } from '../test/fixtures/ledger-world';
-import { type Bench, profilerArgs } from './harness';
+import { type Bench, benchNodeArgs } from './harness';
 import { loadTest, median, type LoadResult } from './load';
 
 const ADMIN_TOKEN = 'bench-http-admin-token-0123456789abcdef0123';
@@ -51,7 +51,7 @@ export const bench: Bench = {
       CUSTOS_ADMIN_TOKEN: ADMIN_TOKEN,
       CUSTOS_ROLE: 'api',
     };
-    const product = await startProduct(env, 60_000, profilerArgs());
+    const product = await startProduct(env, 60_000, benchNodeArgs());
     try {
       const world = new LedgerWorld(product.url, ADMIN_TOKEN);
       const pharmacy = await world.register(gln('950600000002'), 'Pharmacy', ['DISPENSER']);

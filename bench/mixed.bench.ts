@@ -19,7 +19,7 @@ import { openSealer } from '../test/sealing/sealer';
 import { createTestDatabase, serverConfig, testQueuePrefix } from '../test/storage';
 import { fillLedger } from './filled-ledger';
 import { acceptedToSealedMs, productEnv } from './product-db';
-import { type Bench, percentile, profilerArgs } from './harness';
+import { type Bench, benchNodeArgs, percentile } from './harness';
 import { loadTest, pacedIngest } from './load';
 import { sampleMemory } from './memory';
 import { nativeVerifyRates, signer } from './signer';
@@ -55,7 +55,7 @@ export const bench: Bench = {
     const sealer = await openSealer(serverConfig(db, prefix, { ...env, SEAL_MAX_EVENTS: '5000' }));
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
-    const api = await startProduct({ ...env, CUSTOS_ROLE: 'api' }, 60_000, profilerArgs());
+    const api = await startProduct({ ...env, CUSTOS_ROLE: 'api' }, 60_000, benchNodeArgs());
     let sealerOpen = true;
     let worker: Awaited<ReturnType<typeof startProduct>> | undefined;
     try {

@@ -17,7 +17,7 @@ import { startProduct } from '../test/product';
 import { VERIFY } from '../test/fixtures/ledger-world';
 import { fillLedger } from './filled-ledger';
 import { productEnv } from './product-db';
-import { type Bench, percentile, profilerArgs, rawSha256Rate } from './harness';
+import { type Bench, benchNodeArgs, percentile, rawSha256Rate } from './harness';
 import { sampleMemory } from './memory';
 import { nativeVerifyRates, signer } from './signer';
 
@@ -50,7 +50,7 @@ export const bench: Bench = {
     const sealer = await openSealer(config);
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
-    const product = await startProduct({ ...env, CUSTOS_ROLE: 'api' }, 60_000, profilerArgs());
+    const product = await startProduct({ ...env, CUSTOS_ROLE: 'api' }, 60_000, benchNodeArgs());
     try {
       const ledger = await fillLedger(pg, sealer, product.url, ADMIN_TOKEN, ledgerSize, cases);
       const { units, size } = ledger;
