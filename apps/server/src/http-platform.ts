@@ -1,5 +1,6 @@
 // The HTTP platform: Fastify under Nest (docs/adr/0005). What every route shares is set
-// here once: the body size cap (CUSTOS_MAX_BODY_BYTES), which proxies' X-Forwarded-For to
+// here once: the body size cap (CUSTOS_MAX_BODY_BYTES) and the bytes of bodies held at
+// once (CUSTOS_MAX_INFLIGHT_BODY_BYTES, body-admission.ts), which proxies' X-Forwarded-For to
 // believe for the client address (CUSTOS_TRUST_PROXY_HOPS), the content types whose body
 // reaches a handler as raw bytes (@RawBody, raw-body.ts), and the drain at stop.
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,9 +8,10 @@ import { ModulesContainer } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '@custos/core/config/config';
 import { RAW_BODY_TYPES } from '../../api/src/http/raw-body';
+import { admitBodies } from './body-admission';
 
 export function createHttpAdapter(config: Config): FastifyAdapter {
-  return new FastifyAdapter({
+  const adapter = new FastifyAdapter({
     bodyLimit: config.requestLimits.maxBodyBytes,
     // Trusts the nearest CUSTOS_TRUST_PROXY_HOPS hops of X-Forwarded-For (request.ip is
     // the address the farthest trusted proxy saw); 0 uses the peer address.
@@ -18,6 +20,8 @@ export function createHttpAdapter(config: Config): FastifyAdapter {
     // only repeat them.
     logger: false,
   });
+  admitBodies(adapter.getInstance(), config.requestLimits);
+  return adapter;
 }
 
 /** Every content type some controller (or one of its handlers) declared with @RawBodyTypes. */

@@ -44,6 +44,8 @@ const schema = new GraphQLSchema({
 
 const limits: RequestLimits = {
   maxBodyBytes: 1 << 20,
+  maxInflightBodyBytes: 2 << 20,
+  admissionWaitMs: 30_000,
   maxTokens: 10_000,
   maxDepth: 4,
   maxComplexity: 100,

@@ -76,6 +76,19 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses an in-flight body limit below the largest body, naming both variables', () => {
+    expect(
+      configError({ CUSTOS_MAX_BODY_BYTES: '4096', CUSTOS_MAX_INFLIGHT_BODY_BYTES: '4095' })
+        .problems,
+    ).toEqual([
+      'CUSTOS_MAX_INFLIGHT_BODY_BYTES: 4095 is less than CUSTOS_MAX_BODY_BYTES (4096): a body of the largest size allowed could never be admitted; set it to at least CUSTOS_MAX_BODY_BYTES',
+    ]);
+    expect(
+      loadConfig({ CUSTOS_MAX_BODY_BYTES: '4096', CUSTOS_MAX_INFLIGHT_BODY_BYTES: '4096' })
+        .requestLimits.maxInflightBodyBytes,
+    ).toBe(4096);
+  });
+
   it('reads the sign-in and request limits, with defaults', () => {
     expect(loadConfig({}, '/srv/app')).toMatchObject({
       signIn: { challengeTtlSeconds: 120, rateWindowSeconds: 60, ratePerParticipant: 20 },
@@ -89,6 +102,11 @@ describe('loadConfig', () => {
     });
     expect(config.signIn.ratePerAddress).toBe(5);
     expect(config.requestLimits).toMatchObject({ maxBodyBytes: 2048, maxPageSize: 50 });
+    expect(config.requestLimits).toMatchObject({ maxInflightBodyBytes: 4096 });
+    expect(loadConfig({}).requestLimits).toMatchObject({
+      maxInflightBodyBytes: 32 * 1024 * 1024,
+      admissionWaitMs: 30_000,
+    });
     expect(() => loadConfig({ CUSTOS_GRAPHQL_MAX_DEPTH: '1' })).toThrow(
       'CUSTOS_GRAPHQL_MAX_DEPTH: expected an integer from 2 to 100, got "1"',
     );

@@ -101,9 +101,19 @@ export interface SignInConfig {
   readonly ratePerAddress: number;
 }
 
-/** What one GraphQL request may ask for; each breach is refused with its own error code. */
+/**
+ * What one request may ask for (each breach is refused with its own error code), and how
+ * many request bytes the process holds at once across requests.
+ */
 export interface RequestLimits {
   readonly maxBodyBytes: number;
+  /**
+   * CUSTOS_MAX_INFLIGHT_BODY_BYTES: the request bodies held at once, from the first byte
+   * read until the answer is sent; at least maxBodyBytes (apps/server/src/body-admission.ts).
+   */
+  readonly maxInflightBodyBytes: number;
+  /** CUSTOS_ADMISSION_WAIT_MS: longest wait for room under that limit before a 503. */
+  readonly admissionWaitMs: number;
   /** Longest document in lexical tokens, refused before it is parsed any further. */
   readonly maxTokens: number;
   readonly maxDepth: number;
@@ -157,6 +167,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 
   const role = read.oneOf('CUSTOS_ROLE', ['api', 'worker', 'all', 'witness'] as const) ?? 'all';
   const witnesses = read.witnesses('CUSTOS_WITNESSES');
+  const maxBodyBytes = read.integer('CUSTOS_MAX_BODY_BYTES', 1024, 268_435_456) ?? 16 * 1024 * 1024;
   const config: Config = {
     role,
     port: read.integer('PORT', 0, 65535) ?? 3000,
@@ -189,7 +200,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ratePerAddress: read.integer('CUSTOS_SIGNIN_RATE_PER_ADDRESS', 1, 1_000_000) ?? 60,
     },
     requestLimits: {
-      maxBodyBytes: read.integer('CUSTOS_MAX_BODY_BYTES', 1024, 268_435_456) ?? 16 * 1024 * 1024,
+      maxBodyBytes,
+      // Two of the largest bodies at once by default: one large batch never waits for
+      // another, and the heap they take (~40 times their size while parsed and checked,
+      // BENCHMARKS.md step 13) stays bounded whatever the clients send.
+      maxInflightBodyBytes:
+        read.integer('CUSTOS_MAX_INFLIGHT_BODY_BYTES', 1024, 8_589_934_592) ?? 2 * maxBodyBytes,
+      admissionWaitMs: read.integer('CUSTOS_ADMISSION_WAIT_MS', 0, 600_000) ?? 30_000,
       maxTokens: read.integer('CUSTOS_GRAPHQL_MAX_TOKENS', 100, 1_000_000) ?? 10_000,
       maxDepth: read.integer('CUSTOS_GRAPHQL_MAX_DEPTH', 2, 100) ?? 12,
       maxComplexity: read.integer('CUSTOS_GRAPHQL_MAX_COMPLEXITY', 10, 1_000_000) ?? 5000,
@@ -205,6 +222,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (config.witnessQuorum > witnesses.length && read.string('CUSTOS_WITNESS_QUORUM')) {
     problems.push(
       `CUSTOS_WITNESS_QUORUM: ${config.witnessQuorum} is more than the ${witnesses.length} witnesses in CUSTOS_WITNESSES`,
+    );
+  }
+  if (config.requestLimits.maxInflightBodyBytes < maxBodyBytes) {
+    problems.push(
+      `CUSTOS_MAX_INFLIGHT_BODY_BYTES: ${config.requestLimits.maxInflightBodyBytes} is less than CUSTOS_MAX_BODY_BYTES (${maxBodyBytes}): a body of the largest size allowed could never be admitted; set it to at least CUSTOS_MAX_BODY_BYTES`,
     );
   }
   // A witness keeps no ledger and uses none of the ledger's secrets.
