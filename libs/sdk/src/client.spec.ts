@@ -70,6 +70,39 @@ describe('CustosClient', () => {
     });
   });
 
+  it("waits the Retry-After of a busy server's 503, never shorter, and gives up on one asking too long", async () => {
+    const busy = (res: ServerResponse, retryAfter: string) => {
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': retryAfter });
+      res.end(
+        JSON.stringify({
+          errors: [{ message: 'the server is busy', extensions: { code: 'UNAVAILABLE' } }],
+        }),
+      );
+    };
+    const at: number[] = [];
+    handler = (_b, _r, res) => {
+      at.push(Date.now());
+      if (at.length === 1) return busy(res, '1');
+      json(res, 200, {
+        data: { checkpoint: { origin: 'o', treeSize: 0, rootHash: '', note: '' } },
+      });
+    };
+    const client = new CustosClient({ url, retryDelayMs: 1 });
+    await client.checkpoint();
+    expect(at).toHaveLength(2);
+    expect((at[1] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(990);
+
+    at.length = 0;
+    handler = (_b, _r, res) => {
+      at.push(Date.now());
+      busy(res, '120');
+    };
+    const error = await client.checkpoint().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CustosRequestError);
+    expect(error).toMatchObject({ status: 503, code: 'UNAVAILABLE', retryAfterMs: 120_000 });
+    expect(at).toHaveLength(1); // beyond maxRetryAfterMs (60 s): the error at once
+  });
+
   it('gives up after its retries with the server error, and does not retry a client error', async () => {
     let calls = 0;
     handler = (_b, _r, res) => {

@@ -5,8 +5,8 @@
 //
 // Submission is safe to repeat by design (SPEC section 4: resubmitting the same signed
 // event is a no-op answered DUPLICATE), so the client retries a batch whose fate it does
-// not know (unreachable server, 5xx, 429) with backoff, and halves one the server finds
-// too large.
+// not know (unreachable server, 5xx, 429) with backoff, waiting at least what a busy
+// server's Retry-After asks, and halves one the server finds too large.
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import type { SignedEvent } from '@custos/ledger/events';
 import { type BatchLimits, batchesOf, SERVER_LIMITS } from './batches';
@@ -21,6 +21,7 @@ import { signChallenge } from './keys';
 import { type NewKey, signKeyAddition, signKeyRevocation } from './key-requests';
 import type { KeyListingAnswer } from './key-listing';
 import * as Q from './queries';
+import { retryAfterMs } from './retry-after';
 import type {
   Alert,
   AuditDiscrepancy,
@@ -57,6 +58,11 @@ export interface ClientOptions {
   readonly retries?: number;
   /** First backoff delay, doubled each time; default 250 ms. */
   readonly retryDelayMs?: number;
+  /**
+   * Longest Retry-After honoured (a busy server's 503 says when to come back; the wait is
+   * never shorter than it asks); an answer asking for more is the error. Default 60 s.
+   */
+  readonly maxRetryAfterMs?: number;
   /** For subscriptions on Node (`import WebSocket from 'ws'`); default the global WebSocket. */
   readonly webSocketImpl?: unknown;
 }
@@ -157,7 +163,8 @@ export class CustosClient {
   }
 
   /**
-   * One GraphQL operation; retried while the server is unreachable or answers 5xx. A
+   * One GraphQL operation; retried while the server is unreachable or answers 5xx or 429
+   * (after the answer's Retry-After, if it gives one). A
    * request that carried the session token and is answered UNAUTHENTICATED (the session
    * expired) signs in again with the key, once, and is sent again.
    */
@@ -190,7 +197,9 @@ export class CustosClient {
           continue;
         }
         if (!retryable || attempt >= retries) throw err;
-        await sleep(delay);
+        const asked = err instanceof CustosRequestError ? err.retryAfterMs : undefined;
+        if (asked !== undefined && asked > (this.options.maxRetryAfterMs ?? 60_000)) throw err;
+        await sleep(Math.max(delay, asked ?? 0));
         delay *= 2;
       }
     }
@@ -217,15 +226,20 @@ export class CustosClient {
     } catch (err) {
       throw new CustosUnreachableError(this.url, reasonOf(err));
     }
+    const retryAfter = retryAfterMs(response.headers.get('retry-after'));
     let answer: GraphQLAnswer<T>;
     try {
       answer = (await response.json()) as GraphQLAnswer<T>;
     } catch {
-      throw new CustosRequestError(response.status, [
-        {
-          message: `${endpoint} answered HTTP ${response.status} without a GraphQL body: is this a Custos server?`,
-        },
-      ]);
+      throw new CustosRequestError(
+        response.status,
+        [
+          {
+            message: `${endpoint} answered HTTP ${response.status} without a GraphQL body: is this a Custos server?`,
+          },
+        ],
+        retryAfter,
+      );
     }
     if (answer.errors?.length || !response.ok || !answer.data) {
       const errors: ServerError[] = (answer.errors ?? []).map((e) => ({
@@ -233,7 +247,7 @@ export class CustosClient {
         ...(e.extensions?.code ? { code: e.extensions.code } : {}),
         ...(e.extensions?.field ? { field: e.extensions.field } : {}),
       }));
-      throw new CustosRequestError(response.status, errors);
+      throw new CustosRequestError(response.status, errors, retryAfter);
     }
     return answer.data;
   }

@@ -39,6 +39,8 @@ export class CustosRequestError extends Error {
   constructor(
     readonly status: number,
     readonly errors: readonly ServerError[],
+    /** The answer's Retry-After, in milliseconds (a busy server's 503, a 429). */
+    readonly retryAfterMs?: number,
   ) {
     super(
       errors.length > 0

@@ -11,6 +11,7 @@ import {
   parseCosignatureLines,
   parseTreeSize,
 } from '@custos/ledger/tlog-witness';
+import { retryAfterMs } from '@custos/sdk/retry-after';
 import { LedgerQueryService } from '@custos/sealing/ledger-query.service';
 import { AlertRepository } from '@custos/store/alert.repository';
 import { CosignatureRepository } from '@custos/store/cosignature.repository';
@@ -279,14 +280,4 @@ export class WitnessClient {
       },
     ]);
   }
-}
-
-/** Retry-After (RFC 9110 section 10.2.3): delay-seconds or an HTTP-date, as milliseconds from now. */
-export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  const text = value.trim();
-  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
-  // IMF-fixdate (and the obsolete forms) always end in GMT.
-  const at = text.endsWith('GMT') ? Date.parse(text) : NaN;
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
