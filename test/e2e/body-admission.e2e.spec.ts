@@ -222,10 +222,4 @@ describe('the admission limit on request bodies held at once', () => {
       expect(await post(`${url}/t/now`, 256 * KIB).answer).toMatchObject({ status: 201 });
     });
   });
-
-  it('refuses a start whose in-flight limit is below the largest body, naming both variables', () => {
-    expect(() =>
-      loadConfig({ CUSTOS_MAX_BODY_BYTES: '1048576', CUSTOS_MAX_INFLIGHT_BODY_BYTES: '65536' }),
-    ).toThrow('CUSTOS_MAX_INFLIGHT_BODY_BYTES: 65536 is less than CUSTOS_MAX_BODY_BYTES (1048576)');
-  });
 });
