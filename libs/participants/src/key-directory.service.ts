@@ -9,6 +9,7 @@
 // A key row is believed only when the directory holds it.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Config } from '@custos/core/config/config';
+import { FreshRead } from '@custos/core/memory/fresh-read';
 import { CONFIG } from '@custos/core/tokens';
 import { verifyFast } from '@custos/ledger/ed25519-native';
 import {
@@ -44,6 +45,8 @@ interface Kept {
 @Injectable()
 export class KeyDirectoryService {
   private cached: Kept | undefined;
+  /** The latest note, one read shared by the checks that asked while another was under way. */
+  private readonly latestNote = new FreshRead(() => this.repository.latestNote());
   /** How many checks have begun: a load shares its answer only with checks begun before it. */
   private checks = 0;
   /**
@@ -76,7 +79,7 @@ export class KeyDirectoryService {
     const check = ++this.checks;
     const kept = this.cached;
     if (kept && kept.directory.broken === undefined && performance.now() < kept.recheckAt) {
-      if ((await this.repository.latestNote()) === kept.directory.note) return kept.directory;
+      if ((await this.latestNote.get()) === kept.directory.note) return kept.directory;
     }
     const shared = this.loading;
     if (shared && shared.since >= check) return shared.directory;

@@ -3,6 +3,7 @@ import type { Config } from '@custos/core/config/config';
 import { CONFIG } from '@custos/core/tokens';
 import type { Principal } from '@custos/core/auth/principal';
 import { DomainError } from '@custos/core/errors/domain-error';
+import { FreshRead } from '@custos/core/memory/fresh-read';
 import { parseCheckpoint, signCheckpoint } from '@custos/ledger/checkpoint';
 import { emptyRoot } from '@custos/ledger/merkle';
 import {
@@ -48,6 +49,8 @@ export interface LedgerEntry {
 export class LedgerQueryService {
   /** `<name>+<keyid>` of the CUSTOS_WITNESSES keys: only their cosignatures are served. */
   private readonly witnessIds: ReadonlySet<string>;
+  /** Concurrent scans share the read of the head (never one begun before they asked). */
+  private readonly head = new FreshRead(() => this.readCheckpoint());
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -70,7 +73,11 @@ export class LedgerQueryService {
    * The latest signed tree head, with the cosignature lines of the configured witnesses
    * appended (C2SP tlog-cosignature); before the first block, a signed head of the empty tree.
    */
-  async checkpoint(): Promise<LedgerCheckpoint> {
+  checkpoint(): Promise<LedgerCheckpoint> {
+    return this.head.get();
+  }
+
+  private async readCheckpoint(): Promise<LedgerCheckpoint> {
     const head = await this.blocks.latest();
     if (!head) {
       const root = emptyRoot();
