@@ -2,7 +2,9 @@
 // issue 17), on a small app of its own whose handler holds its answer until told: a body
 // that finds no room waits, then is answered 503 UNAVAILABLE with Retry-After; small
 // bodies and GETs pass; an upload cut off, or a client that leaves while it waits, frees
-// what it held; a chunked body holds the largest size until it has arrived, then its own.
+// what it held; a chunked body holds the largest size until it has arrived, then its own;
+// a body trickled slower than CUSTOS_REQUEST_TIMEOUT_SECONDS allows is cut off with 408 and
+// what it held is freed.
 import { Controller, Get, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -80,7 +82,7 @@ function post(
         resolve({
           status: res.statusCode ?? 0,
           retryAfter: res.headers['retry-after'],
-          body: JSON.parse(text) as Answer['body'],
+          body: (text === '' ? {} : JSON.parse(text)) as Answer['body'],
         }),
       );
     });
@@ -220,6 +222,62 @@ describe('the admission limit on request bodies held at once', () => {
       expect((await first.answer).status).toBe(201);
       // The whole limit is free: neither the one answered nor the one gone holds anything.
       expect(await post(`${url}/t/now`, 256 * KIB).answer).toMatchObject({ status: 201 });
+    });
+  });
+
+  describe('with a short request timeout', () => {
+    let app: NestFastifyApplication;
+    let url: string;
+
+    beforeAll(async () => {
+      ({ app, url } = await start({
+        CUSTOS_MAX_BODY_BYTES: String(256 * KIB),
+        CUSTOS_MAX_INFLIGHT_BODY_BYTES: String(256 * KIB),
+        CUSTOS_ADMISSION_WAIT_MS: '200',
+        CUSTOS_REQUEST_TIMEOUT_SECONDS: '1',
+      }));
+    });
+    afterAll(async () => {
+      releaseAll();
+      await app?.close();
+    });
+
+    it('cuts off a body trickled slower than the timeout with 408, and frees what it held', async () => {
+      let trickle: NodeJS.Timeout | undefined = undefined;
+      const slow = post(`${url}/t/hold`, 256 * KIB, {
+        write: (req, body) => {
+          let sent = 0;
+          trickle = setInterval(() => {
+            if (req.destroyed || sent >= body.length) return clearInterval(trickle);
+            req.write(body.subarray(sent, sent + 1024));
+            sent += 1024;
+          }, 50);
+        },
+      });
+      const status = slow.answer.then(
+        (answer) => answer.status,
+        () => 'connection closed',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200)); // admitted, trickling
+      expect((await post(`${url}/t/now`, 100 * KIB).answer).status).toBe(503);
+      const started = Date.now();
+      // Node answers 408 and closes; the client may see either first.
+      expect([408, 'connection closed']).toContain(await status);
+      clearInterval(trickle);
+      expect(Date.now() - started).toBeLessThan(2500); // 1 s from its first byte, checked every 100 ms
+      expect(holding).toHaveLength(0); // it never reached the handler
+      expect(await post(`${url}/t/now`, 256 * KIB).answer).toMatchObject({
+        status: 201,
+        body: { bytes: 256 * KIB },
+      });
+    });
+
+    it('does not cut a request whose answer takes longer than the timeout', async () => {
+      const held = post(`${url}/t/hold`, 100 * KIB);
+      await until(() => holding.length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      releaseAll();
+      expect(await held.answer).toMatchObject({ status: 201, body: { bytes: 100 * KIB } });
     });
   });
 });

@@ -1,6 +1,7 @@
 // The HTTP platform: Fastify under Nest (docs/adr/0005). What every route shares is set
 // here once: the body size cap (CUSTOS_MAX_BODY_BYTES) and the bytes of bodies held at
-// once (CUSTOS_MAX_INFLIGHT_BODY_BYTES, body-admission.ts), which proxies' X-Forwarded-For to
+// once (CUSTOS_MAX_INFLIGHT_BODY_BYTES, body-admission.ts) and how long a request may take
+// to arrive (CUSTOS_REQUEST_TIMEOUT_SECONDS), which proxies' X-Forwarded-For to
 // believe for the client address (CUSTOS_TRUST_PROXY_HOPS), the content types whose body
 // reaches a handler as raw bytes (@RawBody, raw-body.ts), and the drain at stop.
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,8 +12,18 @@ import { RAW_BODY_TYPES } from '../../api/src/http/raw-body';
 import { admitBodies } from './body-admission';
 
 export function createHttpAdapter(config: Config): FastifyAdapter {
+  const { requestTimeoutMs } = config.requestLimits;
   const adapter = new FastifyAdapter({
     bodyLimit: config.requestLimits.maxBodyBytes,
+    // Node answers 408 and closes the connection of a request not wholly received in time,
+    // but only looks every connectionsCheckingInterval (30 s by default): a tenth of the
+    // timeout makes the bound hold to within 10%.
+    requestTimeout: requestTimeoutMs,
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(60_000, requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(30_000, Math.ceil(requestTimeoutMs / 10)),
+    },
     // Trusts the nearest CUSTOS_TRUST_PROXY_HOPS hops of X-Forwarded-For (request.ip is
     // the address the farthest trusted proxy saw); 0 uses the peer address.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,

@@ -46,6 +46,7 @@ const limits: RequestLimits = {
   maxBodyBytes: 1 << 20,
   maxInflightBodyBytes: 2 << 20,
   admissionWaitMs: 30_000,
+  requestTimeoutMs: 120_000,
   maxTokens: 10_000,
   maxDepth: 4,
   maxComplexity: 100,

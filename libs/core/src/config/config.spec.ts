@@ -106,7 +106,21 @@ describe('loadConfig', () => {
     expect(loadConfig({}).requestLimits).toMatchObject({
       maxInflightBodyBytes: 32 * 1024 * 1024,
       admissionWaitMs: 30_000,
+      requestTimeoutMs: 120_000,
     });
+    expect(
+      loadConfig({ CUSTOS_REQUEST_TIMEOUT_SECONDS: '5', CUSTOS_ADMISSION_WAIT_MS: '4999' })
+        .requestLimits.requestTimeoutMs,
+    ).toBe(5000);
+    expect(
+      configError({ CUSTOS_REQUEST_TIMEOUT_SECONDS: '5', CUSTOS_ADMISSION_WAIT_MS: '5000' })
+        .problems,
+    ).toEqual([
+      'CUSTOS_ADMISSION_WAIT_MS: 5000 is not less than CUSTOS_REQUEST_TIMEOUT_SECONDS (5 s): a request waiting for room would be cut off with 408 before it could be told 503 and when to retry; make the wait shorter or the timeout longer',
+    ]);
+    expect(() => loadConfig({ CUSTOS_REQUEST_TIMEOUT_SECONDS: '0' })).toThrow(
+      'CUSTOS_REQUEST_TIMEOUT_SECONDS: expected an integer from 1 to 3600, got "0"',
+    );
     expect(() => loadConfig({ CUSTOS_GRAPHQL_MAX_DEPTH: '1' })).toThrow(
       'CUSTOS_GRAPHQL_MAX_DEPTH: expected an integer from 2 to 100, got "1"',
     );

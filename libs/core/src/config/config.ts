@@ -114,6 +114,13 @@ export interface RequestLimits {
   readonly maxInflightBodyBytes: number;
   /** CUSTOS_ADMISSION_WAIT_MS: longest wait for room under that limit before a 503. */
   readonly admissionWaitMs: number;
+  /**
+   * CUSTOS_REQUEST_TIMEOUT_SECONDS, in ms: longest time from a request's first byte until all
+   * of it has arrived, wait for admission included; then 408 and the connection is closed, so
+   * a client that trickles a large body cannot hold its reservation (or a socket) for ever.
+   * Answering is not bounded by it: a long capture or audit is not cut.
+   */
+  readonly requestTimeoutMs: number;
   /** Longest document in lexical tokens, refused before it is parsed any further. */
   readonly maxTokens: number;
   readonly maxDepth: number;
@@ -207,6 +214,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxInflightBodyBytes:
         read.integer('CUSTOS_MAX_INFLIGHT_BODY_BYTES', 1024, 8_589_934_592) ?? 2 * maxBodyBytes,
       admissionWaitMs: read.integer('CUSTOS_ADMISSION_WAIT_MS', 0, 600_000) ?? 30_000,
+      // 16 MiB in 120 s is ~140 KB/s: slower than any link a batch is sent over.
+      requestTimeoutMs: (read.integer('CUSTOS_REQUEST_TIMEOUT_SECONDS', 1, 3600) ?? 120) * 1000,
       maxTokens: read.integer('CUSTOS_GRAPHQL_MAX_TOKENS', 100, 1_000_000) ?? 10_000,
       maxDepth: read.integer('CUSTOS_GRAPHQL_MAX_DEPTH', 2, 100) ?? 12,
       maxComplexity: read.integer('CUSTOS_GRAPHQL_MAX_COMPLEXITY', 10, 1_000_000) ?? 5000,
@@ -227,6 +236,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (config.requestLimits.maxInflightBodyBytes < maxBodyBytes) {
     problems.push(
       `CUSTOS_MAX_INFLIGHT_BODY_BYTES: ${config.requestLimits.maxInflightBodyBytes} is less than CUSTOS_MAX_BODY_BYTES (${maxBodyBytes}): a body of the largest size allowed could never be admitted; set it to at least CUSTOS_MAX_BODY_BYTES`,
+    );
+  }
+  if (config.requestLimits.admissionWaitMs >= config.requestLimits.requestTimeoutMs) {
+    problems.push(
+      `CUSTOS_ADMISSION_WAIT_MS: ${config.requestLimits.admissionWaitMs} is not less than CUSTOS_REQUEST_TIMEOUT_SECONDS (${config.requestLimits.requestTimeoutMs / 1000} s): a request waiting for room would be cut off with 408 before it could be told 503 and when to retry; make the wait shorter or the timeout longer`,
     );
   }
   // A witness keeps no ledger and uses none of the ledger's secrets.
