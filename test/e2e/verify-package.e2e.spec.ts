@@ -17,6 +17,7 @@ import {
   type TestDatabase,
 } from '../storage';
 import { MAIN } from '../product';
+import { ParticipantService } from '../../libs/participants/src/participant.service';
 import {
   COMPANY_PREFIX,
   GTIN,
@@ -162,6 +163,35 @@ describe('verifyPackage through GraphQL', () => {
       }),
     ).toThrow(/Command failed/);
     dir.remove();
+  });
+
+  it('reads the custodian only when the query asks for it, through fragments too', async () => {
+    const reads = jest.spyOn(w.app.app.get(ParticipantService), 'findMany');
+    const code = unitUri('AUTH1');
+    const verdictOnly = await w.pharmacy.client!.request<{
+      verifyPackage: { verdict: string; proof: { entries: unknown[] } };
+    }>(
+      `query ($code: String!) { verifyPackage(code: $code) { verdict proof { entries { leafIndex } } } }`,
+      {
+        code,
+      },
+    );
+    expect(verdictOnly.verifyPackage.verdict).toBe('AUTHENTIC');
+    expect(verdictOnly.verifyPackage.proof.entries).toHaveLength(5);
+    expect(reads).not.toHaveBeenCalled();
+    const viaFragment = await w.pharmacy.client!.request<{
+      verifyPackage: { verdict: string; custodian: { id: string; name: string } };
+    }>(
+      `query ($code: String!) { verifyPackage(code: $code) { ...Held } }
+       fragment Held on Verification { verdict ... on Verification { custodian { id name } } }`,
+      { code },
+    );
+    expect(viaFragment.verifyPackage).toEqual({
+      verdict: 'AUTHENTIC',
+      custodian: { id: w.pharmacy.id, name: 'Corner Pharmacy' },
+    });
+    expect(reads).toHaveBeenCalledTimes(1);
+    reads.mockRestore();
   });
 
   it('gives every signed-in scanner the verdict, but the trail only to those it passed through', async () => {

@@ -1,8 +1,10 @@
-import { Args, Context, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Info, Query, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Principal } from '@custos/core/auth/principal';
 import { VerificationService } from '@custos/verification/verification.service';
 import { Access } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { selectsField } from '../graphql/selects-field';
 import { toParticipant } from '../participants/participant.model';
 import { TurnTaking } from './turn-taking';
 import { toVerification, Verification } from './verification.model';
@@ -29,10 +31,13 @@ export class VerificationResolver {
     @Args('code') code: string,
     @CurrentPrincipal() principal: Principal | undefined,
     @Context() request: object,
+    @Info() info: GraphQLResolveInfo | undefined,
   ): Promise<Verification> {
+    // The custodian is read only when the query asks for it (two statements of ~5).
+    const custodian = selectsField(info, 'custodian');
     // One request's verifications take turns, so a batch never holds up another's scan.
     const result = await this.turns.run(request, () =>
-      this.verification.verifyPackage(code, principal),
+      this.verification.verifyPackage(code, principal, 'scan', new Date(), { custodian }),
     );
     return toVerification(result, result.custodian ? toParticipant(result.custodian) : undefined);
   }
