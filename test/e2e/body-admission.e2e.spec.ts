@@ -102,29 +102,37 @@ const until = async (what: () => boolean, timeoutMs = 5000) => {
 };
 const releaseAll = () => holding.splice(0).forEach((answer) => answer());
 
+/** A small app started with `env` for the tests of one describe block, stopped after them. */
+function served(env: Record<string, string>): { readonly url: string } {
+  let running: { app: NestFastifyApplication; url: string } | undefined;
+  beforeAll(async () => {
+    running = await start({
+      CUSTOS_MAX_BODY_BYTES: String(256 * KIB),
+      CUSTOS_MAX_INFLIGHT_BODY_BYTES: String(256 * KIB),
+      ...env,
+    });
+  });
+  afterAll(async () => {
+    releaseAll();
+    await running?.app.close();
+  });
+  return {
+    get url() {
+      return running!.url;
+    },
+  };
+}
+
 describe('the admission limit on request bodies held at once', () => {
   describe('with a short wait', () => {
-    let app: NestFastifyApplication;
-    let url: string;
-
-    beforeAll(async () => {
-      ({ app, url } = await start({
-        CUSTOS_MAX_BODY_BYTES: String(256 * KIB),
-        CUSTOS_MAX_INFLIGHT_BODY_BYTES: String(256 * KIB),
-        CUSTOS_ADMISSION_WAIT_MS: '200',
-      }));
-    });
+    const server = served({ CUSTOS_ADMISSION_WAIT_MS: '200' });
     afterEach(releaseAll);
-    afterAll(async () => {
-      releaseAll();
-      await app?.close();
-    });
 
     it('answers a body that finds no room 503 UNAVAILABLE with Retry-After; once the first is answered, the retry goes in', async () => {
-      const first = post(`${url}/t/hold`, 200 * KIB);
+      const first = post(`${server.url}/t/hold`, 200 * KIB);
       await until(() => holding.length === 1);
       const started = Date.now();
-      const second = await post(`${url}/t/now`, 100 * KIB).answer;
+      const second = await post(`${server.url}/t/now`, 100 * KIB).answer;
       expect(Date.now() - started).toBeGreaterThanOrEqual(190); // it waited its 200 ms
       expect(second).toMatchObject({ status: 503, retryAfter: '1' });
       expect(second.body.errors).toEqual([
@@ -137,62 +145,50 @@ describe('the admission limit on request bodies held at once', () => {
       ]);
       releaseAll();
       expect(await first.answer).toMatchObject({ status: 201, body: { bytes: 200 * KIB } });
-      expect(await post(`${url}/t/now`, 100 * KIB).answer).toMatchObject({
+      expect(await post(`${server.url}/t/now`, 100 * KIB).answer).toMatchObject({
         status: 201,
         body: { bytes: 100 * KIB },
       });
     });
 
     it('lets small bodies and GETs pass while the limit is full', async () => {
-      const big = post(`${url}/t/hold`, 256 * KIB);
+      const big = post(`${server.url}/t/hold`, 256 * KIB);
       await until(() => holding.length === 1);
-      expect(await post(`${url}/t/now`, 64 * KIB).answer).toMatchObject({ status: 201 });
-      expect((await fetch(`${url}/t/ping`)).status).toBe(200);
+      expect(await post(`${server.url}/t/now`, 64 * KIB).answer).toMatchObject({ status: 201 });
+      expect((await fetch(`${server.url}/t/ping`)).status).toBe(200);
       releaseAll();
       expect(await big.answer).toMatchObject({ status: 201 });
     });
 
     it('frees what an upload cut off mid-way held', async () => {
-      const cut = post(`${url}/t/hold`, 256 * KIB, {
+      const cut = post(`${server.url}/t/hold`, 256 * KIB, {
         write: (req, body) => req.write(body.subarray(0, 16 * KIB)),
       });
       cut.answer.catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 100)); // admitted, body arriving
-      expect((await post(`${url}/t/now`, 100 * KIB).answer).status).toBe(503);
+      expect((await post(`${server.url}/t/now`, 100 * KIB).answer).status).toBe(503);
       cut.req.destroy();
       await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(await post(`${url}/t/now`, 256 * KIB).answer).toMatchObject({ status: 201 });
+      expect(await post(`${server.url}/t/now`, 256 * KIB).answer).toMatchObject({ status: 201 });
     });
 
     it('holds the largest size for a chunked body until it has arrived, then only its own', async () => {
-      const chunked = post(`${url}/t/hold`, 100 * KIB, { chunked: true });
+      const chunked = post(`${server.url}/t/hold`, 100 * KIB, { chunked: true });
       await until(() => holding.length === 1); // received: it holds its 100 KiB now
-      expect(await post(`${url}/t/now`, 150 * KIB).answer).toMatchObject({ status: 201 });
-      expect((await post(`${url}/t/now`, 160 * KIB).answer).status).toBe(503);
+      expect(await post(`${server.url}/t/now`, 150 * KIB).answer).toMatchObject({ status: 201 });
+      expect((await post(`${server.url}/t/now`, 160 * KIB).answer).status).toBe(503);
       releaseAll();
       expect(await chunked.answer).toMatchObject({ status: 201, body: { bytes: 100 * KIB } });
     });
   });
 
   describe('with the default wait', () => {
-    let app: NestFastifyApplication;
-    let url: string;
-
-    beforeAll(async () => {
-      ({ app, url } = await start({
-        CUSTOS_MAX_BODY_BYTES: String(256 * KIB),
-        CUSTOS_MAX_INFLIGHT_BODY_BYTES: String(256 * KIB),
-      }));
-    });
-    afterAll(async () => {
-      releaseAll();
-      await app?.close();
-    });
+    const server = served({});
 
     it('queues bodies that do not fit and takes them in arrival order, none refused', async () => {
       const answered: number[] = [];
       const sent = [0, 1, 2, 3].map((i) => {
-        const one = post(`${url}/t/hold`, (150 + i) * KIB);
+        const one = post(`${server.url}/t/hold`, (150 + i) * KIB);
         void one.answer.then(() => answered.push(i));
         return one;
       });
@@ -211,9 +207,9 @@ describe('the admission limit on request bodies held at once', () => {
     });
 
     it('frees nothing twice and leaks nothing when a client leaves while it waits', async () => {
-      const first = post(`${url}/t/hold`, 200 * KIB);
+      const first = post(`${server.url}/t/hold`, 200 * KIB);
       await until(() => holding.length === 1);
-      const leaving = post(`${url}/t/now`, 200 * KIB);
+      const leaving = post(`${server.url}/t/now`, 200 * KIB);
       leaving.answer.catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 100)); // queued
       leaving.req.destroy();
@@ -221,30 +217,16 @@ describe('the admission limit on request bodies held at once', () => {
       releaseAll();
       expect((await first.answer).status).toBe(201);
       // The whole limit is free: neither the one answered nor the one gone holds anything.
-      expect(await post(`${url}/t/now`, 256 * KIB).answer).toMatchObject({ status: 201 });
+      expect(await post(`${server.url}/t/now`, 256 * KIB).answer).toMatchObject({ status: 201 });
     });
   });
 
   describe('with a short request timeout', () => {
-    let app: NestFastifyApplication;
-    let url: string;
-
-    beforeAll(async () => {
-      ({ app, url } = await start({
-        CUSTOS_MAX_BODY_BYTES: String(256 * KIB),
-        CUSTOS_MAX_INFLIGHT_BODY_BYTES: String(256 * KIB),
-        CUSTOS_ADMISSION_WAIT_MS: '200',
-        CUSTOS_REQUEST_TIMEOUT_SECONDS: '1',
-      }));
-    });
-    afterAll(async () => {
-      releaseAll();
-      await app?.close();
-    });
+    const server = served({ CUSTOS_ADMISSION_WAIT_MS: '200', CUSTOS_REQUEST_TIMEOUT_SECONDS: '1' });
 
     it('cuts off a body trickled slower than the timeout with 408, and frees what it held', async () => {
       let trickle: NodeJS.Timeout | undefined = undefined;
-      const slow = post(`${url}/t/hold`, 256 * KIB, {
+      const slow = post(`${server.url}/t/hold`, 256 * KIB, {
         write: (req, body) => {
           let sent = 0;
           trickle = setInterval(() => {
@@ -259,21 +241,21 @@ describe('the admission limit on request bodies held at once', () => {
         () => 'connection closed',
       );
       await new Promise((resolve) => setTimeout(resolve, 200)); // admitted, trickling
-      expect((await post(`${url}/t/now`, 100 * KIB).answer).status).toBe(503);
+      expect((await post(`${server.url}/t/now`, 100 * KIB).answer).status).toBe(503);
       const started = Date.now();
       // Node answers 408 and closes; the client may see either first.
       expect([408, 'connection closed']).toContain(await status);
       clearInterval(trickle);
       expect(Date.now() - started).toBeLessThan(2500); // 1 s from its first byte, checked every 100 ms
       expect(holding).toHaveLength(0); // it never reached the handler
-      expect(await post(`${url}/t/now`, 256 * KIB).answer).toMatchObject({
+      expect(await post(`${server.url}/t/now`, 256 * KIB).answer).toMatchObject({
         status: 201,
         body: { bytes: 256 * KIB },
       });
     });
 
     it('does not cut a request whose answer takes longer than the timeout', async () => {
-      const held = post(`${url}/t/hold`, 100 * KIB);
+      const held = post(`${server.url}/t/hold`, 100 * KIB);
       await until(() => holding.length === 1);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       releaseAll();
