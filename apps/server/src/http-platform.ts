@@ -17,10 +17,10 @@ export function createHttpAdapter(config: Config): FastifyAdapter {
     bodyLimit: config.requestLimits.maxBodyBytes,
     // Node answers 408 and closes the connection of a request not wholly received in time,
     // but only looks every connectionsCheckingInterval (30 s by default): a tenth of the
-    // timeout makes the bound hold to within 10%.
+    // timeout makes the bound hold to within 10%. Fastify sets the server's requestTimeout
+    // from its own option; `http` is what it passes to http.createServer.
     requestTimeout: requestTimeoutMs,
     http: {
-      requestTimeout: requestTimeoutMs,
       headersTimeout: Math.min(60_000, requestTimeoutMs),
       connectionsCheckingInterval: Math.min(30_000, Math.ceil(requestTimeoutMs / 10)),
     },
