@@ -52,7 +52,30 @@ describe('custos: help and exit codes', () => {
       expect([name, help.code]).toEqual([name, 0]);
       expect(help.output).toContain(`Usage: custos ${name}`);
     }
-    expect((await cli(['help', 'submit'])).code).toBe(0);
+    const viaHelp = await cli(['help', 'submit']);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.output).toContain('Usage: custos submit');
+    expect((await cli(['help', 'keys', 'add'])).output).toContain('Usage: custos keys add');
+    expect((await cli(['help'])).output).toContain('Usage: custos [options] [command]');
+  });
+
+  it('help exits 0 whatever exit code the embedding process has already set', async () => {
+    // Commander's own help command took process.exitCode as its exit code: a jest worker
+    // that had set one turned `custos help submit` into a usage error.
+    const before = process.exitCode;
+    process.exitCode = 1;
+    try {
+      expect((await cli(['help', 'submit'])).code).toBe(0);
+      expect((await cli(['submit', '--help'])).code).toBe(0);
+    } finally {
+      process.exitCode = before;
+    }
+  });
+
+  it('help names a command it does not know, and exits 2', async () => {
+    const unknown = await cli(['help', 'frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.errors).toContain("unknown command 'frobnicate'");
   });
 
   it('exits 2 on a usage error, with the help hint', async () => {

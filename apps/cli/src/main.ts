@@ -73,7 +73,30 @@ export function buildProgram(io: CliIo, state: { code: number }): Command {
   regulatorCommands(program, app);
   demoCommand(program, app);
   importEpcisCommand(program, app);
+  helpCommand(program, state);
   return program;
+}
+
+/**
+ * `custos help [command…]`, the same as `custos [command…] --help`. Commander's own help
+ * command exits with process.exitCode when one is set, so whatever the embedding process
+ * had set (a test runner, say) became our exit code; this one always exits 0.
+ */
+function helpCommand(program: Command, state: { code: number }): void {
+  program.helpCommand(false);
+  program
+    .command('help [command...]')
+    .description('display help for command')
+    .action((names: string[]) => {
+      let target = program;
+      for (const name of names) {
+        const next = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (!next) throw new CliError(`unknown command '${names.join(' ')}'`, EXIT_USAGE);
+        target = next;
+      }
+      target.outputHelp();
+      state.code = EXIT_OK;
+    });
 }
 
 /** Runs one command line; resolves with its exit code. Never throws. */
