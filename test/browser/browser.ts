@@ -46,6 +46,79 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
   });
 }
 
+/**
+ * Closes the browser; one still there after `ms` is killed with its process group.
+ * Playwright's close waits for chromium to exit with no deadline, so a wedged chromium
+ * would hold a test file's teardown until jest's hook timeout, naming nothing.
+ */
+export async function closeChromium(browser: Browser | undefined, ms = 15_000): Promise<void> {
+  if (!browser) return;
+  const closed = browser.close();
+  if ((await settledWithin(closed, ms)) !== 'late') return closed;
+  const killed = killChildChromium();
+  console.warn(`chromium did not close within ${ms} ms; killed pid ${killed.join(', ')}`);
+  if ((await settledWithin(closed, ms)) === 'late') {
+    throw new Error(`chromium did not exit within ${ms} ms of SIGKILL`);
+  }
+}
+
+/**
+ * Runs teardown steps in order, each within `ms`; a step that fails or is late does not
+ * stop the ones after it (the database is dropped even if the service would not stop),
+ * and the error names every such step.
+ */
+export async function tearDown(
+  steps: ReadonlyArray<[name: string, step: () => unknown]>,
+  ms = 30_000,
+): Promise<void> {
+  const problems: string[] = [];
+  for (const [name, step] of steps) {
+    const started = Date.now();
+    const outcome = await settledWithin(Promise.resolve().then(step), ms).catch((err: unknown) =>
+      err instanceof Error ? err.message : String(err),
+    );
+    if (outcome === 'late') problems.push(`${name}: not finished within ${ms} ms`);
+    else if (typeof outcome === 'string') problems.push(`${name}: ${outcome}`);
+    else if (Date.now() - started > ms / 3) {
+      console.warn(`teardown: ${name} took ${Date.now() - started} ms`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`teardown: ${problems.join('; ')}`);
+}
+
+/** 'late' if `promise` has not settled within `ms`; its rejection otherwise rethrown. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<'late' | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** SIGKILLs the chromium processes this process started (each leads its process group). */
+function killChildChromium(): number[] {
+  const listing = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], {
+    encoding: 'utf8',
+  });
+  const pids = listing
+    .split('\n')
+    .map((line) => line.trim().match(/^(\d+)\s+(.*)$/))
+    .filter((m): m is RegExpMatchArray => m?.[2]?.includes('chromium') === true)
+    .map((m) => Number(m[1]));
+  for (const pid of pids) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      process.kill(pid, 'SIGKILL');
+    }
+  }
+  return pids;
+}
+
 /** Collects what the page reports as wrong: script errors, console errors, CSP refusals. */
 export function watchProblems(page: Page): string[] {
   const problems: string[] = [];

@@ -9,8 +9,10 @@ import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } 
 import {
   browserDescribe,
   buildScanPage,
+  closeChromium,
   launchChromium,
   screenshot,
+  tearDown,
   watchProblems,
 } from './browser';
 
@@ -32,11 +34,15 @@ browserDescribe()('GraphQL explorer', () => {
     );
     browser = await launchChromium();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await db?.drop();
-  });
+  afterAll(
+    () =>
+      tearDown([
+        ['closing chromium', () => closeChromium(browser)],
+        ['stopping the service', () => running?.stop()],
+        ['dropping the database', () => db?.drop()],
+      ]),
+    120_000,
+  );
 
   it('is served to browsers only; other GETs keep their 405 and POST is unchanged', async () => {
     const page = await fetch(`${running.url}/graphql`, { headers: { accept: BROWSER_ACCEPT } });

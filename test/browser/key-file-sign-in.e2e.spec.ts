@@ -21,8 +21,10 @@ import {
 import {
   browserDescribe,
   buildScanPage,
+  closeChromium,
   launchChromium,
   screenshot,
+  tearDown,
   watchProblems,
 } from './browser';
 
@@ -48,12 +50,16 @@ browserDescribe()('scan page sign-in with a key file', () => {
     world = new LedgerWorld(running.url, ADMIN_TOKEN);
     browser = await launchChromium();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await db?.drop();
-    keys.remove();
-  });
+  afterAll(
+    () =>
+      tearDown([
+        ['closing chromium', () => closeChromium(browser)],
+        ['stopping the service', () => running?.stop()],
+        ['dropping the database', () => db?.drop()],
+        ['removing the key files', () => keys.remove()],
+      ]),
+    120_000,
+  );
 
   async function openPage(): Promise<{ page: Page; problems: string[] }> {
     const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });

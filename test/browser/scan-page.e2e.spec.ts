@@ -17,8 +17,10 @@ import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } 
 import {
   browserDescribe,
   buildScanPage,
+  closeChromium,
   launchChromium,
   screenshot,
+  tearDown,
   watchProblems,
 } from './browser';
 import { seedScanWorld, type ScanWorld } from './seed';
@@ -152,11 +154,15 @@ browserDescribe()('scan page', () => {
       '--use-fake-ui-for-media-stream',
     ]);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await db?.drop();
-  });
+  afterAll(
+    () =>
+      tearDown([
+        ['closing chromium', () => closeChromium(browser)],
+        ['stopping the service', () => running?.stop()],
+        ['dropping the database', () => db?.drop()],
+      ]),
+    120_000,
+  );
 
   async function openPage(
     beforeLoad?: (page: Page) => Promise<void>,
