@@ -19,6 +19,7 @@ import { fillLedger } from './filled-ledger';
 import { productEnv } from './product-db';
 import { type Bench, benchNodeArgs, percentile, rawSha256Rate } from './harness';
 import { sampleMemory } from './memory';
+import { describeStalls, watchStalls } from './stalls';
 import { nativeVerifyRates, signer } from './signer';
 
 const ADMIN_TOKEN = 'bench-verification-admin-token-0123456789abcdef';
@@ -92,16 +93,21 @@ export const bench: Bench = {
       // 200 pharmacists at the counter, each scanning once every 4 s (50 scans/s arrive,
       // whatever the answers' speed): the latency a person sees under that load.
       const open: number[] = [];
+      const slow: number[] = []; // when (s into the phase) each scan over 100 ms began
       let openWrong = 0;
       const interval = 4_000;
       const rounds = ctx.smoke ? 1 : 5;
+      const stalls = await watchStalls(pg, product.url);
+      const openStart = performance.now();
       await Promise.all(
         Array.from({ length: concurrency }, async (_, c) => {
           await new Promise((r) => setTimeout(r, (c * interval) / concurrency));
           for (let round = 0; round < rounds; round++) {
-            const due = performance.now() + interval;
+            const began = performance.now();
+            const due = began + interval;
             const answer = await scan(units[(c * 131 + round * 17) % units.length]!);
             open.push(answer.ms);
+            if (answer.ms > 100) slow.push((began - openStart) / 1000);
             if (answer.verdict !== 'AUTHENTIC' || answer.proofs !== 6) openWrong += 1;
             await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
           }
@@ -116,8 +122,18 @@ export const bench: Bench = {
         openNote,
       );
       ctx.report('verifyPackage p99, clients at a counter pace', percentile(open, 99), 'ms');
+      // A slow tail bunched in time is a stall (the pauses beside it say whose); spread
+      // over the phase, it is the cost of some scans.
+      slow.sort((a, b) => a - b);
+      ctx.report(
+        'counter pace: scans over 100 ms',
+        slow.length,
+        'scans',
+        `${slow.length ? `begun ${slow[0]!.toFixed(1)}–${slow[slow.length - 1]!.toFixed(1)} s into the ${((performance.now() - openStart) / 1000).toFixed(0)} s phase; ` : ''}${describeStalls(await stalls.stop())}`,
+      );
 
       const memory = sampleMemory(product.process.pid!);
+      const saturated = await watchStalls(pg, product.url);
       const latencies: number[] = [];
       let wrong = openWrong;
       let next = 0;
@@ -144,7 +160,12 @@ export const bench: Bench = {
       );
       ctx.report('verifyPackage p95, back to back', percentile(latencies, 95), 'ms');
       ctx.report('verifyPackage p99, back to back', percentile(latencies, 99), 'ms');
-      ctx.report('verifyPackage saturation throughput', scans / seconds, 'scan/s');
+      ctx.report(
+        'verifyPackage saturation throughput',
+        scans / seconds,
+        'scan/s',
+        describeStalls(await saturated.stop()),
+      );
       ctx.report(
         'scans / native Ed25519 verify (target >= 0.08)',
         scans / seconds / verifyRate,
