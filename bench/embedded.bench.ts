@@ -23,7 +23,7 @@ import { tempDir } from '../test/storage';
 import type { SignedEventSubmission } from '@custos/events/submission';
 import { type Bench, benchNodeArgs } from './harness';
 import { loadTest } from './load';
-import { resident, sampleMemory } from './memory';
+import { describeResidentSplit, resident, sampleMemory } from './memory';
 import { nativeVerifyRates, signer } from './signer';
 
 const UNITS_PER_CASE = 10;
@@ -155,7 +155,7 @@ export const bench: Bench = {
         'embedded: steady RSS after the load (target <= 300)',
         after.rssMb,
         'MB',
-        `${settleMs / 1000} s after the scans ended`,
+        `${settleMs / 1000} s after the scans ended; ${await describeResidentSplit(pid, product.url)}`,
       );
       ctx.report('embedded: peak RSS over the run (VmHWM)', after.peakMb, 'MB');
       // A memory figure, not a latency one: a few scans timing out (10 s) at 32 connections on

@@ -54,3 +54,102 @@ export function sampleMemory(pid: number, everyMs = 200): MemorySampler {
     },
   };
 }
+
+/** Where a process's resident memory is, from /proc/<pid>/smaps, MB. */
+export interface ResidentSplit {
+  readonly totalMb: number;
+  /** File-backed mappings: node's code, shared libraries, mapped files. */
+  readonly filesMb: number;
+  /**
+   * WebAssembly memories (PGlite, Prisma's query compiler): V8 reserves 4 GiB or more
+   * for each, and what is resident in the reservation is the memory in use.
+   */
+  readonly wasmMb: number;
+  /** The main malloc arena ([heap]); other arenas are anonymous mappings. */
+  readonly brkHeapMb: number;
+  /** Every other anonymous mapping: V8's heap, malloc arenas, thread stacks, buffers. */
+  readonly anonymousMb: number;
+}
+
+export function residentSplit(pid: number): ResidentSplit | undefined {
+  let smaps: string;
+  try {
+    smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  interface Vma {
+    start: number;
+    end: number;
+    perms: string;
+    path: string;
+    rssKb: number;
+  }
+  const vmas: Vma[] = [];
+  for (const line of smaps.split('\n')) {
+    const mapping = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) {
+      vmas.push({
+        start: parseInt(mapping[1]!, 16),
+        end: parseInt(mapping[2]!, 16),
+        perms: mapping[3]!,
+        path: mapping[4] ?? '',
+        rssKb: 0,
+      });
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss && vmas.length > 0) vmas[vmas.length - 1]!.rssKb += Number(rss[1]);
+  }
+  // A WebAssembly memory is one reservation that mprotect splits in two: the pages in use
+  // (rw-p) and the rest of its 4 GiB or more (---p) right after them.
+  const isWasm = (at: number): boolean => {
+    const vma = vmas[at]!;
+    if (vma.path !== '' || !vma.perms.startsWith('rw')) return false;
+    let end = vma.end;
+    for (let k = at + 1; k < vmas.length && vmas[k]!.start === end; k++) {
+      if (vmas[k]!.path !== '' || !vmas[k]!.perms.startsWith('---')) break;
+      end = vmas[k]!.end;
+    }
+    return end - vma.start >= 2 ** 32;
+  };
+  const kb = { files: 0, wasm: 0, brk: 0, anonymous: 0 };
+  vmas.forEach((vma, at) => {
+    const kind = vma.path.startsWith('/')
+      ? 'files'
+      : vma.path === '[heap]'
+        ? 'brk'
+        : isWasm(at)
+          ? 'wasm'
+          : 'anonymous';
+    kb[kind] += vma.rssKb;
+  });
+  const mb = (v: number) => v / 1024;
+  return {
+    totalMb: mb(kb.files + kb.wasm + kb.brk + kb.anonymous),
+    filesMb: mb(kb.files),
+    wasmMb: mb(kb.wasm),
+    brkHeapMb: mb(kb.brk),
+    anonymousMb: mb(kb.anonymous),
+  };
+}
+
+/**
+ * The split beside V8's own heap (its committed size, from the process's /metrics:
+ * prom-client's nodejs_heap_size_total_bytes), as one line for a figure's note.
+ */
+export async function describeResidentSplit(pid: number, url: string): Promise<string> {
+  const split = residentSplit(pid);
+  if (!split) return 'resident split: process gone';
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const metric = (name: string) =>
+    Number(new RegExp(`^custos_${name} ([\\d.e+]+)$`, 'm').exec(text)?.[1]) / 2 ** 20;
+  const v8 = metric('nodejs_heap_size_total_bytes');
+  const external = metric('nodejs_external_memory_bytes');
+  const mb = (v: number) => `${v.toFixed(0)} MB`;
+  return (
+    `of ${mb(split.totalMb)} resident: V8 heap ${mb(v8)} committed (${mb(external)} external), ` +
+    `other anonymous ${mb(split.anonymousMb - v8)}, malloc [heap] ${mb(split.brkHeapMb)}, ` +
+    `WebAssembly ${mb(split.wasmMb)}, code and files ${mb(split.filesMb)}`
+  );
+}

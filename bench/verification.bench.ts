@@ -18,7 +18,7 @@ import { VERIFY } from '../test/fixtures/ledger-world';
 import { fillLedger } from './filled-ledger';
 import { productEnv } from './product-db';
 import { type Bench, benchNodeArgs, percentile, rawSha256Rate } from './harness';
-import { sampleMemory } from './memory';
+import { describeResidentSplit, sampleMemory } from './memory';
 import { describeStalls, watchStalls } from './stalls';
 import { nativeVerifyRates, signer } from './signer';
 
@@ -150,6 +150,7 @@ export const bench: Bench = {
       );
       const seconds = (performance.now() - loadStart) / 1000;
       const rss = memory.stop();
+      const split = await describeResidentSplit(product.process.pid!, product.url);
       latencies.sort((a, b) => a - b);
       const note = `${concurrency} concurrent, ${scans} scans, ledger ${size.toLocaleString('en')} entries; raw SHA-256 ${Math.round(sha).toLocaleString('en')}/s this run`;
       ctx.report(
@@ -176,7 +177,7 @@ export const bench: Bench = {
         'API process peak RSS (VmHWM) under the scans (target <= 256)',
         rss.peakMb,
         'MB',
-        `CUSTOS_ROLE=api on PostgreSQL; VmRSS max ${rss.maxRssMb.toFixed(0)} MB, median ${rss.medianRssMb.toFixed(0)} MB over ${rss.samples} samples`,
+        `CUSTOS_ROLE=api on PostgreSQL; VmRSS max ${rss.maxRssMb.toFixed(0)} MB, median ${rss.medianRssMb.toFixed(0)} MB over ${rss.samples} samples; at the end, ${split}`,
       );
       ctx.report('answers not AUTHENTIC with 6 proofs (must be 0)', wrong, 'scans');
     } finally {
