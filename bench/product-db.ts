@@ -17,6 +17,8 @@ export function productEnv(
     CUSTOS_QUEUE_PREFIX: prefix,
     CUSTOS_ADMIN_TOKEN: secrets.adminToken,
     CUSTOS_SEALING_KEY: secrets.sealingKey,
+    // As servicesEnv (test/storage.ts): loopback only.
+    CUSTOS_BIND_ADDRESS: '127.0.0.1',
   };
 }
 

@@ -83,6 +83,9 @@ export function servicesEnv(db: TestDatabase, label: string): Record<string, str
     DATABASE_URL: db.url,
     REDIS_URL: testRedisUrl,
     CUSTOS_QUEUE_PREFIX: testQueuePrefix(label),
+    // With DATABASE_URL the product binds 0.0.0.0 (for Docker); one started by a test or
+    // a bench, with a well-known admin token, is reached over loopback and listens there.
+    CUSTOS_BIND_ADDRESS: '127.0.0.1',
   };
 }
 
