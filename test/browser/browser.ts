@@ -62,15 +62,37 @@ export async function closeChromium(browser: Browser | undefined, ms = 15_000): 
   }
 }
 
+type TeardownStep = readonly [name: string, step: () => unknown];
+
+/** Room for every step of tearDownBrowserSuite at its bound: jest's hook timeout for it. */
+export const BROWSER_TEARDOWN_MS = 120_000;
+
+/**
+ * A browser suite's afterAll: chromium closed, the service stopped, its database dropped,
+ * then `more`, each step bounded (tearDown). Whatever beforeAll did not get to is skipped.
+ */
+export function tearDownBrowserSuite(
+  suite: {
+    browser?: Browser;
+    running?: { stop(): Promise<void> };
+    db?: { drop(): Promise<void> };
+  },
+  more: readonly TeardownStep[] = [],
+): Promise<void> {
+  return tearDown([
+    ['closing chromium', () => closeChromium(suite.browser)],
+    ['stopping the service', () => suite.running?.stop()],
+    ['dropping the database', () => suite.db?.drop()],
+    ...more,
+  ]);
+}
+
 /**
  * Runs teardown steps in order, each within `ms`; a step that fails or is late does not
  * stop the ones after it (the database is dropped even if the service would not stop),
  * and the error names every such step.
  */
-export async function tearDown(
-  steps: ReadonlyArray<[name: string, step: () => unknown]>,
-  ms = 30_000,
-): Promise<void> {
+async function tearDown(steps: readonly TeardownStep[], ms = 30_000): Promise<void> {
   const problems: string[] = [];
   for (const [name, step] of steps) {
     const started = Date.now();

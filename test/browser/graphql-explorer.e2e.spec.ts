@@ -7,12 +7,12 @@ import { startApp, type RunningApp } from '../../apps/server/src/bootstrap';
 import { EXPLORER_CSP } from '../../apps/api/src/web/web-files';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 import {
+  BROWSER_TEARDOWN_MS,
   browserDescribe,
   buildScanPage,
-  closeChromium,
   launchChromium,
   screenshot,
-  tearDown,
+  tearDownBrowserSuite,
   watchProblems,
 } from './browser';
 
@@ -34,15 +34,7 @@ browserDescribe()('GraphQL explorer', () => {
     );
     browser = await launchChromium();
   });
-  afterAll(
-    () =>
-      tearDown([
-        ['closing chromium', () => closeChromium(browser)],
-        ['stopping the service', () => running?.stop()],
-        ['dropping the database', () => db?.drop()],
-      ]),
-    120_000,
-  );
+  afterAll(() => tearDownBrowserSuite({ browser, running, db }), BROWSER_TEARDOWN_MS);
 
   it('is served to browsers only; other GETs keep their 405 and POST is unchanged', async () => {
     const page = await fetch(`${running.url}/graphql`, { headers: { accept: BROWSER_ACCEPT } });

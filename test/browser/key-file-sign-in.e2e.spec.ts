@@ -19,12 +19,12 @@ import {
   type TestDatabase,
 } from '../storage';
 import {
+  BROWSER_TEARDOWN_MS,
   browserDescribe,
   buildScanPage,
-  closeChromium,
   launchChromium,
   screenshot,
-  tearDown,
+  tearDownBrowserSuite,
   watchProblems,
 } from './browser';
 
@@ -52,13 +52,10 @@ browserDescribe()('scan page sign-in with a key file', () => {
   });
   afterAll(
     () =>
-      tearDown([
-        ['closing chromium', () => closeChromium(browser)],
-        ['stopping the service', () => running?.stop()],
-        ['dropping the database', () => db?.drop()],
+      tearDownBrowserSuite({ browser, running, db }, [
         ['removing the key files', () => keys.remove()],
       ]),
-    120_000,
+    BROWSER_TEARDOWN_MS,
   );
 
   async function openPage(): Promise<{ page: Page; problems: string[] }> {

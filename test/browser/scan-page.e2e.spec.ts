@@ -15,12 +15,12 @@ import { signInBytes } from '../../libs/ledger/src/events';
 import { makeBundle, vkey as fixtureVkey } from '../fixtures/verification-bundle';
 import { createTestDatabase, serverConfig, testQueuePrefix, type TestDatabase } from '../storage';
 import {
+  BROWSER_TEARDOWN_MS,
   browserDescribe,
   buildScanPage,
-  closeChromium,
   launchChromium,
   screenshot,
-  tearDown,
+  tearDownBrowserSuite,
   watchProblems,
 } from './browser';
 import { seedScanWorld, type ScanWorld } from './seed';
@@ -154,15 +154,7 @@ browserDescribe()('scan page', () => {
       '--use-fake-ui-for-media-stream',
     ]);
   });
-  afterAll(
-    () =>
-      tearDown([
-        ['closing chromium', () => closeChromium(browser)],
-        ['stopping the service', () => running?.stop()],
-        ['dropping the database', () => db?.drop()],
-      ]),
-    120_000,
-  );
+  afterAll(() => tearDownBrowserSuite({ browser, running, db }), BROWSER_TEARDOWN_MS);
 
   async function openPage(
     beforeLoad?: (page: Page) => Promise<void>,
