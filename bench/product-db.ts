@@ -2,7 +2,7 @@
 // of such a process, and the accepted-to-sealed latencies read back from the database's
 // clock (sealed_at and accepted_at are both its timestamps).
 import type { Client } from 'pg';
-import { testRedisUrl, testSecrets, type TestDatabase } from '../test/storage';
+import { servicesEnvOnQueue, type TestDatabase } from '../test/storage';
 
 /** The environment of a product process on `db` and queue `prefix`, with fixed secrets. */
 export function productEnv(
@@ -11,14 +11,9 @@ export function productEnv(
   secrets: { adminToken: string; sealingKey: string },
 ): Record<string, string> {
   return {
-    ...testSecrets(db),
-    DATABASE_URL: db.url,
-    REDIS_URL: testRedisUrl,
-    CUSTOS_QUEUE_PREFIX: prefix,
+    ...servicesEnvOnQueue(db, prefix),
     CUSTOS_ADMIN_TOKEN: secrets.adminToken,
     CUSTOS_SEALING_KEY: secrets.sealingKey,
-    // As servicesEnv (test/storage.ts): loopback only.
-    CUSTOS_BIND_ADDRESS: '127.0.0.1',
   };
 }
 

@@ -78,11 +78,16 @@ export function testSecrets(db: Pick<TestDatabase, 'name'>): Record<string, stri
  * database, its own queue prefix (from `label`), and testSecrets.
  */
 export function servicesEnv(db: TestDatabase, label: string): Record<string, string> {
+  return servicesEnvOnQueue(db, testQueuePrefix(label));
+}
+
+/** servicesEnv with the queue prefix given, for a process that shares one already made. */
+export function servicesEnvOnQueue(db: TestDatabase, prefix: string): Record<string, string> {
   return {
     ...testSecrets(db),
     DATABASE_URL: db.url,
     REDIS_URL: testRedisUrl,
-    CUSTOS_QUEUE_PREFIX: testQueuePrefix(label),
+    CUSTOS_QUEUE_PREFIX: prefix,
     // With DATABASE_URL the product binds 0.0.0.0 (for Docker); one started by a test or
     // a bench, with a well-known admin token, is reached over loopback and listens there.
     CUSTOS_BIND_ADDRESS: '127.0.0.1',
