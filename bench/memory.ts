@@ -2,6 +2,7 @@
 // /proc/<pid>/status: sampled while a load runs, so a figure is the process's own peak
 // (VmHWM, the kernel's high-water mark) and what it holds under the load (VmRSS).
 import { readFileSync } from 'node:fs';
+import { scrapeMetrics } from './metrics';
 
 export interface Resident {
   /** VmRSS now, MB. */
@@ -141,11 +142,10 @@ export function residentSplit(pid: number): ResidentSplit | undefined {
 export async function describeResidentSplit(pid: number, url: string): Promise<string> {
   const split = residentSplit(pid);
   if (!split) return 'resident split: process gone';
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const metric = (name: string) =>
-    Number(new RegExp(`^custos_${name} ([\\d.e+]+)$`, 'm').exec(text)?.[1]) / 2 ** 20;
-  const v8 = metric('nodejs_heap_size_total_bytes');
-  const external = metric('nodejs_external_memory_bytes');
+  const metrics = await scrapeMetrics(url);
+  const mbOf = (name: string) => (metrics.get(`custos_${name}`) ?? NaN) / 2 ** 20;
+  const v8 = mbOf('nodejs_heap_size_total_bytes');
+  const external = mbOf('nodejs_external_memory_bytes');
   const mb = (v: number) => `${v.toFixed(0)} MB`;
   return (
     `of ${mb(split.totalMb)} resident: V8 heap ${mb(v8)} committed (${mb(external)} external), ` +

@@ -5,6 +5,7 @@
 // and PostgreSQL's background work (autovacuum and autoanalyze runs, checkpoints).
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { Client } from 'pg';
+import { scrapeMetrics } from './metrics';
 
 export interface Stalls {
   /** The load generator's longest event-loop delay in the phase, ms. */
@@ -35,7 +36,7 @@ export async function watchStalls(pg: Client, productUrl: string): Promise<Stall
   const gc = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) gcPauses.push(entry.duration);
   });
-  const before = await Promise.all([backgroundWork(pg), apiMetrics(productUrl)]);
+  const [workBefore, apiBefore] = await Promise.all([backgroundWork(pg), apiMetrics(productUrl)]);
   loop.enable();
   gc.observe({ entryTypes: ['gc'] });
   const busy = { seen: 0, samples: 0 };
@@ -57,7 +58,7 @@ export async function watchStalls(pg: Client, productUrl: string): Promise<Stall
       const [work, api] = await Promise.all([backgroundWork(pg), apiMetrics(productUrl)]);
       const apiGcMs: Record<string, number> = {};
       for (const [kind, seconds] of Object.entries(api.gcSeconds)) {
-        apiGcMs[kind] = (seconds - (before[1].gcSeconds[kind] ?? 0)) * 1000;
+        apiGcMs[kind] = (seconds - (apiBefore.gcSeconds[kind] ?? 0)) * 1000;
       }
       return {
         clientLoopMaxMs: loop.max / 1e6,
@@ -65,8 +66,8 @@ export async function watchStalls(pg: Client, productUrl: string): Promise<Stall
         clientGcMaxMs: Math.max(0, ...gcPauses),
         apiLoopMaxMs: api.loopMaxSeconds * 1000,
         apiGcMs,
-        autovacuums: work.autovacuums - before[0].autovacuums,
-        checkpoints: work.checkpoints - before[0].checkpoints,
+        autovacuums: work.autovacuums - workBefore.autovacuums,
+        checkpoints: work.checkpoints - workBefore.checkpoints,
         autovacuumBusy: busy,
       };
     },
@@ -111,13 +112,14 @@ async function autovacuumBusy(pg: Client): Promise<boolean> {
 async function apiMetrics(
   url: string,
 ): Promise<{ gcSeconds: Record<string, number>; loopMaxSeconds: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const metrics = await scrapeMetrics(url);
   const gcSeconds: Record<string, number> = {};
-  for (const m of text.matchAll(
-    /^custos_nodejs_gc_duration_seconds_sum\{kind="(\w+)"\} ([\d.e+-]+)$/gm,
-  )) {
-    gcSeconds[m[1]!] = Number(m[2]);
+  for (const [series, value] of metrics) {
+    const gc = /^custos_nodejs_gc_duration_seconds_sum\{kind="(\w+)"\}$/.exec(series);
+    if (gc) gcSeconds[gc[1]!] = value;
   }
-  const lag = /^custos_nodejs_eventloop_lag_max_seconds ([\d.e+-]+)$/m.exec(text);
-  return { gcSeconds, loopMaxSeconds: lag ? Number(lag[1]) : NaN };
+  return {
+    gcSeconds,
+    loopMaxSeconds: metrics.get('custos_nodejs_eventloop_lag_max_seconds') ?? NaN,
+  };
 }
