@@ -73,7 +73,7 @@ export function buildProgram(io: CliIo, state: { code: number }): Command {
   regulatorCommands(program, app);
   demoCommand(program, app);
   importEpcisCommand(program, app);
-  helpCommand(program, state);
+  helpCommand(program);
   return program;
 }
 
@@ -82,7 +82,7 @@ export function buildProgram(io: CliIo, state: { code: number }): Command {
  * command exits with process.exitCode when one is set, so whatever the embedding process
  * had set (a test runner, say) became our exit code; this one always exits 0.
  */
-function helpCommand(program: Command, state: { code: number }): void {
+function helpCommand(program: Command): void {
   program.helpCommand(false);
   program
     .command('help [command...]')
@@ -94,8 +94,7 @@ function helpCommand(program: Command, state: { code: number }): void {
         if (!next) throw new CliError(`unknown command '${names.join(' ')}'`, EXIT_USAGE);
         target = next;
       }
-      target.outputHelp();
-      state.code = EXIT_OK;
+      target.outputHelp(); // the exit code stays run()'s EXIT_OK
     });
 }
 
